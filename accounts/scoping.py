@@ -1,0 +1,79 @@
+"""The one place that decides which data a user may see or change.
+
+Every query for data goes through `restrict` (or `visible_units`): a membership names a unit,
+and reaches that unit's subtree. Nothing else filters by hand. Scoping lives in accounts,
+not core as the first design had it, because it reads memberships and core must not import
+apps above it.
+"""
+
+from __future__ import annotations
+
+from functools import reduce
+from operator import or_
+
+from django.db.models import Q, QuerySet
+
+from territory.models import Unit
+
+from .choices import WRITING_ROLES, Action, Role
+
+_NOTHING = Q(pk__in=[])
+
+
+def _membership_paths(user, action: str) -> list[str] | None:
+    """Paths the user reaches for `action`; None means everything (a superuser)."""
+    if not user.is_authenticated or not user.is_active:
+        return []
+    if user.is_superuser:
+        return None
+    cached = getattr(user, "_zoneplan_paths", None)
+    if cached is None:
+        cached = list(user.memberships.values_list("role", "unit__path"))
+        user._zoneplan_paths = cached
+    roles = WRITING_ROLES if action == Action.CHANGE else set(Role)
+    return sorted({path for role, path in cached if role in roles})
+
+
+def visible_units(user, action: str = Action.VIEW) -> QuerySet[Unit]:
+    """Units the user may `action`. A zone that spans a district the user reaches counts as
+    reached for viewing, so a district officer sees a zone shared with a neighbour."""
+    paths = _membership_paths(user, action)
+    if paths is None:
+        return Unit.objects.all()
+    if not paths:
+        return Unit.objects.none()
+    within = reduce(or_, (Q(path__startswith=p) for p in paths))
+    if action == Action.VIEW:
+        spanning = reduce(or_, (Q(extra_districts__path__startswith=p) for p in paths))
+        shared = Unit.objects.filter(spanning).values("pk")
+        within |= Q(pk__in=shared)
+    return Unit.objects.filter(within)
+
+
+def restrict(queryset: QuerySet, user, action: str = Action.VIEW, *, via: str = "unit") -> QuerySet:
+    """Limit `queryset` to rows whose unit (reached through the field path `via`) the user
+    may `action`. For a queryset of units, pass via="" ."""
+    paths = _membership_paths(user, action)
+    if paths is None:
+        return queryset
+    if not paths:
+        return queryset.filter(_NOTHING)
+    units = visible_units(user, action).values("pk")
+    field = f"{via}__in" if via else "pk__in"
+    return queryset.filter(**{field: units})
+
+
+def roles_of(user) -> set[str]:
+    if not user.is_authenticated:
+        return set()
+    if user.is_superuser:
+        return {Role.CITY_ADMIN}
+    cached = getattr(user, "_zoneplan_paths", None)
+    if cached is None:
+        _membership_paths(user, Action.VIEW)
+        cached = user._zoneplan_paths
+    return {role for role, _path in cached}
+
+
+def is_city_admin(user) -> bool:
+    return Role.CITY_ADMIN in roles_of(user)

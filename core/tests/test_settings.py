@@ -1,0 +1,88 @@
+"""A malformed setting stops the start with a message that names it, in Chinese."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from core.env import envbool, envint, parse_database_url
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _start(**env) -> subprocess.CompletedProcess:
+    environment = {
+        k: v for k, v in os.environ.items() if not k.startswith("ZONEPLAN_") and k != "DATABASE_URL"
+    }
+    environment.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({"DATABASE_URL": "mysql://root@localhost/db"}, "环境变量 DATABASE_URL"),
+        ({"DATABASE_URL": "postgres://127.0.0.1:notaport/db"}, "无法解析"),
+        ({"DATABASE_URL": "postgres:///"}, "需要主机名和数据库名"),
+        ({"ZONEPLAN_DEBUG": "perhaps"}, "环境变量 ZONEPLAN_DEBUG"),
+        ({"ZONEPLAN_LOGIN_FAILURE_LIMIT": "five"}, "应为整数"),
+        ({"ZONEPLAN_DEBUG": "false"}, "ZONEPLAN_SECRET_KEY"),
+    ],
+)
+def test_a_bad_setting_stops_the_start_and_names_the_variable(env, expected):
+    result = _start(**env)
+    assert result.returncode != 0
+    assert expected in result.stderr
+
+
+def test_the_defaults_start_without_any_setting():
+    result = _start(DATABASE_URL="sqlite:////tmp/zoneplan-settings-test.sqlite3")
+    assert result.returncode == 0, result.stderr
+
+
+def test_it_reads_a_postgres_url_with_credentials_and_options():
+    db = parse_database_url(
+        "postgres://zp%40user:p%2Fss@db.internal:6543/zoneplan?sslmode=require&conn_max_age=60",
+        base_dir=ROOT,
+    )
+    assert db["ENGINE"] == "django.db.backends.postgresql"
+    assert (db["USER"], db["PASSWORD"], db["HOST"], db["PORT"], db["NAME"]) == (
+        "zp@user",
+        "p/ss",
+        "db.internal",
+        "6543",
+        "zoneplan",
+    )
+    assert db["OPTIONS"] == {"sslmode": "require"}
+    assert db["CONN_MAX_AGE"] == 60
+
+
+def test_a_relative_sqlite_path_is_inside_the_project_and_an_absolute_one_is_kept():
+    assert parse_database_url("sqlite:///var/x.db", base_dir=ROOT)["NAME"] == str(ROOT / "var/x.db")
+    assert parse_database_url("sqlite:////srv/x.db", base_dir=ROOT)["NAME"] == "/srv/x.db"
+
+
+def test_a_sqlite_url_without_a_path_is_refused():
+    with pytest.raises(ImproperlyConfigured, match="缺少数据库文件路径"):
+        parse_database_url("sqlite://", base_dir=ROOT)
+
+
+def test_typed_helpers_refuse_what_they_cannot_read(monkeypatch):
+    monkeypatch.setenv("X_BOOL", "maybe")
+    monkeypatch.setenv("X_INT", "-3")
+    with pytest.raises(ImproperlyConfigured, match="X_BOOL"):
+        envbool("X_BOOL", False)
+    with pytest.raises(ImproperlyConfigured, match="不能小于 1"):
+        envint("X_INT", 5, minimum=1)
+    monkeypatch.setenv("X_BOOL", "Yes")
+    assert envbool("X_BOOL", False) is True

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("zones/", views.zone_list, name="zone_list"),
+    path("zones/<str:code>/", views.zone_detail, name="zone_detail"),
+]

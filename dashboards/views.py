@@ -1,0 +1,124 @@
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, render
+
+from accounts.choices import Action, Role
+from accounts.models import Membership
+from accounts.scoping import is_city_admin, restrict, roles_of, visible_units
+from plans.selectors import Cascade, current_plan, plan_counts, plan_sections, targets_for_units
+from territory.choices import UnitKind
+from territory.models import Belt, Ecosystem, Stage, Unit
+from territory.selectors import ancestors, districts, zones
+
+ZONES_PER_PAGE = 50
+
+
+@login_required
+def home(request):
+    """What the user's role looks after: the whole city, a district, or a zone."""
+    user = request.user
+    roles = roles_of(user)
+    plan = current_plan()
+    units = visible_units(user)
+    memberships = list(
+        Membership.objects.filter(user=user).select_related("unit").order_by("unit__path")
+    )
+    context = {
+        "nav": "home",
+        "plan": plan,
+        "memberships": memberships,
+        "is_city": bool(roles & {Role.CITY_ADMIN, Role.CITY_VIEWER}),
+    }
+    if plan:
+        context["counts"] = plan_counts(plan)
+        cascades = [
+            item for s in plan_sections(plan) for item in s.items if isinstance(item, Cascade)
+        ]
+        context["cascades"] = cascades
+    kind_counts = dict(units.values_list("kind").annotate(n=Count("pk")).values_list("kind", "n"))
+    context["unit_counts"] = {
+        "districts": kind_counts.get(UnitKind.DISTRICT, 0),
+        "zones": kind_counts.get(UnitKind.ZONE, 0),
+        "development_units": kind_counts.get(UnitKind.DEVELOPMENT_UNIT, 0),
+        "demo_zones": units.filter(kind=UnitKind.ZONE, is_demo=True).count(),
+    }
+    own_units = [m.unit for m in memberships if m.unit.kind != UnitKind.CITY]
+    if own_units and plan:
+        # Targets on the user's own units and on the units above them, nearest first.
+        ids = {pk for u in own_units for pk in u.ancestor_ids()}
+        context["my_targets"] = targets_for_units(plan, ids).order_by(
+            "-unit__depth", "section__order", "order"
+        )
+    if own_units:
+        context["my_zones"] = zones(units).filter(
+            Q(pk__in=[u.pk for u in own_units]) | Q(parent__in=own_units)
+        )[:ZONES_PER_PAGE]
+    return render(request, "dashboards/home.html", context)
+
+
+def _int_param(request, name: str) -> int | None:
+    value = request.GET.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
+@login_required
+def zone_list(request):
+    units = visible_units(request.user)
+    district_id = _int_param(request, "district")
+    district = districts(units).filter(pk=district_id).first() if district_id else None
+    filters = {
+        "district": district,
+        "ecosystem_id": _int_param(request, "ecosystem"),
+        "stage_id": _int_param(request, "stage"),
+        "search": request.GET.get("q", "")[:100],
+    }
+    page = Paginator(zones(units, **filters), ZONES_PER_PAGE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    context = {
+        "page": page,
+        "filters": filters,
+        "districts": districts(units),
+        "ecosystems": Ecosystem.objects.all(),
+        "stages": Stage.objects.all(),
+        "query": params.urlencode(),
+        "nav": "zones",
+    }
+    template = (
+        "dashboards/_zone_table.html"
+        if request.headers.get("HX-Request")
+        else "dashboards/zone_list.html"
+    )
+    return render(request, template, context)
+
+
+@login_required
+def zone_detail(request, code: str):
+    user = request.user
+    zone = get_object_or_404(
+        restrict(Unit.objects.filter(kind=UnitKind.ZONE), user, via="")
+        .select_related("parent", "stage")
+        .prefetch_related("ecosystems", "industry_groups", "extra_districts"),
+        code=code,
+    )
+    plan = current_plan()
+    lineage = ancestors(zone)
+    can_change = restrict(Unit.objects.filter(pk=zone.pk), user, Action.CHANGE, via="").exists()
+    context = {
+        "nav": "zones",
+        "zone": zone,
+        "lineage": lineage,
+        "plan": plan,
+        "belts": Belt.objects.filter(anchor_zone=zone).select_related("partner_city"),
+        "can_change": can_change,
+        "can_admin": is_city_admin(user),
+    }
+    if plan:
+        ids = [zone.pk, *[u.pk for u in lineage], *[d.pk for d in zone.extra_districts.all()]]
+        context["targets"] = targets_for_units(plan, ids).order_by(
+            "-unit__depth", "section__order", "order"
+        )
+    if can_change:
+        context["officers"] = Membership.objects.filter(unit=zone).select_related("user")
+    return render(request, "dashboards/zone_detail.html", context)

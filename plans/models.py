@@ -1,0 +1,165 @@
+"""A plan and its commitments. Targets are first-class: each quotes the clause it comes from."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from territory.models import Unit
+
+from .choices import Comparator, IndicatorKind, Measure, Strength
+
+
+class Plan(models.Model):
+    """A dated work plan (工作计划) whose quantified commitments become targets."""
+
+    code = models.CharField(_("code"), max_length=64, unique=True)
+    title = models.CharField(_("title"), max_length=300)
+    title_en = models.CharField(_("English title"), max_length=300, blank=True)
+    year = models.PositiveSmallIntegerField(_("year"))
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    issuer = models.CharField(_("issuer"), max_length=200, blank=True)
+    issuer_en = models.CharField(_("English issuer"), max_length=200, blank=True)
+    source = models.CharField(_("source"), max_length=500, blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+    summary_en = models.TextField(_("English summary"), blank=True)
+
+    class Meta:
+        verbose_name = _("plan")
+        verbose_name_plural = _("plans")
+        ordering = ["-year", "code"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Section(models.Model):
+    """A part of a plan, as the plan groups its commitments."""
+
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="sections"
+    )
+    code = models.CharField(_("code"), max_length=64)
+    title = models.CharField(_("title"), max_length=300)
+    title_en = models.CharField(_("English title"), max_length=300, blank=True)
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("plan section")
+        verbose_name_plural = _("plan sections")
+        ordering = ["plan", "order"]
+        constraints = [models.UniqueConstraint(fields=["plan", "code"], name="section_code_unique")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Indicator(models.Model):
+    """A measured quantity: derived from registries, or reported by units."""
+
+    code = models.CharField(_("code"), max_length=64, unique=True)
+    name = models.CharField(_("name"), max_length=300)
+    name_en = models.CharField(_("English name"), max_length=300, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=IndicatorKind.choices)
+    measure = models.CharField(_("measure"), max_length=20, choices=Measure.choices)
+    definition = models.TextField(_("definition"), blank=True)
+    definition_en = models.TextField(_("English definition"), blank=True)
+
+    class Meta:
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Target(models.Model):
+    """A commitment of the plan (目标任务): indicator, unit of the tree, comparator, value
+    and deadline, with the clause it quotes verbatim. A commitment without a number has no
+    value and says how it is tracked."""
+
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="targets"
+    )
+    section = models.ForeignKey(
+        Section, verbose_name=_("section"), on_delete=models.PROTECT, related_name="targets"
+    )
+    code = models.CharField(_("code"), max_length=64)
+    title = models.CharField(_("title"), max_length=300)
+    title_en = models.CharField(_("English title"), max_length=300, blank=True)
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="targets"
+    )
+    indicator = models.ForeignKey(
+        Indicator,
+        verbose_name=_("indicator"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="targets",
+    )
+    comparator = models.CharField(
+        _("comparator"), max_length=8, choices=Comparator.choices, blank=True
+    )
+    value = models.DecimalField(
+        _("target value (base unit)"), max_digits=20, decimal_places=4, null=True, blank=True
+    )
+    baseline = models.DecimalField(
+        _("baseline (base unit)"), max_digits=20, decimal_places=4, null=True, blank=True
+    )
+    display_unit = models.CharField(_("display unit"), max_length=20, blank=True)
+    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    strength = models.CharField(
+        _("strength"), max_length=10, choices=Strength.choices, default=Strength.BINDING
+    )
+    clause = models.TextField(_("clause quoted from the plan"))
+    tracking = models.TextField(_("how it is tracked"), blank=True)
+    tracking_en = models.TextField(_("how it is tracked (English)"), blank=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("part of"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="parts",
+    )
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+        ordering = ["plan", "section__order", "order"]
+        constraints = [models.UniqueConstraint(fields=["plan", "code"], name="target_code_unique")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_quantified(self) -> bool:
+        return self.value is not None
+
+
+class Milestone(models.Model):
+    """An interim value a target must reach by a date on its way to the deadline."""
+
+    target = models.ForeignKey(
+        Target, verbose_name=_("target"), on_delete=models.CASCADE, related_name="milestones"
+    )
+    due_on = models.DateField(_("due on"))
+    value = models.DecimalField(_("value (base unit)"), max_digits=20, decimal_places=4)
+
+    class Meta:
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        ordering = ["target", "due_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["target", "due_on"], name="milestone_date_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.target} @ {self.due_on}"

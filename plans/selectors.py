@@ -1,0 +1,78 @@
+"""Reads of plans and targets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import QuerySet
+
+from .models import Plan, Section, Target
+
+
+def current_plan() -> Plan | None:
+    return Plan.objects.order_by("-year", "-starts_on").first()
+
+
+@dataclass
+class Cascade:
+    """A whole target and its parts, with what the parts leave unallocated."""
+
+    whole: Target
+    parts: list[Target] = field(default_factory=list)
+    is_cascade = True
+
+    @property
+    def allocated(self) -> Decimal:
+        return sum((p.value or Decimal(0) for p in self.parts), Decimal(0))
+
+    @property
+    def remainder(self) -> Decimal | None:
+        if self.whole.value is None:
+            return None
+        return self.whole.value - self.allocated
+
+
+@dataclass
+class SectionView:
+    section: Section
+    items: list  # Target, or Cascade for a whole with parts
+
+
+def _targets(plan: Plan) -> QuerySet[Target]:
+    return plan.targets.select_related("unit", "indicator", "section", "parent").order_by(
+        "section__order", "order"
+    )
+
+
+def plan_sections(plan: Plan) -> list[SectionView]:
+    """The plan's targets grouped by section, each whole followed by its parts. Two queries."""
+    sections = list(plan.sections.order_by("order"))
+    targets = list(_targets(plan))
+    cascades = {
+        t.pk: Cascade(whole=t) for t in targets if any(p.parent_id == t.pk for p in targets)
+    }
+    for t in targets:
+        if t.parent_id in cascades:
+            cascades[t.parent_id].parts.append(t)
+    views = {s.pk: SectionView(section=s, items=[]) for s in sections}
+    for t in targets:
+        if t.parent_id in cascades:
+            continue
+        views[t.section_id].items.append(cascades.get(t.pk, t))
+    return [views[s.pk] for s in sections]
+
+
+def targets_for_units(plan: Plan, unit_ids) -> QuerySet[Target]:
+    """Targets of the plan set on any of the given units."""
+    return _targets(plan).filter(unit_id__in=unit_ids)
+
+
+def plan_counts(plan: Plan) -> dict:
+    targets = list(plan.targets.values_list("value", flat=True))
+    quantified = sum(1 for v in targets if v is not None)
+    return {
+        "total": len(targets),
+        "quantified": quantified,
+        "qualitative": len(targets) - quantified,
+    }

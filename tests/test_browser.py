@@ -1,0 +1,92 @@
+"""Pages in a real browser: Debian's chromium driven by Playwright against the live server."""
+
+import os
+import re
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+# Playwright's sync API keeps an event loop in this thread; the live server and the test's
+# own database calls are synchronous and safe here.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server, loaded_data):
+    context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.base = live_server.url
+    yield page
+    context.close()
+
+
+def log_in(page, username: str) -> None:
+    page.goto(f"{page.base}/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", "zoneplan-demo")
+    page.click("form button[type=submit].btn-primary")
+
+
+def test_an_official_logs_in_in_chinese_and_switches_to_english(page):
+    log_in(page, "admin")
+    expect(page.locator("h2.page-title")).to_have_text("2020年产业生态圈和产业功能区建设工作计划")
+    expect(page.locator("#main-nav")).to_contain_text("功能区")
+    expect(page.locator("[data-figure=remainder]")).to_have_text("20 万平方米")
+    page.click("#language-switch button[value=en]")
+    expect(page.locator("h2.page-title")).to_have_text(
+        "2020 Work Plan for Industrial Ecosystems and Industrial Function Zones"
+    )
+    expect(page.locator("#main-nav")).to_contain_text("Zones")
+    page.goto(f"{page.base}/plan/")
+    expect(page.locator("#target-scitech-city")).to_contain_text("10,000,000 m²")
+    page.click("#language-switch button[value=zh-hans]")
+    expect(page.locator("#target-scitech-city")).to_contain_text("1,000 万平方米")
+
+
+def test_typing_in_the_zone_search_filters_the_table_in_place(page):
+    log_in(page, "viewer")
+    page.goto(f"{page.base}/zones/")
+    expect(page.locator("#zone-count")).to_have_text("66 个功能区")
+    page.fill("#id_q", "医学")
+    expect(page.locator("#zone-count")).to_have_text("1 个功能区")
+    expect(page.locator("#zone-table")).to_contain_text("成都医学城")
+    expect(page).to_have_url(re.compile(r"q=%E5%8C%BB%E5%AD%A6"))  # can be bookmarked and shared
+    page.select_option("#id_district", label="高新区")
+    expect(page.locator("#no-zones")).to_be_visible()
+    page.fill("#id_q", "")
+    expect(page.locator("#zone-count")).to_contain_text("个功能区")
+    expect(page.locator("#zone-table")).to_contain_text("成都新经济活力区")
+    expect(page.locator("#zone-table")).not_to_contain_text("成都医学城")
+
+
+def test_a_zone_officer_sees_the_own_zone_and_not_a_neighbour(page):
+    log_in(page, "bailuwan")
+    page.goto(f"{page.base}/zones/")
+    expect(page.locator("#zone-count")).to_have_text("1 个功能区")
+    page.click("text=白鹭湾新经济总部功能区")
+    expect(page.locator("#zone-targets")).to_contain_text(
+        "白鹭湾新经济总部功能区嵌入5G应用与网络视听等应用场景"
+    )
+    response = page.goto(f"{page.base}/zones/z-new-economy/")
+    assert response.status == 404

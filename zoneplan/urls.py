@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "产业功能区建设管理平台"
+admin.site.site_title = "Zoneplan"
+admin.site.index_title = "参考数据管理"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("accounts.urls")),
+    path("", include("plans.urls")),
+    path("", include("dashboards.urls")),
+]
