@@ -50,7 +50,8 @@ lint: $(VENV)/.test-deps
 	$(BIN)/python manage.py makemigrations --check --dry-run -v 0
 
 bench: $(VENV)/.test-deps
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/run.py --database sqlite
+	$(BIN)/python benchmarks/run.py --database postgres
 
 # Translations: needs gettext. The compiled .mo files are committed so `make run` needs no gettext.
 messages: $(VENV)/.test-deps

@@ -391,3 +391,16 @@ def test_a_python_object_tag_is_refused_not_executed(db, tmp_path):
     with pytest.raises(CommandError, match="YAML 语法错误"):
         load(path)
     assert not marker.exists()
+
+
+def test_the_docs_list_of_commitments_is_the_shipped_one():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "plan_doc", DATA.parents[1] / "scripts/plan_doc.py"
+    )
+    plan_doc = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(plan_doc)
+    assert plan_doc.main(write=False) == plan_doc.DOC.read_text(encoding="utf-8"), (
+        "docs/plan-2020.md is stale: run .venv/bin/python scripts/plan_doc.py"
+    )
