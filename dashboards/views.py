@@ -6,7 +6,14 @@ from django.shortcuts import get_object_or_404, render
 from accounts.choices import Action, Role
 from accounts.models import Membership
 from accounts.scoping import is_city_admin, restrict, roles_of, visible_units
-from plans.selectors import Cascade, current_plan, plan_counts, plan_sections, targets_for_units
+from plans.selectors import (
+    Cascade,
+    city_wide_target_count,
+    current_plan,
+    local_targets,
+    plan_counts,
+    plan_sections,
+)
 from territory.choices import UnitKind
 from territory.models import Belt, Ecosystem, Stage, Unit
 from territory.selectors import ancestors, districts, zones
@@ -45,11 +52,9 @@ def home(request):
     }
     own_units = [m.unit for m in memberships if m.unit.kind != UnitKind.CITY]
     if own_units and plan:
-        # Targets on the user's own units and on the units above them, nearest first.
         ids = {pk for u in own_units for pk in u.ancestor_ids()}
-        context["my_targets"] = targets_for_units(plan, ids).order_by(
-            "-unit__depth", "section__order", "order"
-        )
+        context["my_targets"] = local_targets(plan, ids)
+        context["city_target_count"] = city_wide_target_count(plan)
     if own_units:
         context["my_zones"] = zones(units).filter(
             Q(pk__in=[u.pk for u in own_units]) | Q(parent__in=own_units)
@@ -116,9 +121,8 @@ def zone_detail(request, code: str):
     }
     if plan:
         ids = [zone.pk, *[u.pk for u in lineage], *[d.pk for d in zone.extra_districts.all()]]
-        context["targets"] = targets_for_units(plan, ids).order_by(
-            "-unit__depth", "section__order", "order"
-        )
+        context["targets"] = local_targets(plan, ids)
+        context["city_target_count"] = city_wide_target_count(plan)
     if can_change:
         context["officers"] = Membership.objects.filter(unit=zone).select_related("user")
     return render(request, "dashboards/zone_detail.html", context)

@@ -7,6 +7,8 @@ from decimal import Decimal
 
 from django.db.models import QuerySet
 
+from territory.choices import UnitKind
+
 from .models import Plan, Section, Target
 
 
@@ -63,9 +65,19 @@ def plan_sections(plan: Plan) -> list[SectionView]:
     return [views[s.pk] for s in sections]
 
 
-def targets_for_units(plan: Plan, unit_ids) -> QuerySet[Target]:
-    """Targets of the plan set on any of the given units."""
-    return _targets(plan).filter(unit_id__in=unit_ids)
+def local_targets(plan: Plan, unit_ids) -> QuerySet[Target]:
+    """Targets of the plan set on any of the given units other than the city, nearest unit
+    first. City-wide commitments concern everybody and are shown once, on the plan page."""
+    return (
+        _targets(plan)
+        .filter(unit_id__in=unit_ids)
+        .exclude(unit__kind=UnitKind.CITY)
+        .order_by("-unit__depth", "section__order", "order")
+    )
+
+
+def city_wide_target_count(plan: Plan) -> int:
+    return plan.targets.filter(unit__kind=UnitKind.CITY).count()
 
 
 def plan_counts(plan: Plan) -> dict:

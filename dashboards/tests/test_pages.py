@@ -77,6 +77,9 @@ def test_a_zone_home_shows_the_zone_and_the_targets_above_it(login):
     assert "成都新经济活力区嵌入5G应用与网络视听等应用场景" in body
     assert "高新区布局100万平方米科创空间" in body
     assert "成都电子信息产业功能区" not in body
+    # City-wide commitments are one link away rather than repeated on every home page.
+    assert "全市科创空间总建筑面积不低于1000万平方米" not in body
+    assert "另有全市目标任务" in body
 
 
 # ── Zone list ──
@@ -167,6 +170,9 @@ def test_a_zone_page_for_its_officer_and_district_shows_profile_and_commitments(
         body = login(username).get(url).content.decode()
         assert "成都新经济活力区" in body
         assert "成都新经济活力区嵌入5G应用与网络视听等应用场景" in body
+    body = login("xinjingji").get(url).content.decode()
+    assert "引进高能级产业化项目270个以上" not in body
+    assert 'id="city-targets-link"' in body
     assert 'id="zone-officers"' in login("gaoxin").get(url).content.decode()
     assert 'id="zone-officers"' not in login("viewer").get(url).content.decode()
 
