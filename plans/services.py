@@ -57,17 +57,19 @@ def _set_m2m(manager, wanted: list, summary: Summary, kind: str, changed: bool) 
     return changed
 
 
-def _by_parent_first(records: list[Record]) -> list[Record]:
-    """Units in an order where each parent from the files comes before its children."""
-    codes = {r.code: r for r in records}
-    done: set[str] = set()
+def _parents_first(records: list[Record], key) -> list[Record]:
+    """Records in an order where each parent from the files comes before its children.
+    `key(record, code)` names a record within its scope (targets are per plan, units global).
+    The reader has already refused cycles."""
+    by_key = {key(r, r.code): r for r in records}
+    done: set = set()
     ordered: list[Record] = []
 
     def visit(rec: Record) -> None:
-        if rec.code in done:
+        if key(rec, rec.code) in done:
             return
-        done.add(rec.code)
-        parent = codes.get(rec.refs["parent"])
+        done.add(key(rec, rec.code))
+        parent = by_key.get(key(rec, rec.refs["parent"]))
         if parent:
             visit(parent)
         ordered.append(rec)
@@ -75,6 +77,14 @@ def _by_parent_first(records: list[Record]) -> list[Record]:
     for rec in records:
         visit(rec)
     return ordered
+
+
+def _unit_key(rec: Record, code: str) -> str:
+    return code
+
+
+def _target_key(rec: Record, code: str) -> tuple[str, str]:
+    return (rec.refs["plan"], code)
 
 
 @transaction.atomic
@@ -90,7 +100,7 @@ def apply_bundle(bundle: Bundle) -> Summary:
 
     units = {u.code: u for u in Unit.objects.all()}
     unit_order = {id(rec): i for i, rec in enumerate(bundle.units)}
-    for rec in _by_parent_first(bundle.units):
+    for rec in _parents_first(bundle.units, _unit_key):
         order = unit_order[id(rec)]
         parent = units.get(rec.refs["parent"]) if rec.refs["parent"] else None
         stage = Stage.objects.get(code=rec.refs["stage"]) if rec.refs["stage"] else None
@@ -148,7 +158,7 @@ def apply_bundle(bundle: Bundle) -> Summary:
 
     targets: dict[tuple[str, str], Target] = {}
     target_order = {id(rec): i for i, rec in enumerate(bundle.targets)}
-    for rec in _targets_parent_first(bundle.targets):
+    for rec in _parents_first(bundle.targets, _target_key):
         order = target_order[id(rec)]
         plan = plans[rec.refs["plan"]]
         section = sections.get((plan.code, rec.refs["section"])) or Section.objects.get(
@@ -184,26 +194,6 @@ def apply_bundle(bundle: Bundle) -> Summary:
             )
             summary.note("milestones", "updated")
     return summary
-
-
-def _targets_parent_first(records: list[Record]) -> list[Record]:
-    codes = {(r.refs["plan"], r.code): r for r in records}
-    done: set = set()
-    ordered: list[Record] = []
-
-    def visit(rec: Record) -> None:
-        key = (rec.refs["plan"], rec.code)
-        if key in done:
-            return
-        done.add(key)
-        parent = codes.get((rec.refs["plan"], rec.refs["parent"]))
-        if parent:
-            visit(parent)
-        ordered.append(rec)
-
-    for rec in records:
-        visit(rec)
-    return ordered
 
 
 def load_plan_files(*, paths: list[Path]) -> Summary:

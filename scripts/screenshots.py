@@ -9,18 +9,14 @@ and language. Uses Debian's chromium; never downloads a browser.
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from core.browser import CHROMIUM_ARGS, CHROMIUM_PATH
+
 PAGES = [("home", "/"), ("zones", "/zones/"), ("zone", "/zones/z-new-economy/"), ("plan", "/plan/")]
 
 
@@ -34,7 +30,7 @@ def main() -> None:
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM_PATH, args=CHROMIUM_ARGS)
         for language in ("zh-hans", "en"):
             context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="en-US")
             host = args.base.split("//", 1)[1].split(":")[0]

@@ -130,4 +130,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": envstr("ZONEPLAN_LOG_LEVEL", "INFO")},
+    # django-axes logs every log-in at INFO and a banner at every start; lock-outs are WARNING.
+    "loggers": {"axes": {"level": "WARNING"}},
 }
