@@ -73,4 +73,6 @@ def format_quantity(
     else:
         symbol, factor = unit.symbol_en, unit.factor_en
     number = format_number(Decimal(value) / factor)
+    if symbol == "%":
+        return f"{number}%"
     return f"{number} {symbol}".rstrip()

@@ -8,13 +8,18 @@ files; run `load_plan` first.
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db import transaction
+from simple_history.utils import bulk_create_with_history
 
 from accounts.choices import Role
 from accounts.models import Membership, User
+from carriers.choices import CARRIER_KIND_ZH, CarrierKind
+from carriers.models import Carrier
 from territory.choices import UnitKind
 from territory.models import Ecosystem, Stage, Unit
 from territory.services import save_unit
@@ -100,6 +105,8 @@ def seed(*, seed: int = 2020) -> dict:
         save_unit(zone)
         zone.ecosystems.set(rng.sample(ecosystems, k=rng.choice([1, 1, 2])))
 
+    carriers = _seed_carriers(rng)
+
     for demo in DEMO_USERS:
         user, _ = User.objects.get_or_create(username=demo.username)
         user.last_name, user.first_name = demo.last_name, demo.first_name
@@ -108,4 +115,53 @@ def seed(*, seed: int = 2020) -> dict:
         user.save()
         unit = Unit.objects.get(code=demo.unit_code)
         Membership.objects.get_or_create(user=user, unit=unit, role=demo.role)
-    return {"zones_created": created, "users": DEMO_USERS}
+    return {"zones_created": created, "carriers": carriers, "users": DEMO_USERS}
+
+
+# Floor areas in 万平方米 by kind: (smallest, largest).
+CARRIER_SIZES = {
+    CarrierKind.SCITECH_SPACE: (2, 30),
+    CarrierKind.STANDARD_FACTORY: (2, 25),
+    CarrierKind.PROFESSIONAL_BUILDING: (1, 8),
+    CarrierKind.TALENT_APARTMENT: (1, 15),
+}
+
+
+def _seed_carriers(rng: random.Random) -> int:
+    """3 to 8 demo carriers per zone, started between 2018 and 2021; replaced on each run."""
+    Carrier.objects.filter(is_demo=True).delete()
+    zones = list(Unit.objects.filter(kind=UnitKind.ZONE).order_by("code"))
+    rows = []
+    for zone in zones:
+        for n in range(1, rng.randint(3, 8) + 1):
+            kind = rng.choice(list(CarrierKind))
+            low, high = CARRIER_SIZES[kind]
+            area = Decimal(rng.randint(low * 10, high * 10)) * 1000  # m², in steps of 0.1万
+            start = dt.date(2018, 1, 1) + dt.timedelta(days=rng.randint(0, 4 * 365))
+            planned_start = start - dt.timedelta(days=rng.randint(0, 90))
+            build_days = rng.randint(300, 900)
+            planned_completion = planned_start + dt.timedelta(days=build_days)
+            started = rng.random() < 0.85
+            completion = (
+                start + dt.timedelta(days=build_days + rng.randint(-60, 240)) if started else None
+            )
+            if completion and completion > dt.date(2021, 12, 31):
+                completion = None
+            rows.append(
+                Carrier(
+                    zone=zone,
+                    kind=kind,
+                    name=f"演示{CARRIER_KIND_ZH[kind]}{n}号（{zone.name[:8]}）",
+                    floor_area_m2=area,
+                    developer="演示建设单位",
+                    planned_start=planned_start,
+                    actual_start=start if started else None,
+                    planned_completion=planned_completion,
+                    actual_completion=completion,
+                    occupancy_rate=Decimal(rng.randint(40, 100)) / 100 if completion else None,
+                    is_demo=True,
+                    note="演示数据",
+                )
+            )
+    bulk_create_with_history(rows, Carrier, batch_size=1000, default_change_reason="演示数据")
+    return len(rows)

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "territory",
     "accounts",
     "plans",
+    "carriers",
     "dashboards",
 ]
 
@@ -121,6 +122,12 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("ZONEPLAN_MAX_UPLOAD_BYTES", 10 * 1024 * 1024, minimum=1024)
+
+# Spreadsheet imports: larger files or more rows are refused before they are parsed.
+ZONEPLAN_IMPORT_MAX_BYTES = envint("ZONEPLAN_IMPORT_MAX_BYTES", 30 * 1024 * 1024, minimum=1024)
+ZONEPLAN_IMPORT_MAX_ROWS = envint("ZONEPLAN_IMPORT_MAX_ROWS", 200_000, minimum=10)
+ZONEPLAN_UPLOAD_DIR = envstr("ZONEPLAN_UPLOAD_DIR", str(BASE_DIR / "var" / "uploads"))
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # larger uploads go to a temporary file
 
 # A plan file larger than this is refused before it is parsed.
 ZONEPLAN_PLAN_FILE_MAX_BYTES = envint("ZONEPLAN_PLAN_FILE_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)

@@ -9,5 +9,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("accounts.urls")),
     path("", include("plans.urls")),
+    path("", include("carriers.urls")),
     path("", include("dashboards.urls")),
 ]

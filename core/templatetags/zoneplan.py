@@ -22,3 +22,8 @@ def localized(obj, field: str = "name"):
 @register.simple_tag
 def quantity(value, display_unit):
     return format_quantity(value, display_unit)
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key, key) if hasattr(mapping, "get") else key

@@ -16,3 +16,7 @@ def test_values_show_in_the_plans_units_with_separators():
     assert format_quantity(Decimal(10_000_000), "万平方米", language="en") == "10,000,000 m²"
     assert format_quantity(Decimal(270), "个", language="en") == "270"
     assert format_quantity(None, "个") == "—"
+
+
+def test_a_share_shows_as_a_percentage():
+    assert format_quantity(Decimal("0.83"), "%", language="zh-hans") == "83%"

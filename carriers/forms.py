@@ -1,0 +1,62 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.choices import Action
+from accounts.scoping import visible_units
+from territory.choices import UnitKind
+
+from .models import Carrier
+from .services import carrier_problems, normalise_rate
+
+
+class CarrierForm(forms.ModelForm):
+    # Officers write 85 for 85%; the model keeps 0.85. Accept both here, normalise in clean().
+    occupancy_rate = forms.DecimalField(
+        label=_("occupancy rate"),
+        required=False,
+        min_value=0,
+        max_value=100,
+        decimal_places=4,
+        help_text=_("For completed carriers only: 0.85 or 85 for 85%."),
+    )
+
+    class Meta:
+        model = Carrier
+        fields = [
+            "zone",
+            "kind",
+            "name",
+            "floor_area_m2",
+            "developer",
+            "address",
+            "longitude",
+            "latitude",
+            "planned_start",
+            "actual_start",
+            "planned_completion",
+            "actual_completion",
+            "occupancy_rate",
+            "note",
+        ]
+        widgets = {
+            f: forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+            for f in ("planned_start", "actual_start", "planned_completion", "actual_completion")
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["zone"].queryset = (
+            visible_units(user, Action.CHANGE).filter(kind=UnitKind.ZONE).order_by("order", "code")
+        )
+        for field in self.fields.values():
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs.setdefault("class", css)
+
+    def clean(self):
+        data = super().clean()
+        if "occupancy_rate" in data:
+            data["occupancy_rate"] = normalise_rate(data["occupancy_rate"])
+        for key, message in carrier_problems(data):
+            if key in self.fields and key not in self.errors:
+                self.add_error(key, message)
+        return data

@@ -1,0 +1,158 @@
+"""Carriers (产业载体) and what the plan counts in them.
+
+A carrier is a building project that hosts industry or people: high-quality sci-tech space,
+standard factories, professional buildings and talent apartments. Its construction status is
+derived from its dates (carriers.status), never stored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from territory.choices import UnitKind
+from territory.models import Unit
+
+from .choices import CarrierKind, PlatformKind
+from .status import Status, status_on
+
+
+class Scheduled(models.Model):
+    """Planned and actual start and completion dates, and the status they imply."""
+
+    planned_start = models.DateField(_("planned start"), null=True, blank=True)
+    actual_start = models.DateField(_("actual start"), null=True, blank=True)
+    planned_completion = models.DateField(_("planned completion"), null=True, blank=True)
+    actual_completion = models.DateField(_("actual completion"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def status_on(self, day: dt.date | None = None) -> str:
+        day = day or timezone.localdate()
+        return status_on(
+            actual_start=self.actual_start, actual_completion=self.actual_completion, day=day
+        )
+
+    @property
+    def status(self) -> str:
+        return self.status_on()
+
+    @property
+    def status_label(self) -> str:
+        return Status(self.status).label
+
+
+def _schedule_constraints(prefix: str) -> list:
+    return [
+        models.CheckConstraint(
+            condition=Q(actual_completion__isnull=True)
+            | Q(actual_start__isnull=True)
+            | Q(actual_completion__gte=F("actual_start")),
+            name=f"{prefix}_completed_after_start",
+        ),
+        models.CheckConstraint(
+            condition=Q(planned_completion__isnull=True)
+            | Q(planned_start__isnull=True)
+            | Q(planned_completion__gte=F("planned_start")),
+            name=f"{prefix}_planned_completion_after_start",
+        ),
+    ]
+
+
+class Carrier(Scheduled):
+    """An industrial carrier (产业载体) in a zone: sci-tech space, standard factory,
+    professional building or talent apartment."""
+
+    zone = models.ForeignKey(
+        Unit,
+        verbose_name=_("zone"),
+        on_delete=models.PROTECT,
+        related_name="carriers",
+        limit_choices_to={"kind": UnitKind.ZONE},
+    )
+    kind = models.CharField(_("carrier kind"), max_length=30, choices=CarrierKind.choices)
+    name = models.CharField(_("name"), max_length=200)
+    floor_area_m2 = models.DecimalField(_("floor area (m²)"), max_digits=16, decimal_places=2)
+    developer = models.CharField(_("developer or owner"), max_length=200, blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    occupancy_rate = models.DecimalField(
+        _("occupancy rate"),
+        max_digits=5,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text=_("Share of a completed carrier's floor area in use, from 0 to 1."),
+    )
+    note = models.TextField(_("note"), blank=True)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("carrier")
+        verbose_name_plural = _("carriers")
+        ordering = ["zone__order", "kind", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["zone", "kind", "name"], name="carrier_natural_key"),
+            models.CheckConstraint(
+                condition=Q(floor_area_m2__gte=0), name="carrier_area_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(occupancy_rate__isnull=True)
+                | Q(occupancy_rate__gte=0, occupancy_rate__lte=1),
+                name="carrier_occupancy_between_0_and_1",
+            ),
+            *_schedule_constraints("carrier"),
+        ]
+        indexes = [
+            models.Index(fields=["kind", "actual_start"]),
+            models.Index(fields=["kind", "actual_completion"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TechPlatform(models.Model):
+    """A public technology platform (公共技术平台) inside a sci-tech space: prototype
+    modelling, pilot testing, inspection and testing."""
+
+    carrier = models.ForeignKey(
+        Carrier,
+        verbose_name=_("sci-tech space"),
+        on_delete=models.PROTECT,
+        related_name="platforms",
+        limit_choices_to={"kind": CarrierKind.SCITECH_SPACE},
+    )
+    kind = models.CharField(_("platform kind"), max_length=30, choices=PlatformKind.choices)
+    name = models.CharField(_("name"), max_length=200)
+    operator = models.CharField(_("operator"), max_length=200, blank=True)
+    opened_on = models.DateField(_("opened on"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("tech platform")
+        verbose_name_plural = _("tech platforms")
+        ordering = ["carrier__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["carrier", "name"], name="platform_natural_key")
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,138 @@
+"""The carriers registry's spreadsheet: its columns, checks, natural key and writes.
+
+The same column list makes the template, reads uploads and writes exports.
+"""
+
+from __future__ import annotations
+
+from accounts.scoping import zone_lookup
+from core.tabular.spec import Column, RowResult
+
+from .choices import CARRIER_KIND_ZH
+from .models import Carrier
+from .services import carrier_problems, normalise_rate, write_carriers
+
+COLUMNS = [
+    Column(
+        "zone",
+        "所在功能区",
+        "Zone",
+        "lookup",
+        required=True,
+        lookup="zone",
+        aliases=("功能区",),
+        help="填写功能区全称或代码，须在您的权限范围内。",
+    ),
+    Column(
+        "kind",
+        "载体类型",
+        "Kind",
+        "choice",
+        required=True,
+        choices=tuple(CARRIER_KIND_ZH.items()),
+        aliases=("类型",),
+        help="高品质科创空间、标准厂房、专业楼宇或人才公寓。",
+    ),
+    Column(
+        "name",
+        "项目名称",
+        "Name",
+        "text",
+        required=True,
+        aliases=("名称", "载体名称"),
+        help="同一功能区、同一类型中名称唯一；再次上传同名项目即更新它。",
+    ),
+    Column(
+        "floor_area_m2",
+        "建筑面积",
+        "Floor area",
+        "decimal",
+        required=True,
+        unit="万平方米",
+        aliases=("总建筑面积",),
+        help="默认单位万平方米；表头写“建筑面积（平方米）”则按平方米读取。可写 12.5 或 12.5万。",
+    ),
+    Column("developer", "建设单位", "Developer", "text", aliases=("业主单位", "建设/业主单位")),
+    Column("address", "地址", "Address", "text", max_length=300),
+    Column("longitude", "经度", "Longitude", "decimal", help="WGS84/CGCS2000 经度，例如 104.06。"),
+    Column("latitude", "纬度", "Latitude", "decimal", help="WGS84/CGCS2000 纬度，例如 30.65。"),
+    Column("planned_start", "计划开工日期", "Planned start", "date"),
+    Column(
+        "actual_start",
+        "实际开工日期",
+        "Actual start",
+        "date",
+        aliases=("开工日期",),
+        help="已开工的填写；状态（新开工、续建、已建成）由日期自动得出。",
+    ),
+    Column("planned_completion", "计划竣工日期", "Planned completion", "date"),
+    Column("actual_completion", "实际竣工日期", "Actual completion", "date", aliases=("竣工日期",)),
+    Column(
+        "occupancy_rate",
+        "入驻率",
+        "Occupancy",
+        "decimal",
+        help="仅已建成载体填写：85、85% 或 0.85 均可。",
+    ),
+    Column("note", "备注", "Note", "text", max_length=2000),
+]
+FIELDS = [c.key for c in COLUMNS]
+
+
+class CarrierRegistry:
+    name = "carriers"
+    columns = COLUMNS
+    key_columns = ("zone", "kind", "name")
+
+    def lookups(self, user) -> dict:
+        return {"zone": zone_lookup(user)}
+
+    def check(self, row: RowResult) -> None:
+        row.values["occupancy_rate"] = normalise_rate(row.values.get("occupancy_rate"))
+        for key, message in carrier_problems(row.values):
+            row.errors.setdefault(key, message)
+
+    def key(self, values: dict) -> tuple:
+        return (values["zone"].pk, values["kind"], values["name"])
+
+    def existing(self, keys: list[tuple]) -> dict:
+        zone_ids = {k[0] for k in keys}
+        wanted = set(keys)
+        found = {}
+        for carrier in (
+            Carrier.objects.filter(zone_id__in=zone_ids)
+            .select_related("zone")
+            .iterator(chunk_size=5000)
+        ):
+            key = (carrier.zone_id, carrier.kind, carrier.name)
+            if key in wanted:
+                found[key] = carrier
+        return found
+
+    def changes(self, obj: Carrier, values: dict) -> dict:
+        changed = {}
+        for key in FIELDS:
+            new = values.get(key) if key in values else getattr(obj, key)
+            new = "" if new is None and key in ("developer", "address", "note") else new
+            if getattr(obj, key) != new:
+                changed[key] = (getattr(obj, key), new)
+        return changed
+
+    def write(self, rows: list[RowResult], existing: dict, *, user, reason: str) -> None:
+        creates, updates = [], []
+        for row in rows:
+            values = {
+                k: ("" if v is None and k in ("developer", "address", "note") else v)
+                for k, v in row.values.items()
+            }
+            if row.action == "create":
+                creates.append(Carrier(**values))
+            else:
+                carrier = existing[self.key(row.values)]
+                for key, (_old, new) in row.changes.items():
+                    setattr(carrier, key, new)
+                updates.append(carrier)
+        write_carriers(creates=creates, updates=updates, fields=FIELDS, user=user, reason=reason)
+
+
+REGISTRY = CarrierRegistry()

@@ -1,0 +1,160 @@
+"""Writes of carriers: one set of rules for the form, the import and commands.
+
+Every write checks that the user may change the carrier's zone (accounts.scoping) and that
+the carrier makes sense (`carrier_problems`), then records history with the user.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from accounts.choices import Action
+from accounts.scoping import visible_units
+
+from .models import Carrier
+from .status import Status, status_on
+
+# China's extent, generously: a point outside it is a typo or swapped coordinates.
+LONGITUDE_RANGE = (Decimal(73), Decimal(136))
+LATITUDE_RANGE = (Decimal(3), Decimal(54))
+
+CARRIER_FIELDS = [
+    "zone",
+    "kind",
+    "name",
+    "floor_area_m2",
+    "developer",
+    "address",
+    "longitude",
+    "latitude",
+    "planned_start",
+    "actual_start",
+    "planned_completion",
+    "actual_completion",
+    "occupancy_rate",
+    "note",
+]
+
+
+def normalise_rate(value: Decimal | None) -> Decimal | None:
+    """Officers write 85, 85% or 0.85 for the same occupancy; above 1 is read as percent."""
+    if value is None:
+        return None
+    return value / 100 if Decimal(1) < value <= Decimal(100) else value
+
+
+def schedule_problems(values: dict, *, today: dt.date) -> list[tuple[str, str]]:
+    problems = []
+    get = values.get
+    if (
+        get("planned_start")
+        and get("planned_completion")
+        and get("planned_completion") < get("planned_start")
+    ):
+        problems.append(("planned_completion", "计划竣工日期早于计划开工日期"))
+    if (
+        get("actual_start")
+        and get("actual_completion")
+        and get("actual_completion") < get("actual_start")
+    ):
+        problems.append(("actual_completion", "实际竣工日期早于实际开工日期"))
+    for key, label in (("actual_start", "实际开工日期"), ("actual_completion", "实际竣工日期")):
+        if get(key) and get(key) > today:
+            problems.append((key, f"{label}晚于今天（{today}）：尚未发生的日期请填在计划日期中"))
+    return problems
+
+
+def carrier_problems(values: dict, *, today: dt.date | None = None) -> list[tuple[str, str]]:
+    """What is wrong with a carrier's values, as (field, message in Chinese)."""
+    today = today or timezone.localdate()
+    problems = schedule_problems(values, today=today)
+    get = values.get
+    area = get("floor_area_m2")
+    if area is not None and area <= 0:
+        problems.append(("floor_area_m2", "建筑面积应大于 0"))
+    rate = get("occupancy_rate")
+    if rate is not None:
+        if rate > 1:
+            problems.append(("occupancy_rate", "入驻率应在 0 到 100% 之间"))
+        status = status_on(
+            actual_start=get("actual_start"), actual_completion=get("actual_completion"), day=today
+        )
+        if status != Status.COMPLETED:
+            problems.append(("occupancy_rate", "只有已建成（有实际竣工日期）的载体才填写入驻率"))
+    lon, lat = get("longitude"), get("latitude")
+    if (lon is None) != (lat is None):
+        problems.append(("longitude" if lon is None else "latitude", "经度和纬度须同时填写"))
+    elif lon is not None:
+        lon_ok = LONGITUDE_RANGE[0] <= lon <= LONGITUDE_RANGE[1]
+        lat_ok = LATITUDE_RANGE[0] <= lat <= LATITUDE_RANGE[1]
+        if not (lon_ok and lat_ok):
+            swapped = (
+                LONGITUDE_RANGE[0] <= lat <= LONGITUDE_RANGE[1]
+                and LATITUDE_RANGE[0] <= lon <= LATITUDE_RANGE[1]
+            )
+            hint = "经度和纬度似乎填反了" if swapped else "不在中国境内"
+            problems.append(("longitude", f"坐标（{lon}, {lat}）{hint}"))
+    return problems
+
+
+def require_change(user, zone) -> None:
+    if not visible_units(user, Action.CHANGE).filter(pk=zone.pk).exists():
+        raise PermissionDenied("您无权修改该功能区的数据")
+
+
+@transaction.atomic
+def save_carrier(*, user, carrier: Carrier) -> Carrier:
+    require_change(user, carrier.zone)
+    if carrier.pk:
+        stored_zone = Carrier.objects.filter(pk=carrier.pk).values_list("zone", flat=True).first()
+        if stored_zone and stored_zone != carrier.zone_id:
+            require_change(user, type(carrier.zone).objects.get(pk=stored_zone))
+    carrier.occupancy_rate = normalise_rate(carrier.occupancy_rate)
+    problems = carrier_problems(
+        {f: getattr(carrier, f, None) for f in CARRIER_FIELDS if f != "zone"}
+    )
+    if problems:
+        errors: dict[str, list[str]] = {}
+        for key, message in problems:
+            errors.setdefault(key, []).append(message)
+        raise ValidationError(errors)
+    carrier._history_user = user
+    carrier.save()
+    return carrier
+
+
+@transaction.atomic
+def delete_carrier(*, user, carrier: Carrier) -> None:
+    require_change(user, carrier.zone)
+    if carrier.platforms.exists():
+        raise ValidationError("该载体下还有公共技术平台，请先删除或移走这些平台")
+    carrier._history_user = user
+    carrier.delete()
+
+
+def write_carriers(
+    *, creates: list[Carrier], updates: list[Carrier], fields: list[str], user, reason: str
+) -> None:
+    """Bulk writes for imports, with a history row per carrier (who, when, why)."""
+    now = timezone.now()
+    for carrier in creates + updates:
+        carrier.updated_at = now
+    if creates:
+        bulk_create_with_history(
+            creates, Carrier, batch_size=2000, default_user=user, default_change_reason=reason
+        )
+    if updates:
+        bulk_update_with_history(
+            updates,
+            Carrier,
+            [*fields, "updated_at"],
+            batch_size=2000,
+            default_user=user,
+            default_change_reason=reason,
+        )

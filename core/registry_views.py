@@ -1,0 +1,153 @@
+"""Import, export and template views shared by every registry.
+
+An app's views call these with its registry (core.tabular.engine.Registry) and an
+`ImportPage` naming its URLs. Nothing here knows about users' rights: the registry's lookups
+refuse rows outside the user's scope, and the app's view decides who may reach the page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import PurePath
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_POST
+
+from . import uploads
+from .tabular.engine import ImportPlan, commit_import, plan_import
+from .tabular.read import UploadError, read_table
+from .tabular.report import XLSX_CONTENT_TYPE, error_workbook
+
+PREVIEW_ERRORS = 200
+PREVIEW_CHANGES = 20
+
+
+@dataclass
+class ImportPage:
+    title: str  # e.g. "产业载体"
+    url_prefix: str  # URL names: <prefix>_list, <prefix>_import, <prefix>_import_commit, ...
+
+
+def xlsx_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+def _render(
+    request,
+    page: ImportPage,
+    *,
+    plan: ImportPlan | None = None,
+    error: str = "",
+    token: str = "",
+    filename: str = "",
+    status: int = 200,
+):
+    labels = {}
+    rows_with_errors = []
+    if plan is not None:
+        labels = {c.key: c.template_header for c in plan.columns}
+        for row in plan.bad_rows:
+            for key, message in row.errors.items():
+                rows_with_errors.append((row.number, labels.get(key, key), message))
+            for key, message in row.row_errors:
+                rows_with_errors.append((row.number, labels.get(key, ""), message))
+    context = {
+        "page": page,
+        "plan": plan,
+        "error": error or (plan.error if plan else ""),
+        "token": token,
+        "filename": filename,
+        "errors": rows_with_errors[:PREVIEW_ERRORS],
+        "error_count": len(rows_with_errors),
+        "bad_row_count": len(plan.bad_rows) if plan else 0,
+        "changes": [r for r in plan.rows if r.action == "update"][:PREVIEW_CHANGES] if plan else [],
+        "labels": labels,
+        "max_mb": settings.ZONEPLAN_IMPORT_MAX_BYTES // (1024 * 1024),
+        "max_rows": settings.ZONEPLAN_IMPORT_MAX_ROWS,
+    }
+    return render(request, "registry/import.html", context, status=status)
+
+
+def _plan(registry, data: bytes, filename: str, user) -> ImportPlan:
+    table = read_table(
+        data,
+        filename,
+        max_bytes=settings.ZONEPLAN_IMPORT_MAX_BYTES,
+        max_rows=settings.ZONEPLAN_IMPORT_MAX_ROWS,
+    )
+    return plan_import(registry, table, user=user)
+
+
+def import_view(request, *, registry, page: ImportPage):
+    """GET: the upload form. POST: read and check the file, and show what would change."""
+    if request.method != "POST":
+        return _render(request, page)
+    upload = request.FILES.get("file")
+    if upload is None:
+        return _render(request, page, error="请选择要上传的文件（.xlsx 或 .csv）", status=400)
+    filename = PurePath(upload.name or "upload").name
+    if upload.size > settings.ZONEPLAN_IMPORT_MAX_BYTES:
+        limit = settings.ZONEPLAN_IMPORT_MAX_BYTES / 1024 / 1024
+        return _render(
+            request,
+            page,
+            error=f"文件过大（{upload.size / 1024 / 1024:.1f} MB，上限 {limit:.1f} MB）",
+            filename=filename,
+            status=400,
+        )
+    data = upload.read()
+    try:
+        plan = _plan(registry, data, filename, request.user)
+    except UploadError as exc:
+        return _render(request, page, error=str(exc), filename=filename, status=400)
+    staged = uploads.stage(data, filename=filename, user_id=request.user.pk, registry=registry.name)
+    return _render(
+        request,
+        page,
+        plan=plan,
+        token=staged.token,
+        filename=filename,
+        status=200 if plan.ok else 400,
+    )
+
+
+@require_POST
+def import_commit_view(request, token: str, *, registry, page: ImportPage):
+    staged = uploads.fetch(token, user_id=request.user.pk, registry=registry.name)
+    if staged is None:
+        return _render(request, page, error="上传的文件已过期或不存在，请重新上传", status=400)
+    try:
+        plan = _plan(registry, staged.data, staged.filename, request.user)
+    except UploadError as exc:
+        return _render(request, page, error=str(exc), status=400)
+    if not plan.ok:
+        # The data changed since the preview (or the user's rights did): show why, write nothing.
+        return _render(request, page, plan=plan, token=token, filename=staged.filename, status=400)
+    counts = plan.counts
+    commit_import(registry, plan, user=request.user, reason=f"导入 {staged.filename}")
+    uploads.discard(token)
+    messages.success(
+        request,
+        f"已导入 {staged.filename}：新建 {counts['create']} 条，更新 {counts['update']} 条，未变 {counts['unchanged']} 条。",
+    )
+    return redirect(reverse(f"{page.url_prefix}_list"))
+
+
+def import_errors_view(request, token: str, *, registry, page: ImportPage):
+    """The officer's own workbook back with each bad cell highlighted and explained."""
+    staged = uploads.fetch(token, user_id=request.user.pk, registry=registry.name)
+    if staged is None:
+        raise Http404("上传的文件已过期或不存在")
+    plan = _plan(registry, staged.data, staged.filename, request.user)
+    if plan.header is None:
+        raise Http404(plan.error)
+    content = error_workbook(plan.table.rows, plan.header, plan.rows, registry.columns)
+    stem = PurePath(staged.filename).stem
+    return xlsx_response(content, f"{stem}-错误标注.xlsx")

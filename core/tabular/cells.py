@@ -1,0 +1,128 @@
+"""Reading the values officers actually type into spreadsheets.
+
+Accepted where the meaning is clear: full-width digits and punctuation (１２，５００),
+thousands separators, "12.5万" and "1.2亿", percentages, Excel serial dates, and dates written
+2020-6-1, 2020/06/01, 2020.6.1, 2020年6月1日 or 2020.6 (a month: its first day). Refused with a
+message in Chinese where it is not: text in a number cell, a date that does not exist.
+Each parser raises `CellError` with the message an officer reads next to the cell.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+
+EXCEL_EPOCH = dt.date(1899, 12, 30)  # Excel's day 0, counting its 1900 leap-year bug
+MAX_EXCEL_SERIAL = 2958465  # 9999-12-31
+
+_MULTIPLIERS = {"万": Decimal(10_000), "亿": Decimal(100_000_000)}
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+_DATE_PATTERNS = [
+    re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$"),
+    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$"),
+    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
+]
+_MONTH_PATTERNS = [re.compile(r"^(\d{4})[-/.](\d{1,2})$"), re.compile(r"^(\d{4})年(\d{1,2})月$")]
+
+
+class CellError(ValueError):
+    """A value that cannot be read; `str(error)` is the message for the officer."""
+
+
+def normalize_text(value) -> str:
+    """Full-width to half-width (NFKC), stray spaces (including the ideographic space) gone."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # calamine reads 821 as 821.0; an officer typed 821
+    text = unicodedata.normalize("NFKC", str(value))
+    return " ".join(text.split())
+
+
+def is_blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def parse_decimal(value, *, factor: Decimal = Decimal(1), allow_negative: bool = False) -> Decimal:
+    """A number in the column's unit, returned in base units (times `factor`).
+
+    "12.5万" means 125,000 of the column's unit; "85%" means 0.85."""
+    if isinstance(value, bool):
+        raise CellError("应为数字")
+    if isinstance(value, int | float):
+        number = Decimal(str(value))
+    else:
+        text = normalize_text(value).replace(",", "").replace(" ", "")
+        multiplier = Decimal(1)
+        if text.endswith("%"):
+            text, multiplier = text[:-1], Decimal("0.01")
+        elif text[-1:] in _MULTIPLIERS:
+            text, multiplier = text[:-1], _MULTIPLIERS[text[-1]]
+        if not _NUMBER.match(text):
+            raise CellError(f"“{normalize_text(value)}”不是数字")
+        try:
+            number = Decimal(text) * multiplier
+        except InvalidOperation:
+            raise CellError(f"“{normalize_text(value)}”不是数字") from None
+    if not number.is_finite():
+        raise CellError("应为有限的数字")
+    if number < 0 and not allow_negative:
+        raise CellError(f"不能为负数（{normalize_text(value)}）")
+    result = number * factor
+    if abs(result) >= Decimal(10) ** 15:
+        raise CellError(f"数值过大（{normalize_text(value)}）")
+    return result
+
+
+def parse_date(value) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, bool):
+        raise CellError("应为日期")
+    if isinstance(value, int | float):
+        return _from_serial(value)
+    text = normalize_text(value).replace(" ", "")
+    if re.fullmatch(r"\d{5}(\.0+)?", text):
+        return _from_serial(float(text))
+    for pattern in _DATE_PATTERNS:
+        match = pattern.match(text)
+        if match:
+            return _make_date(text, *(int(g) for g in match.groups()))
+    for pattern in _MONTH_PATTERNS:
+        match = pattern.match(text)
+        if match:
+            return _make_date(text, int(match.group(1)), int(match.group(2)), 1)
+    raise CellError(f"“{normalize_text(value)}”不是可识别的日期（例如 2020-06-01 或 2020年6月1日）")
+
+
+def _from_serial(value: float) -> dt.date:
+    if not (1 <= value <= MAX_EXCEL_SERIAL) or value != int(value):
+        raise CellError(f"“{value:g}”不是有效的 Excel 日期")
+    return EXCEL_EPOCH + dt.timedelta(days=int(value))
+
+
+def _make_date(text: str, year: int, month: int, day: int) -> dt.date:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        raise CellError(f"日期“{text}”不存在") from None
+
+
+def parse_text(value, *, max_length: int) -> str:
+    text = normalize_text(value)
+    if len(text) > max_length:
+        raise CellError(f"过长（{len(text)} 字，最多 {max_length} 字）")
+    return text
+
+
+def parse_choice(value, choices: dict[str, str]) -> str:
+    """`choices` maps what an officer may write (label or code) to the stored code."""
+    text = normalize_text(value)
+    if text in choices:
+        return choices[text]
+    allowed = "、".join(dict.fromkeys(label for label in choices if not label.isascii()))
+    raise CellError(f"“{text}”不是可选值（可选：{allowed}）")

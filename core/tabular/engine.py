@@ -1,0 +1,98 @@
+"""The import flow every registry shares: read, check, compare with what is stored, then
+write all rows in one transaction or none.
+
+A registry describes itself with the `Registry` protocol (its columns, how to check a row,
+its natural key, how to find and write rows). The engine does the rest the same way for all.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from django.db import transaction
+
+from .read import Table
+from .spec import Column, HeaderError, HeaderMap, RowResult, find_header, read_rows
+
+
+class Registry(Protocol):
+    name: str
+    columns: list[Column]
+    key_columns: tuple[str, ...]  # the columns whose values make the natural key
+
+    def lookups(self, user) -> dict: ...
+    def check(self, row: RowResult) -> None: ...
+    def key(self, values: dict) -> tuple: ...
+    def existing(self, keys: list[tuple]) -> dict: ...
+    def changes(self, obj, values: dict) -> dict: ...
+    def write(self, rows: list[RowResult], existing: dict, *, user, reason: str) -> None: ...
+
+
+@dataclass
+class ImportPlan:
+    table: Table
+    columns: list[Column] = field(default_factory=list)
+    header: HeaderMap | None = None
+    rows: list[RowResult] = field(default_factory=list)
+    error: str = ""  # a problem with the whole file (no header, missing column)
+    existing: dict = field(default_factory=dict)
+
+    @property
+    def bad_rows(self) -> list[RowResult]:
+        return [r for r in self.rows if not r.ok]
+
+    @property
+    def ok(self) -> bool:
+        return not self.error and not self.bad_rows and bool(self.rows)
+
+    @property
+    def counts(self) -> Counter:
+        return Counter(r.action for r in self.rows if r.ok)
+
+
+def plan_import(registry: Registry, table: Table, *, user) -> ImportPlan:
+    plan = ImportPlan(table=table, columns=registry.columns)
+    try:
+        plan.header = find_header(table.rows, registry.columns)
+    except HeaderError as exc:
+        plan.error = str(exc)
+        return plan
+    plan.rows = read_rows(table.rows, plan.header, registry.columns, registry.lookups(user))
+    if not plan.rows:
+        plan.error = "表头下面没有数据行"
+        return plan
+    for row in plan.rows:
+        if not row.errors:
+            registry.check(row)
+    first_seen: dict[tuple, int] = {}
+    for row in plan.rows:
+        if row.errors:
+            continue
+        key = registry.key(row.values)
+        if key in first_seen:
+            for column in registry.key_columns:
+                row.row_errors.append((column, f"与第 {first_seen[key]} 行重复"))
+        else:
+            first_seen[key] = row.number
+    plan.existing = registry.existing(list(first_seen))
+    for row in plan.rows:
+        if not row.ok:
+            continue
+        obj = plan.existing.get(registry.key(row.values))
+        if obj is None:
+            row.action = "create"
+        else:
+            row.changes = registry.changes(obj, row.values)
+            row.action = "update" if row.changes else "unchanged"
+    return plan
+
+
+def commit_import(registry: Registry, plan: ImportPlan, *, user, reason: str) -> None:
+    """Write every row, or none: the caller has checked `plan.ok`."""
+    if not plan.ok:
+        raise ValueError("an import with errors cannot be committed")
+    rows = [r for r in plan.rows if r.action in ("create", "update")]
+    with transaction.atomic():
+        registry.write(rows, plan.existing, user=user, reason=reason)

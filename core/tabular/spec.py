@@ -1,0 +1,171 @@
+"""Columns of a registry's spreadsheet and the engine that reads rows against them.
+
+A registry declares its columns once; the same declaration makes the template (headers, units,
+drop-downs, instructions), reads uploads, and writes exports, so the three never disagree.
+The engine knows nothing of users or scoping: the registry passes in what the user may touch
+(e.g. the zones an officer may write to) as lookups.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from core.quantities import DISPLAY_UNITS
+
+from .cells import CellError, is_blank, parse_choice, parse_date, parse_decimal, parse_text
+
+HEADER_SCAN_ROWS = 20
+_UNIT_IN_HEADER = re.compile(r"^(.*?)[(（]([^()（）]*)[)）]$")
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str  # Chinese, as the template writes it (without the unit)
+    header_en: str
+    kind: str  # text | decimal | date | choice | lookup
+    required: bool = False
+    unit: str = ""  # the display unit the template uses (万平方米); the header may name another
+    max_length: int = 200
+    choices: tuple[tuple[str, str], ...] = ()  # (code, Chinese label)
+    lookup: str = ""  # name of a lookup the registry provides (e.g. "zone")
+    aliases: tuple[str, ...] = ()
+    help: str = ""  # one line for the instructions sheet
+
+    @property
+    def template_header(self) -> str:
+        return f"{self.header}（{self.unit}）" if self.unit else self.header
+
+    def choice_map(self) -> dict[str, str]:
+        mapping = {label: code for code, label in self.choices}
+        mapping.update({code: code for code, _ in self.choices})
+        return mapping
+
+
+def _norm_header(text) -> str:
+    return "".join(unicodedata.normalize("NFKC", str(text or "")).split()).lower()
+
+
+def split_header(text) -> tuple[str, str]:
+    """'建筑面积（万平方米）' → ('建筑面积', '万平方米')."""
+    norm = unicodedata.normalize("NFKC", str(text or "")).strip()
+    match = _UNIT_IN_HEADER.match(norm)
+    if match:
+        return _norm_header(match.group(1)), match.group(2).strip()
+    return _norm_header(norm), ""
+
+
+@dataclass
+class RowResult:
+    number: int  # the Excel row number (1-based)
+    cells: list  # the raw cells, for the error report
+    values: dict = field(default_factory=dict)
+    errors: dict = field(default_factory=dict)  # column key → message
+    row_errors: list = field(default_factory=list)
+    action: str = ""  # create | update | unchanged
+    changes: dict = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and not self.row_errors
+
+
+@dataclass
+class HeaderMap:
+    row_index: int  # 0-based index of the header row in the table
+    positions: dict  # column key → 0-based cell index
+    factors: dict  # column key → Decimal factor to base units
+
+
+class HeaderError(Exception):
+    pass
+
+
+def find_header(rows: list[list], columns: list[Column]) -> HeaderMap:
+    """The header is the row, among the first 20, that names the most columns; title rows
+    (merged or not) above it are skipped."""
+    wanted = {}
+    for column in columns:
+        for name in (column.header, *column.aliases):
+            wanted[_norm_header(name)] = column
+    best: tuple[int, int, dict, dict] | None = None
+    for index, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+        positions, factors, problems = {}, {}, []
+        for cell_index, cell in enumerate(row):
+            name, unit = split_header(cell)
+            column = wanted.get(name)
+            if column is None or column.key in positions:
+                continue
+            positions[column.key] = cell_index
+            if column.kind == "decimal" and column.unit:
+                unit = unit or column.unit
+                expected = DISPLAY_UNITS[column.unit].measure
+                if unit not in DISPLAY_UNITS or DISPLAY_UNITS[unit].measure != expected:
+                    problems.append(
+                        f"“{cell}”的单位应为{'、'.join(u for u, d in DISPLAY_UNITS.items() if d.measure == expected)}之一"
+                    )
+                    continue
+                factors[column.key] = DISPLAY_UNITS[unit].factor
+        if positions and (best is None or len(positions) > len(best[1])):
+            best = (index, positions, factors, problems)
+    if best is None:
+        headers = "、".join(c.template_header for c in columns if c.required)
+        raise HeaderError(
+            f"找不到表头行：前 {HEADER_SCAN_ROWS} 行中没有“{headers}”等列名。请使用下载的模板"
+        )
+    index, positions, factors, problems = best
+    if problems:
+        raise HeaderError("；".join(problems))
+    missing = [c.template_header for c in columns if c.required and c.key not in positions]
+    if missing:
+        raise HeaderError(f"第 {index + 1} 行的表头缺少必填列：{'、'.join(missing)}")
+    return HeaderMap(index, positions, factors)
+
+
+def read_rows(
+    rows: list[list],
+    header: HeaderMap,
+    columns: list[Column],
+    lookups: dict[str, Callable[[str], object]],
+) -> list[RowResult]:
+    """Parse every data row; each bad cell gets a message, good values are typed."""
+    results = []
+    by_key = {c.key: c for c in columns}
+    for offset, cells in enumerate(rows[header.row_index + 1 :], start=header.row_index + 2):
+        if all(is_blank(c) for c in cells):
+            continue
+        result = RowResult(number=offset, cells=cells)
+        for key, position in header.positions.items():
+            column = by_key[key]
+            raw = cells[position] if position < len(cells) else None
+            if is_blank(raw):
+                if column.required:
+                    result.errors[key] = "必填，不能为空"
+                result.values[key] = None
+                continue
+            try:
+                result.values[key] = _parse(
+                    column, raw, header.factors.get(key, Decimal(1)), lookups
+                )
+            except CellError as exc:
+                result.errors[key] = str(exc)
+        results.append(result)
+    return results
+
+
+def _parse(column: Column, raw, factor: Decimal, lookups):
+    if column.kind == "text":
+        return parse_text(raw, max_length=column.max_length)
+    if column.kind == "decimal":
+        return parse_decimal(raw, factor=factor)
+    if column.kind == "date":
+        return parse_date(raw)
+    if column.kind == "choice":
+        return parse_choice(raw, column.choice_map())
+    if column.kind == "lookup":
+        return lookups[column.lookup](parse_text(raw, max_length=column.max_length))
+    raise ValueError(column.kind)
