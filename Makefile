@@ -50,8 +50,10 @@ lint: $(VENV)/.test-deps
 	$(BIN)/python manage.py makemigrations --check --dry-run -v 0
 
 bench: $(VENV)/.test-deps
-	$(BIN)/python benchmarks/run.py --database sqlite
-	$(BIN)/python benchmarks/run.py --database postgres
+	$(BIN)/python benchmarks/run.py tree --database sqlite
+	$(BIN)/python benchmarks/run.py tree --database postgres
+	$(BIN)/python benchmarks/run.py import --database sqlite
+	$(BIN)/python benchmarks/run.py import --database postgres
 
 # Translations: needs gettext. The compiled .mo files are committed so `make run` needs no gettext.
 messages: $(VENV)/.test-deps

@@ -1,12 +1,18 @@
 """Benchmarks. `make bench` runs them on SQLite and on PostgreSQL and prints the figures.
 
-    .venv/bin/python benchmarks/run.py [--database sqlite|postgres] [--zones 3000]
+    .venv/bin/python benchmarks/run.py tree   [--database sqlite|postgres] [--zones 3000]
+    .venv/bin/python benchmarks/run.py import [--database sqlite|postgres] [--rows 100000]
 
 tree: builds a tree of ~100 districts and N zones (default 3,000) in a scratch database,
 then times, as the median of 50 runs: one district's subtree, the city's subtree count, a
 district officer's visible units, a scoped query through `restrict`, and the server time
 of the zone list page for a district officer and a city admin (median of 20, with the query
-count). Nothing is asserted: the numbers are for people to read.
+count).
+
+import: generates a 100,000-row carriers workbook (once, in var/) and imports it in a fresh
+process: parse, check and compare, write with a history row each; prints rows/s for each step
+and end to end, and the process's peak memory; then the same parse with openpyxl.
+Nothing is asserted: the numbers are for people to read.
 """
 
 from __future__ import annotations
@@ -143,20 +149,160 @@ def bench_tree(zones: int) -> None:
         print(f"  zone list page, {label:<29} {ms:8.2f} ms (median of 20), {count} queries")
 
 
+IMPORT_FILE = ROOT / "var" / "bench-carriers-100k.xlsx"
+
+
+def make_carriers_workbook(path: Path, rows: int) -> float:
+    """A realistic upload: the template's headers, the shipped zones, dates and areas."""
+    import datetime as dt
+    import random
+
+    import yaml
+    from openpyxl import Workbook
+
+    from carriers.choices import CARRIER_KIND_ZH
+    from carriers.registry import COLUMNS
+
+    territory = yaml.safe_load(
+        (ROOT / "plans/data/territory-chengdu.yaml").read_text(encoding="utf-8")
+    )
+    zones = [u["name"] for u in territory["units"] if u["kind"] == "zone"]
+    kinds = list(CARRIER_KIND_ZH.values())
+    rng = random.Random(2020)
+    start = time.perf_counter()
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("产业载体")
+    ws.append([c.template_header for c in COLUMNS])
+    for i in range(rows):
+        begun = dt.date(2018, 1, 1) + dt.timedelta(days=rng.randint(0, 1000))
+        done = begun + dt.timedelta(days=rng.randint(300, 700)) if i % 3 == 0 else None
+        ws.append(
+            [
+                zones[i % len(zones)],
+                kinds[i % 4],
+                f"基准载体{i:06d}",
+                round(rng.uniform(0.5, 30), 2),
+                "基准建设单位",
+                f"基准路{i}号",
+                round(104.0 + rng.random() * 0.2, 6),
+                round(30.6 + rng.random() * 0.2, 6),
+                begun - dt.timedelta(days=30),
+                begun,
+                begun + dt.timedelta(days=600),
+                done,
+                rng.randint(40, 100) if done else None,
+                "",
+            ]
+        )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    return time.perf_counter() - start
+
+
+def bench_import_child(path: Path) -> None:
+    """One import in this process, so that its peak memory is its own."""
+    import resource
+
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.db import connection
+
+    from carriers.models import Carrier
+    from carriers.registry import REGISTRY
+    from core.tabular.engine import commit_import, plan_import
+    from core.tabular.read import read_table
+
+    quiet = io.StringIO()
+    call_command("migrate", verbosity=0, stdout=quiet)
+    call_command(
+        "load_plan",
+        ROOT / "plans/data/territory-chengdu.yaml",
+        ROOT / "plans/data/plan-2020.yaml",
+        stdout=quiet,
+    )
+    user = get_user_model().objects.create_superuser("bench", password="x")  # noqa: S106
+    data = path.read_bytes()
+    baseline_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+    t0 = time.perf_counter()
+    table = read_table(data, path.name, max_bytes=200 * 1024 * 1024, max_rows=200_000)
+    t1 = time.perf_counter()
+    plan = plan_import(REGISTRY, table, user=user)
+    t2 = time.perf_counter()
+    if not plan.ok:
+        raise SystemExit(f"benchmark workbook has errors: {plan.error or plan.bad_rows[0].errors}")
+    commit_import(REGISTRY, plan, user=user, reason="基准测试")
+    t3 = time.perf_counter()
+    rows = len(plan.rows)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    assert Carrier.objects.count() == rows and Carrier.history.count() == rows
+    print(f"== carriers import on {connection.vendor}: {rows:,} rows ==")
+    print(f"  parse (calamine)      {t1 - t0:6.2f} s  {rows / (t1 - t0):>9,.0f} rows/s")
+    print(f"  check and compare     {t2 - t1:6.2f} s  {rows / (t2 - t1):>9,.0f} rows/s")
+    print(f"  write with history    {t3 - t2:6.2f} s  {rows / (t3 - t2):>9,.0f} rows/s")
+    print(
+        f"  end to end            {t3 - t0:6.2f} s  {rows / (t3 - t0):>9,.0f} rows/s   (goal ≥ 20,000)"
+    )
+    print(
+        f"  peak memory           {peak_mb:6.0f} MB (process; {baseline_kb / 1024:.0f} MB before the import; goal ≤ 500)"
+    )
+
+
+def bench_openpyxl_parse(path: Path) -> None:
+    from openpyxl import load_workbook
+
+    start = time.perf_counter()
+    wb = load_workbook(path, read_only=True, data_only=True)
+    rows = sum(1 for _ in wb.active.iter_rows(values_only=True)) - 1
+    seconds = time.perf_counter() - start
+    print(
+        f"  parse (openpyxl, read-only, for comparison) {seconds:6.2f} s  {rows / seconds:>9,.0f} rows/s"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
+    parser.add_argument(
+        "what", nargs="?", choices=["tree", "import", "import-child"], default="tree"
+    )
     parser.add_argument("--database", choices=sorted(URLS), default="sqlite")
     parser.add_argument("--zones", type=int, default=3000)
+    parser.add_argument("--rows", type=int, default=100_000)
     args = parser.parse_args()
-    _prepare_database(args.database)
     os.environ["DATABASE_URL"] = URLS[args.database]
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zoneplan.settings")
     os.environ.setdefault("ZONEPLAN_LOG_LEVEL", "WARNING")
     os.environ["ZONEPLAN_ALLOWED_HOSTS"] = "testserver"  # the test client's host
     import django
 
+    if args.what == "import":
+        import subprocess
+
+        django.setup()
+        path = IMPORT_FILE.with_name(f"bench-carriers-{args.rows}.xlsx")
+        if not path.exists():
+            print(
+                f"  generating {args.rows:,}-row workbook: {make_carriers_workbook(path, args.rows):.1f} s"
+            )
+        _prepare_database(args.database)
+        child = [
+            sys.executable,
+            __file__,
+            "import-child",
+            "--database",
+            args.database,
+            "--rows",
+            str(args.rows),
+        ]
+        subprocess.run(child, check=True)  # noqa: S603 - our own script
+        bench_openpyxl_parse(path)
+        return
+    _prepare_database(args.database) if args.what == "tree" else None
     django.setup()
-    bench_tree(args.zones)
+    if args.what == "import-child":
+        bench_import_child(IMPORT_FILE.with_name(f"bench-carriers-{args.rows}.xlsx"))
+    else:
+        bench_tree(args.zones)
 
 
 if __name__ == "__main__":

@@ -5,6 +5,8 @@ The same column list makes the template, reads uploads and writes exports.
 
 from __future__ import annotations
 
+from django.utils import timezone
+
 from accounts.scoping import zone_lookup
 from core.tabular.spec import Column, RowResult
 
@@ -77,6 +79,7 @@ COLUMNS = [
     Column("note", "备注", "Note", "text", max_length=2000),
 ]
 FIELDS = [c.key for c in COLUMNS]
+TEXT_FIELDS = ("developer", "address", "note")  # blank is "", never NULL
 
 
 class CarrierRegistry:
@@ -85,11 +88,11 @@ class CarrierRegistry:
     key_columns = ("zone", "kind", "name")
 
     def lookups(self, user) -> dict:
-        return {"zone": zone_lookup(user)}
+        return {"zone": zone_lookup(user), "today": timezone.localdate()}
 
-    def check(self, row: RowResult) -> None:
+    def check(self, row: RowResult, context: dict) -> None:
         row.values["occupancy_rate"] = normalise_rate(row.values.get("occupancy_rate"))
-        for key, message in carrier_problems(row.values):
+        for key, message in carrier_problems(row.values, today=context["today"]):
             row.errors.setdefault(key, message)
 
     def key(self, values: dict) -> tuple:
@@ -113,7 +116,7 @@ class CarrierRegistry:
         changed = {}
         for key in FIELDS:
             new = values.get(key) if key in values else getattr(obj, key)
-            new = "" if new is None and key in ("developer", "address", "note") else new
+            new = "" if new is None and key in TEXT_FIELDS else new
             if getattr(obj, key) != new:
                 changed[key] = (getattr(obj, key), new)
         return changed
@@ -122,17 +125,21 @@ class CarrierRegistry:
         creates, updates = [], []
         for row in rows:
             values = {
-                k: ("" if v is None and k in ("developer", "address", "note") else v)
+                ("zone_id" if k == "zone" else k): (v.pk if k == "zone" else v)
                 for k, v in row.values.items()
             }
+            for key in TEXT_FIELDS:
+                if key in values and values[key] is None:
+                    values[key] = ""
             if row.action == "create":
-                creates.append(Carrier(**values))
+                creates.append(values)
             else:
-                carrier = existing[self.key(row.values)]
-                for key, (_old, new) in row.changes.items():
-                    setattr(carrier, key, new)
-                updates.append(carrier)
-        write_carriers(creates=creates, updates=updates, fields=FIELDS, user=user, reason=reason)
+                carrier = existing[row.key]
+                current = {
+                    f.attname: getattr(carrier, f.attname) for f in Carrier._meta.concrete_fields
+                }
+                updates.append(current | values)
+        write_carriers(creates=creates, updates=updates, user=user, reason=reason)
 
 
 REGISTRY = CarrierRegistry()

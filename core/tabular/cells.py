@@ -35,9 +35,11 @@ def normalize_text(value) -> str:
     """Full-width to half-width (NFKC), stray spaces (including the ideographic space) gone."""
     if value is None:
         return ""
-    if isinstance(value, float) and value.is_integer():
+    if value.__class__ is float and value.is_integer():
         value = int(value)  # calamine reads 821 as 821.0; an officer typed 821
-    text = unicodedata.normalize("NFKC", str(value))
+    text = str(value)
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
     return " ".join(text.split())
 
 
@@ -49,9 +51,11 @@ def parse_decimal(value, *, factor: Decimal = Decimal(1), allow_negative: bool =
     """A number in the column's unit, returned in base units (times `factor`).
 
     "12.5万" means 125,000 of the column's unit; "85%" means 0.85."""
-    if isinstance(value, bool):
+    if value.__class__ is float or value.__class__ is int:
+        number = Decimal(repr(value))
+    elif isinstance(value, bool):
         raise CellError("应为数字")
-    if isinstance(value, int | float):
+    elif isinstance(value, int | float):
         number = Decimal(str(value))
     else:
         text = normalize_text(value).replace(",", "").replace(" ", "")

@@ -22,8 +22,12 @@ class Registry(Protocol):
     columns: list[Column]
     key_columns: tuple[str, ...]  # the columns whose values make the natural key
 
-    def lookups(self, user) -> dict: ...
-    def check(self, row: RowResult) -> None: ...
+    def lookups(self, user) -> dict:
+        """What one import needs, computed once: lookups for lookup columns and anything
+        else `check` uses (e.g. today's date)."""
+        ...
+
+    def check(self, row: RowResult, context: dict) -> None: ...
     def key(self, values: dict) -> tuple: ...
     def existing(self, keys: list[tuple]) -> dict: ...
     def changes(self, obj, values: dict) -> dict: ...
@@ -59,18 +63,19 @@ def plan_import(registry: Registry, table: Table, *, user) -> ImportPlan:
     except HeaderError as exc:
         plan.error = str(exc)
         return plan
-    plan.rows = read_rows(table.rows, plan.header, registry.columns, registry.lookups(user))
+    context = registry.lookups(user)
+    plan.rows = read_rows(table.rows, plan.header, registry.columns, context)
     if not plan.rows:
         plan.error = "表头下面没有数据行"
         return plan
     for row in plan.rows:
         if not row.errors:
-            registry.check(row)
+            registry.check(row, context)
     first_seen: dict[tuple, int] = {}
     for row in plan.rows:
         if row.errors:
             continue
-        key = registry.key(row.values)
+        key = row.key = registry.key(row.values)
         if key in first_seen:
             for column in registry.key_columns:
                 row.row_errors.append((column, f"与第 {first_seen[key]} 行重复"))
@@ -80,7 +85,7 @@ def plan_import(registry: Registry, table: Table, *, user) -> ImportPlan:
     for row in plan.rows:
         if not row.ok:
             continue
-        obj = plan.existing.get(registry.key(row.values))
+        obj = plan.existing.get(row.key)
         if obj is None:
             row.action = "create"
         else:

@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from core.quantities import DISPLAY_UNITS
 
-from .cells import CellError, is_blank, parse_choice, parse_date, parse_decimal, parse_text
+from .cells import CellError, parse_choice, parse_date, parse_decimal, parse_text
 
 HEADER_SCAN_ROWS = 20
 _UNIT_IN_HEADER = re.compile(r"^(.*?)[(（]([^()（）]*)[)）]$")
@@ -59,7 +59,7 @@ def split_header(text) -> tuple[str, str]:
     return _norm_header(norm), ""
 
 
-@dataclass
+@dataclass(slots=True)
 class RowResult:
     number: int  # the Excel row number (1-based)
     cells: list  # the raw cells, for the error report
@@ -68,6 +68,7 @@ class RowResult:
     row_errors: list = field(default_factory=list)
     action: str = ""  # create | update | unchanged
     changes: dict = field(default_factory=dict)
+    key: tuple | None = None  # the registry's natural key, once the row is valid
 
     @property
     def ok(self) -> bool:
@@ -133,39 +134,50 @@ def read_rows(
     lookups: dict[str, Callable[[str], object]],
 ) -> list[RowResult]:
     """Parse every data row; each bad cell gets a message, good values are typed."""
-    results = []
     by_key = {c.key: c for c in columns}
-    for offset, cells in enumerate(rows[header.row_index + 1 :], start=header.row_index + 2):
-        if all(is_blank(c) for c in cells):
+    parsers = [
+        (
+            key,
+            position,
+            by_key[key].required,
+            _parser(by_key[key], header.factors.get(key, Decimal(1)), lookups),
+        )
+        for key, position in header.positions.items()
+    ]
+    results = []
+    for number, cells in enumerate(rows[header.row_index + 1 :], start=header.row_index + 2):
+        if all(c is None or c == "" or (c.__class__ is str and c.isspace()) for c in cells):
             continue
-        result = RowResult(number=offset, cells=cells)
-        for key, position in header.positions.items():
-            column = by_key[key]
-            raw = cells[position] if position < len(cells) else None
-            if is_blank(raw):
-                if column.required:
-                    result.errors[key] = "必填，不能为空"
-                result.values[key] = None
+        result = RowResult(number=number, cells=cells)
+        values, errors = result.values, result.errors
+        width = len(cells)
+        for key, position, required, parse in parsers:
+            raw = cells[position] if position < width else None
+            if raw is None or raw == "" or (raw.__class__ is str and raw.isspace()):
+                if required:
+                    errors[key] = "必填，不能为空"
+                values[key] = None
                 continue
             try:
-                result.values[key] = _parse(
-                    column, raw, header.factors.get(key, Decimal(1)), lookups
-                )
+                values[key] = parse(raw)
             except CellError as exc:
-                result.errors[key] = str(exc)
+                errors[key] = str(exc)
         results.append(result)
     return results
 
 
-def _parse(column: Column, raw, factor: Decimal, lookups):
+def _parser(column: Column, factor: Decimal, lookups) -> Callable:
+    """The parse function of one column, built once per import."""
     if column.kind == "text":
-        return parse_text(raw, max_length=column.max_length)
+        return lambda raw: parse_text(raw, max_length=column.max_length)
     if column.kind == "decimal":
-        return parse_decimal(raw, factor=factor)
+        return lambda raw: parse_decimal(raw, factor=factor)
     if column.kind == "date":
-        return parse_date(raw)
+        return parse_date
     if column.kind == "choice":
-        return parse_choice(raw, column.choice_map())
+        mapping = column.choice_map()
+        return lambda raw: parse_choice(raw, mapping)
     if column.kind == "lookup":
-        return lookups[column.lookup](parse_text(raw, max_length=column.max_length))
+        find = lookups[column.lookup]
+        return lambda raw: find(parse_text(raw, max_length=column.max_length))
     raise ValueError(column.kind)
