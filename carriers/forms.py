@@ -5,8 +5,9 @@ from accounts.choices import Action
 from accounts.scoping import visible_units
 from territory.choices import UnitKind
 
-from .models import Carrier
-from .services import carrier_problems, normalise_rate
+from .choices import CarrierKind
+from .models import Carrier, TechPlatform
+from .services import carrier_problems, normalise_rate, platform_problems
 
 
 class CarrierForm(forms.ModelForm):
@@ -59,4 +60,30 @@ class CarrierForm(forms.ModelForm):
         for key, message in carrier_problems(data):
             if key in self.fields and key not in self.errors:
                 self.add_error(key, message)
+        return data
+
+
+class PlatformForm(forms.ModelForm):
+    class Meta:
+        model = TechPlatform
+        fields = ["carrier", "kind", "name", "operator", "opened_on", "note"]
+        widgets = {"opened_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        zones = visible_units(user, Action.CHANGE).filter(kind=UnitKind.ZONE)
+        self.fields["carrier"].queryset = (
+            Carrier.objects.filter(zone__in=zones, kind=CarrierKind.SCITECH_SPACE)
+            .select_related("zone")
+            .order_by("zone__order", "name")
+        )
+        self.fields["carrier"].label_from_instance = lambda c: f"{c.zone.name} · {c.name}"
+        for field in self.fields.values():
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs.setdefault("class", css)
+
+    def clean(self):
+        data = super().clean()
+        for key, message in platform_problems(data):
+            self.add_error(key if key in self.fields else None, message)
         return data

@@ -10,9 +10,9 @@ from django.utils import timezone
 from accounts.scoping import zone_lookup
 from core.tabular.spec import Column, RowResult
 
-from .choices import CARRIER_KIND_ZH
-from .models import Carrier
-from .services import carrier_problems, normalise_rate, write_carriers
+from .choices import CARRIER_KIND_ZH, PLATFORM_KIND_ZH, CarrierKind
+from .models import Carrier, TechPlatform
+from .services import carrier_problems, normalise_rate, write_carriers, write_platforms
 
 COLUMNS = [
     Column(
@@ -143,3 +143,111 @@ class CarrierRegistry:
 
 
 REGISTRY = CarrierRegistry()
+
+
+PLATFORM_COLUMNS = [
+    Column(
+        "zone",
+        "所在功能区",
+        "Zone",
+        "lookup",
+        required=True,
+        lookup="zone",
+        aliases=("功能区",),
+        help="科创空间所在的功能区（全称或代码）。",
+    ),
+    Column(
+        "carrier",
+        "所在科创空间",
+        "Sci-tech space",
+        "text",
+        required=True,
+        aliases=("科创空间",),
+        help="该功能区中已登记的高品质科创空间名称。",
+    ),
+    Column(
+        "kind",
+        "平台类型",
+        "Kind",
+        "choice",
+        required=True,
+        choices=tuple(PLATFORM_KIND_ZH.items()),
+        help="原型机建模、中试、检验检测或其他。",
+    ),
+    Column(
+        "name",
+        "平台名称",
+        "Name",
+        "text",
+        required=True,
+        aliases=("名称",),
+        help="同一科创空间中名称唯一；再次上传同名平台即更新它。",
+    ),
+    Column("operator", "运营单位", "Operator", "text"),
+    Column("opened_on", "投用日期", "Opened on", "date"),
+    Column("note", "备注", "Note", "text", max_length=2000),
+]
+
+
+class PlatformRegistry:
+    name = "platforms"
+    columns = PLATFORM_COLUMNS
+    key_columns = ("carrier", "name")
+
+    def lookups(self, user) -> dict:
+        return {"zone": zone_lookup(user), "today": timezone.localdate(), "spaces": {}}
+
+    def check(self, row: RowResult, context: dict) -> None:
+        zone, name = row.values["zone"], row.values["carrier"]
+        spaces = context["spaces"]
+        if zone.pk not in spaces:
+            spaces[zone.pk] = {
+                c.name: c for c in Carrier.objects.filter(zone=zone, kind=CarrierKind.SCITECH_SPACE)
+            }
+        carrier = spaces[zone.pk].get(name)
+        if carrier is None:
+            row.errors["carrier"] = f"功能区“{zone.name}”中没有名为“{name}”的高品质科创空间"
+            return
+        row.values["carrier"] = carrier
+        opened = row.values.get("opened_on")
+        if opened and opened > context["today"]:
+            row.errors["opened_on"] = f"投用日期晚于今天（{context['today']}）"
+
+    def key(self, values: dict) -> tuple:
+        return (values["carrier"].pk, values["name"])
+
+    def existing(self, keys: list[tuple]) -> dict:
+        found = TechPlatform.objects.filter(carrier_id__in={k[0] for k in keys})
+        return {(p.carrier_id, p.name): p for p in found if (p.carrier_id, p.name) in set(keys)}
+
+    def changes(self, obj: TechPlatform, values: dict) -> dict:
+        changed = {}
+        for key in ("kind", "operator", "opened_on", "note"):
+            if key not in values:
+                continue
+            new = values[key] if values[key] is not None or key == "opened_on" else ""
+            if getattr(obj, key) != new:
+                changed[key] = (getattr(obj, key), new)
+        return changed
+
+    def write(self, rows: list[RowResult], existing: dict, *, user, reason: str) -> None:
+        creates, updates = [], []
+        for row in rows:
+            values = {"carrier_id": row.values["carrier"].pk, "name": row.values["name"]}
+            for key in ("kind", "operator", "opened_on", "note"):
+                if key in row.values:
+                    value = row.values[key]
+                    values[key] = "" if value is None and key != "opened_on" else value
+            if row.action == "create":
+                creates.append(values)
+            else:
+                platform = existing[row.key]
+                current = {
+                    f.attname: getattr(platform, f.attname)
+                    for f in TechPlatform._meta.concrete_fields
+                }
+                updates.append(current | values)
+        write_platforms(creates=creates, updates=updates, user=user, reason=reason)
+
+
+PLATFORM_REGISTRY = PlatformRegistry()

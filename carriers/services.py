@@ -17,7 +17,8 @@ from accounts.choices import Action
 from accounts.scoping import visible_units
 from core import bulk
 
-from .models import Carrier
+from .choices import CarrierKind
+from .models import Carrier, TechPlatform
 from .status import Status, status_on
 
 # China's extent, generously: a point outside it is a typo or swapped coordinates.
@@ -159,3 +160,49 @@ def write_carriers(*, creates: list[dict], updates: list[dict], user, reason: st
         )
     if updates:
         bulk.update_with_history(Carrier, updates, constants=constants, user=user, reason=reason)
+
+
+def platform_problems(values: dict) -> list[tuple[str, str]]:
+    carrier = values.get("carrier")
+    if carrier is not None and carrier.kind != CarrierKind.SCITECH_SPACE:
+        return [("carrier", f"“{carrier.name}”不是高品质科创空间：公共技术平台须设在科创空间内")]
+    return []
+
+
+@transaction.atomic
+def save_platform(*, user, platform: TechPlatform) -> TechPlatform:
+    require_change(user, platform.carrier.zone)
+    if platform.pk:
+        stored = TechPlatform.objects.filter(pk=platform.pk).select_related("carrier__zone").first()
+        if stored and stored.carrier_id != platform.carrier_id:
+            require_change(user, stored.carrier.zone)
+    problems = platform_problems({"carrier": platform.carrier})
+    if problems:
+        raise ValidationError({key: [message] for key, message in problems})
+    platform._history_user = user
+    platform.save()
+    return platform
+
+
+@transaction.atomic
+def delete_platform(*, user, platform: TechPlatform) -> None:
+    require_change(user, platform.carrier.zone)
+    platform._history_user = user
+    platform.delete()
+
+
+def write_platforms(*, creates: list[dict], updates: list[dict], user, reason: str) -> None:
+    if creates:
+        bulk.insert_with_history(
+            TechPlatform,
+            creates,
+            constants={},
+            key=("carrier_id", "name"),
+            key_query=lambda: TechPlatform.objects.filter(
+                carrier_id__in={r["carrier_id"] for r in creates}
+            ).values_list("pk", "carrier_id", "name"),
+            user=user,
+            reason=reason,
+        )
+    if updates:
+        bulk.update_with_history(TechPlatform, updates, constants={}, user=user, reason=reason)

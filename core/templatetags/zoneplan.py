@@ -27,3 +27,18 @@ def quantity(value, display_unit):
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key, key) if hasattr(mapping, "get") else key
+
+
+@register.filter
+def verbose_name(obj) -> str:
+    return obj._meta.verbose_name
+
+
+@register.filter
+def verbose_name_plural(obj) -> str:
+    return obj._meta.verbose_name_plural
+
+
+@register.filter
+def model_verbose_name_plural(model) -> str:
+    return model._meta.verbose_name_plural

@@ -1,0 +1,235 @@
+"""The pages every registry has, one implementation: list (filters, search, totals, htmx),
+detail with history, create, edit, delete, Excel template, import (preview, commit, marked
+workbook) and export.
+
+A registry subclasses `RegistryPages` (through accounts.registry.ScopedRegistryPages, which
+binds scoping) and says only what differs: its model, form, spreadsheet, filters and
+templates. URL names are `<prefix>_list`, `<prefix>_detail`, `<prefix>_create`, `<prefix>_edit`,
+`<prefix>_delete`, `<prefix>_export`, `<prefix>_template`, `<prefix>_import`,
+`<prefix>_import_commit` and `<prefix>_import_errors`.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Model, QuerySet
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from .registry_views import (
+    ImportPage,
+    import_commit_view,
+    import_errors_view,
+    import_view,
+    xlsx_response,
+)
+from .tabular.report import export_workbook, template_workbook
+
+VIEW, CHANGE = "view", "change"
+
+
+class RegistryPages:
+    model: type[Model]
+    spreadsheet = None  # core.tabular.engine.Registry
+    form_class = None  # a ModelForm taking a `user` keyword
+    prefix = ""  # URL-name prefix, e.g. "carrier"
+    title = ""  # Chinese, for file names and the import page, e.g. "产业载体"
+    nav = ""
+    per_page = 50
+    list_template = ""
+    table_template = ""
+    detail_template = "registry/detail.html"
+    form_template = "registry/form.html"
+    delete_template = "registry/confirm_delete.html"
+    instructions: list[str] = []
+
+    # ── What a subclass provides ──
+    def scope(self, qs: QuerySet, user, action: str) -> QuerySet:
+        raise NotImplementedError
+
+    def can_write(self, user) -> bool:
+        raise NotImplementedError
+
+    def filtered(self, request, qs: QuerySet) -> tuple[QuerySet, dict]:
+        """The list's filters applied to `qs`; returns the queryset and the filter values."""
+        return qs, {}
+
+    def list_context(self, request) -> dict:
+        return {}
+
+    def totals(self, qs: QuerySet) -> dict:
+        return {"count": qs.count()}
+
+    def save(self, *, user, obj):
+        raise NotImplementedError
+
+    def delete(self, *, user, obj) -> None:
+        raise NotImplementedError
+
+    def export_row(self, obj) -> dict:
+        return {c.key: getattr(obj, c.key) for c in self.spreadsheet.columns}
+
+    def template_lists(self, user) -> dict[str, list[str]]:
+        return {}
+
+    def detail_fields(self, obj) -> list[tuple[str, object]]:
+        return []
+
+    def detail_context(self, request, obj) -> dict:
+        return {}
+
+    # ── The pages ──
+    def objects(self) -> QuerySet:
+        return self.model.objects.all()
+
+    def get(self, request, pk: int, action: str = VIEW):
+        return get_object_or_404(self.scope(self.objects(), request.user, action), pk=pk)
+
+    def require_writer(self, user) -> None:
+        if not self.can_write(user):
+            raise PermissionDenied("您没有可填报的单位")
+
+    def list_view(self, request):
+        qs, filters = self.filtered(request, self.scope(self.objects(), request.user, VIEW))
+        page = Paginator(qs, self.per_page).get_page(request.GET.get("page"))
+        params = request.GET.copy()
+        params.pop("page", None)
+        context = {
+            "nav": self.nav,
+            "pages": self,
+            "page": page,
+            "filters": filters,
+            "totals": self.totals(qs),
+            "query": params.urlencode(),
+            "can_write": self.can_write(request.user),
+            **self.list_context(request),
+        }
+        template = self.table_template if request.headers.get("HX-Request") else self.list_template
+        return render(request, template, context)
+
+    def detail_view(self, request, pk: int):
+        obj = self.get(request, pk)
+        records = list(
+            obj.history.select_related("history_user").order_by("-history_date", "-history_id")[:50]
+        )
+        history = []
+        for index, newer in enumerate(records):
+            older = records[index + 1] if index + 1 < len(records) else None
+            history.append(
+                {"record": newer, "changes": newer.diff_against(older).changes if older else []}
+            )
+        can_change = self.scope(self.model.objects.filter(pk=pk), request.user, CHANGE).exists()
+        labels = {f.name: f.verbose_name for f in self.model._meta.fields}
+        context = {
+            "nav": self.nav,
+            "pages": self,
+            "object": obj,
+            "history": history,
+            "can_change": can_change,
+            "labels": labels,
+            "fields": self.detail_fields(obj),
+            **self.detail_context(request, obj),
+        }
+        return render(request, self.detail_template, context)
+
+    def _edit(self, request, obj):
+        form = self.form_class(request.POST or None, instance=obj, user=request.user)
+        if request.method == "POST" and form.is_valid():
+            try:
+                saved = self.save(user=request.user, obj=form.save(commit=False))
+            except ValidationError as exc:
+                errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
+                for field, messages_ in errors.items():
+                    form.add_error(field if field in form.fields else None, messages_)
+            else:
+                if hasattr(form, "save_m2m"):
+                    form.save_m2m()
+                messages.success(request, f"已保存：{saved}")
+                return redirect(f"{self.prefix}_detail", pk=saved.pk)
+        return render(
+            request,
+            self.form_template,
+            {"nav": self.nav, "pages": self, "form": form, "object": obj},
+            status=400 if request.method == "POST" else 200,
+        )
+
+    def create_view(self, request):
+        self.require_writer(request.user)
+        return self._edit(request, None)
+
+    def edit_view(self, request, pk: int):
+        return self._edit(request, self.get(request, pk, CHANGE))
+
+    def delete_view(self, request, pk: int):
+        obj = self.get(request, pk, CHANGE)
+        if request.method == "POST":
+            try:
+                self.delete(user=request.user, obj=obj)
+            except ValidationError as exc:
+                messages.error(request, "；".join(exc.messages))
+                return redirect(f"{self.prefix}_detail", pk=pk)
+            messages.success(request, f"已删除：{obj}")
+            return redirect(f"{self.prefix}_list")
+        return render(
+            request, self.delete_template, {"nav": self.nav, "pages": self, "object": obj}
+        )
+
+    def export_view(self, request):
+        qs, _filters = self.filtered(request, self.scope(self.objects(), request.user, VIEW))
+        rows = (self.export_row(obj) for obj in qs.iterator(chunk_size=2000))
+        content = export_workbook(self.spreadsheet.columns, rows, sheet=self.title)
+        return xlsx_response(content, f"{self.title}-{timezone.localdate():%Y%m%d}.xlsx")
+
+    def template_view(self, request):
+        content = template_workbook(
+            self.spreadsheet.columns,
+            sheet=self.title,
+            title=f"{self.title}填报模板",
+            lists=self.template_lists(request.user),
+            instructions=self.instructions,
+        )
+        return xlsx_response(content, f"{self.title}填报模板.xlsx")
+
+    @property
+    def import_page(self) -> ImportPage:
+        return ImportPage(title=self.title, url_prefix=self.prefix)
+
+    def import_view(self, request):
+        self.require_writer(request.user)
+        return import_view(request, registry=self.spreadsheet, page=self.import_page)
+
+    def import_commit_view(self, request, token: str):
+        self.require_writer(request.user)
+        return import_commit_view(request, token, registry=self.spreadsheet, page=self.import_page)
+
+    def import_errors_view(self, request, token: str):
+        return import_errors_view(request, token, registry=self.spreadsheet, page=self.import_page)
+
+    def urlpatterns(self, base: str) -> list:
+        """`base` like "carriers/"; every page needs a logged-in user."""
+        p, lr = self.prefix, login_required
+        return [
+            path(f"{base}", lr(self.list_view), name=f"{p}_list"),
+            path(f"{base}new/", lr(self.create_view), name=f"{p}_create"),
+            path(f"{base}export.xlsx", lr(self.export_view), name=f"{p}_export"),
+            path(f"{base}template.xlsx", lr(self.template_view), name=f"{p}_template"),
+            path(f"{base}import/", lr(self.import_view), name=f"{p}_import"),
+            path(
+                f"{base}import/<str:token>/commit/",
+                lr(require_POST(self.import_commit_view)),
+                name=f"{p}_import_commit",
+            ),
+            path(
+                f"{base}import/<str:token>/errors.xlsx",
+                lr(self.import_errors_view),
+                name=f"{p}_import_errors",
+            ),
+            path(f"{base}<int:pk>/", lr(self.detail_view), name=f"{p}_detail"),
+            path(f"{base}<int:pk>/edit/", lr(self.edit_view), name=f"{p}_edit"),
+            path(f"{base}<int:pk>/delete/", lr(self.delete_view), name=f"{p}_delete"),
+        ]
