@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Carrier, TechPlatform
+from .models import Carrier, ServiceCategory, ServiceItem, ServiceProject, TechPlatform
 
 
 @admin.register(Carrier)
@@ -26,3 +26,24 @@ class TechPlatformAdmin(SimpleHistoryAdmin):
     list_filter = ["kind"]
     search_fields = ["name", "operator"]
     autocomplete_fields = ["carrier"]
+
+
+@admin.register(ServiceCategory)
+class ServiceCategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "order", "is_demo", "source"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(ServiceItem)
+class ServiceItemAdmin(admin.ModelAdmin):
+    list_display = ["name", "category", "code", "order", "is_demo"]
+    list_filter = ["category", "is_demo"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(ServiceProject)
+class ServiceProjectAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "zone", "item", "actual_start", "actual_completion", "is_demo"]
+    list_filter = ["item__category", "is_demo"]
+    search_fields = ["name", "developer"]
+    autocomplete_fields = ["zone"]

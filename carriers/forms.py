@@ -6,8 +6,8 @@ from accounts.scoping import visible_units
 from territory.choices import UnitKind
 
 from .choices import CarrierKind
-from .models import Carrier, TechPlatform
-from .services import carrier_problems, normalise_rate, platform_problems
+from .models import Carrier, ServiceItem, ServiceProject, TechPlatform
+from .services import carrier_problems, normalise_rate, platform_problems, service_project_problems
 
 
 class CarrierForm(forms.ModelForm):
@@ -86,4 +86,42 @@ class PlatformForm(forms.ModelForm):
         data = super().clean()
         for key, message in platform_problems(data):
             self.add_error(key if key in self.fields else None, message)
+        return data
+
+
+class ServiceProjectForm(forms.ModelForm):
+    class Meta:
+        model = ServiceProject
+        fields = [
+            "zone",
+            "item",
+            "name",
+            "investment_yuan",
+            "developer",
+            "planned_start",
+            "actual_start",
+            "planned_completion",
+            "actual_completion",
+            "note",
+        ]
+        widgets = {
+            f: forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+            for f in ("planned_start", "actual_start", "planned_completion", "actual_completion")
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["zone"].queryset = (
+            visible_units(user, Action.CHANGE).filter(kind=UnitKind.ZONE).order_by("order", "code")
+        )
+        self.fields["item"].queryset = ServiceItem.objects.select_related("category")
+        for field in self.fields.values():
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs.setdefault("class", css)
+
+    def clean(self):
+        data = super().clean()
+        for key, message in service_project_problems(data):
+            if key in self.fields and key not in self.errors:
+                self.add_error(key, message)
         return data

@@ -156,3 +156,92 @@ class TechPlatform(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ServiceCategory(models.Model):
+    """A category of basic public services (公共服务配套类别); the plan fixes 8 categories and 18
+    items but names only education, medical care and culture."""
+
+    code = models.CharField(_("code"), max_length=64, unique=True)
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    name_en = models.CharField(_("English name"), max_length=100, blank=True)
+    order = models.PositiveIntegerField(_("order"), default=0)
+    source = models.CharField(_("source"), max_length=300, blank=True)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+
+    class Meta:
+        verbose_name = _("service category")
+        verbose_name_plural = _("service categories")
+        ordering = ["order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ServiceItem(models.Model):
+    """An item (项) within a service category, e.g. a kind of school or clinic."""
+
+    category = models.ForeignKey(
+        ServiceCategory, verbose_name=_("category"), on_delete=models.PROTECT, related_name="items"
+    )
+    code = models.CharField(_("code"), max_length=64, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    name_en = models.CharField(_("English name"), max_length=100, blank=True)
+    order = models.PositiveIntegerField(_("order"), default=0)
+    source = models.CharField(_("source"), max_length=300, blank=True)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+
+    class Meta:
+        verbose_name = _("service item")
+        verbose_name_plural = _("service items")
+        ordering = ["category__order", "order", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["category", "name"], name="service_item_name_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category.name} · {self.name}"
+
+
+class ServiceProject(Scheduled):
+    """A public service project (公共服务配套项目) in a zone: a school, a clinic, a library…;
+    the plan counts 659 of them in 8 categories and 18 items."""
+
+    zone = models.ForeignKey(
+        Unit,
+        verbose_name=_("zone"),
+        on_delete=models.PROTECT,
+        related_name="service_projects",
+        limit_choices_to={"kind": UnitKind.ZONE},
+    )
+    item = models.ForeignKey(
+        ServiceItem,
+        verbose_name=_("service item"),
+        on_delete=models.PROTECT,
+        related_name="projects",
+    )
+    name = models.CharField(_("name"), max_length=200)
+    investment_yuan = models.DecimalField(
+        _("total investment (yuan)"), max_digits=18, decimal_places=2, null=True, blank=True
+    )
+    developer = models.CharField(_("developer or owner"), max_length=200, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("public service project")
+        verbose_name_plural = _("public service projects")
+        ordering = ["zone__order", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["zone", "name"], name="service_project_natural_key"),
+            models.CheckConstraint(
+                condition=Q(investment_yuan__isnull=True) | Q(investment_yuan__gte=0),
+                name="service_project_investment_not_negative",
+            ),
+            *_schedule_constraints("service_project"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

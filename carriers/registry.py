@@ -11,8 +11,15 @@ from accounts.scoping import zone_lookup
 from core.tabular.spec import Column, RowResult
 
 from .choices import CARRIER_KIND_ZH, PLATFORM_KIND_ZH, CarrierKind
-from .models import Carrier, TechPlatform
-from .services import carrier_problems, normalise_rate, write_carriers, write_platforms
+from .models import Carrier, ServiceItem, ServiceProject, TechPlatform
+from .services import (
+    carrier_problems,
+    normalise_rate,
+    service_project_problems,
+    write_carriers,
+    write_platforms,
+    write_service_projects,
+)
 
 COLUMNS = [
     Column(
@@ -251,3 +258,143 @@ class PlatformRegistry:
 
 
 PLATFORM_REGISTRY = PlatformRegistry()
+
+
+SERVICE_COLUMNS = [
+    Column(
+        "zone",
+        "所在功能区",
+        "Zone",
+        "lookup",
+        required=True,
+        lookup="zone",
+        aliases=("功能区",),
+        help="填写功能区全称或代码，须在您的权限范围内。",
+    ),
+    Column(
+        "name",
+        "项目名称",
+        "Name",
+        "text",
+        required=True,
+        aliases=("名称",),
+        help="同一功能区中名称唯一；再次上传同名项目即更新它。",
+    ),
+    Column(
+        "category",
+        "类别",
+        "Category",
+        "text",
+        aliases=("项目类别",),
+        help="8 类之一（如教育、医疗、文化）；可不填，由“项目类型”确定。",
+    ),
+    Column(
+        "item",
+        "项目类型",
+        "Item",
+        "text",
+        required=True,
+        aliases=("项",),
+        help="18 项之一，须为系统中已配置的项目类型。",
+    ),
+    Column(
+        "investment_yuan",
+        "总投资",
+        "Investment",
+        "decimal",
+        unit="万元",
+        aliases=("投资额",),
+        help="默认单位万元；表头写“总投资（亿元）”则按亿元读取。",
+    ),
+    Column("developer", "建设单位", "Developer", "text"),
+    Column("planned_start", "计划开工日期", "Planned start", "date"),
+    Column("actual_start", "实际开工日期", "Actual start", "date"),
+    Column("planned_completion", "计划竣工日期", "Planned completion", "date"),
+    Column("actual_completion", "实际竣工日期", "Actual completion", "date"),
+    Column("note", "备注", "Note", "text", max_length=2000),
+]
+SERVICE_FIELDS = (
+    "item",
+    "investment_yuan",
+    "developer",
+    "planned_start",
+    "actual_start",
+    "planned_completion",
+    "actual_completion",
+    "note",
+)
+
+
+class ServiceProjectRegistry:
+    name = "service_projects"
+    columns = SERVICE_COLUMNS
+    key_columns = ("zone", "name")
+
+    def lookups(self, user) -> dict:
+        items: dict[str, list[ServiceItem]] = {}
+        for item in ServiceItem.objects.select_related("category"):
+            items.setdefault(item.name, []).append(item)
+        return {"zone": zone_lookup(user), "today": timezone.localdate(), "items": items}
+
+    def check(self, row: RowResult, context: dict) -> None:
+        name, category = row.values["item"], row.values.get("category")
+        candidates = context["items"].get(name, [])
+        if category:
+            candidates = [i for i in candidates if i.category.name == category]
+        if not candidates:
+            where = f"类别“{category}”中" if category else ""
+            row.errors["item"] = f"{where}没有名为“{name}”的项目类型（请先由管理员配置）"
+            return
+        if len(candidates) > 1:
+            row.errors["item"] = f"项目类型“{name}”在多个类别中都有，请填写“类别”列"
+            return
+        row.values["item"] = candidates[0]
+        row.values.pop("category", None)
+        for key, message in service_project_problems(row.values, today=context["today"]):
+            row.errors.setdefault(key, message)
+
+    def key(self, values: dict) -> tuple:
+        return (values["zone"].pk, values["name"])
+
+    def existing(self, keys: list[tuple]) -> dict:
+        wanted = set(keys)
+        found = ServiceProject.objects.filter(zone_id__in={k[0] for k in keys})
+        return {(p.zone_id, p.name): p for p in found if (p.zone_id, p.name) in wanted}
+
+    def changes(self, obj: ServiceProject, values: dict) -> dict:
+        changed = {}
+        for key in SERVICE_FIELDS:
+            if key not in values:
+                continue
+            new = values[key]
+            new = "" if new is None and key in ("developer", "note") else new
+            if getattr(obj, key) != new:
+                changed[key] = (getattr(obj, key), new)
+        return changed
+
+    def write(self, rows: list[RowResult], existing: dict, *, user, reason: str) -> None:
+        creates, updates = [], []
+        for row in rows:
+            values = {"zone_id": row.values["zone"].pk, "name": row.values["name"]}
+            for key in SERVICE_FIELDS:
+                if key in row.values:
+                    value = row.values[key]
+                    if key == "item":
+                        values["item_id"] = value.pk
+                    else:
+                        values[key] = (
+                            "" if value is None and key in ("developer", "note") else value
+                        )
+            if row.action == "create":
+                creates.append(values)
+            else:
+                project = existing[row.key]
+                current = {
+                    f.attname: getattr(project, f.attname)
+                    for f in ServiceProject._meta.concrete_fields
+                }
+                updates.append(current | values)
+        write_service_projects(creates=creates, updates=updates, user=user, reason=reason)
+
+
+SERVICE_REGISTRY = ServiceProjectRegistry()

@@ -18,7 +18,7 @@ from accounts.scoping import visible_units
 from core import bulk
 
 from .choices import CarrierKind
-from .models import Carrier, TechPlatform
+from .models import Carrier, ServiceProject, TechPlatform
 from .status import Status, status_on
 
 # China's extent, generously: a point outside it is a typo or swapped coordinates.
@@ -109,25 +109,38 @@ def require_change(user, zone) -> None:
         raise PermissionDenied("您无权修改该功能区的数据")
 
 
-@transaction.atomic
-def save_carrier(*, user, carrier: Carrier) -> Carrier:
-    require_change(user, carrier.zone)
-    if carrier.pk:
-        stored_zone = Carrier.objects.filter(pk=carrier.pk).values_list("zone", flat=True).first()
-        if stored_zone and stored_zone != carrier.zone_id:
-            require_change(user, type(carrier.zone).objects.get(pk=stored_zone))
-    carrier.occupancy_rate = normalise_rate(carrier.occupancy_rate)
-    problems = carrier_problems(
-        {f: getattr(carrier, f, None) for f in CARRIER_FIELDS if f != "zone"}
-    )
+def save_in_zone(obj, *, user, zone_path: str, problems: list[tuple[str, str]]):
+    """Save `obj` for `user`: they must be able to change its zone now and, when it moves, the
+    zone it had; its `problems` (field, message) refuse the save. History records the user."""
+    model = type(obj)
+    require_change(user, _follow(obj, zone_path))
+    if obj.pk:
+        stored = model.objects.filter(pk=obj.pk).first()
+        if stored is not None and _follow(stored, zone_path).pk != _follow(obj, zone_path).pk:
+            require_change(user, _follow(stored, zone_path))
     if problems:
         errors: dict[str, list[str]] = {}
         for key, message in problems:
             errors.setdefault(key, []).append(message)
         raise ValidationError(errors)
-    carrier._history_user = user
-    carrier.save()
-    return carrier
+    obj._history_user = user
+    obj.save()
+    return obj
+
+
+def _follow(obj, path: str):
+    for part in path.split("__"):
+        obj = getattr(obj, part)
+    return obj
+
+
+@transaction.atomic
+def save_carrier(*, user, carrier: Carrier) -> Carrier:
+    carrier.occupancy_rate = normalise_rate(carrier.occupancy_rate)
+    problems = carrier_problems(
+        {f: getattr(carrier, f, None) for f in CARRIER_FIELDS if f != "zone"}
+    )
+    return save_in_zone(carrier, user=user, zone_path="zone", problems=problems)
 
 
 @transaction.atomic
@@ -171,17 +184,8 @@ def platform_problems(values: dict) -> list[tuple[str, str]]:
 
 @transaction.atomic
 def save_platform(*, user, platform: TechPlatform) -> TechPlatform:
-    require_change(user, platform.carrier.zone)
-    if platform.pk:
-        stored = TechPlatform.objects.filter(pk=platform.pk).select_related("carrier__zone").first()
-        if stored and stored.carrier_id != platform.carrier_id:
-            require_change(user, stored.carrier.zone)
     problems = platform_problems({"carrier": platform.carrier})
-    if problems:
-        raise ValidationError({key: [message] for key, message in problems})
-    platform._history_user = user
-    platform.save()
-    return platform
+    return save_in_zone(platform, user=user, zone_path="carrier__zone", problems=problems)
 
 
 @transaction.atomic
@@ -206,3 +210,41 @@ def write_platforms(*, creates: list[dict], updates: list[dict], user, reason: s
         )
     if updates:
         bulk.update_with_history(TechPlatform, updates, constants={}, user=user, reason=reason)
+
+
+def service_project_problems(
+    values: dict, *, today: dt.date | None = None
+) -> list[tuple[str, str]]:
+    return schedule_problems(values, today=today or timezone.localdate())
+
+
+@transaction.atomic
+def save_service_project(*, user, project: ServiceProject) -> ServiceProject:
+    problems = service_project_problems(
+        {f.attname: getattr(project, f.attname) for f in ServiceProject._meta.fields}
+    )
+    return save_in_zone(project, user=user, zone_path="zone", problems=problems)
+
+
+@transaction.atomic
+def delete_service_project(*, user, project: ServiceProject) -> None:
+    require_change(user, project.zone)
+    project._history_user = user
+    project.delete()
+
+
+def write_service_projects(*, creates: list[dict], updates: list[dict], user, reason: str) -> None:
+    if creates:
+        bulk.insert_with_history(
+            ServiceProject,
+            creates,
+            constants={},
+            key=("zone_id", "name"),
+            key_query=lambda: ServiceProject.objects.filter(
+                zone_id__in={r["zone_id"] for r in creates}
+            ).values_list("pk", "zone_id", "name"),
+            user=user,
+            reason=reason,
+        )
+    if updates:
+        bulk.update_with_history(ServiceProject, updates, constants={}, user=user, reason=reason)

@@ -1,5 +1,9 @@
-from .views import PAGES, PLATFORM_PAGES
+from .views import PAGES, PLATFORM_PAGES, SERVICE_PAGES
 
 # <prefix>_list, _detail, _create, _edit, _delete, _export, _template, _import,
-# _import_commit and _import_errors, for prefix "carrier" and "platform".
-urlpatterns = PAGES.urlpatterns("carriers/") + PLATFORM_PAGES.urlpatterns("platforms/")
+# _import_commit and _import_errors, for prefixes "carrier", "platform" and "service".
+urlpatterns = (
+    PAGES.urlpatterns("carriers/")
+    + PLATFORM_PAGES.urlpatterns("platforms/")
+    + SERVICE_PAGES.urlpatterns("services/")
+)

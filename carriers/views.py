@@ -12,11 +12,18 @@ from territory.selectors import districts
 
 from . import selectors
 from .choices import CarrierKind, PlatformKind
-from .forms import CarrierForm, PlatformForm
-from .models import Carrier, TechPlatform
-from .registry import PLATFORM_REGISTRY, REGISTRY
-from .services import delete_carrier, delete_platform, save_carrier, save_platform
-from .status import Status
+from .forms import CarrierForm, PlatformForm, ServiceProjectForm
+from .models import Carrier, ServiceCategory, ServiceItem, ServiceProject, TechPlatform
+from .registry import PLATFORM_REGISTRY, REGISTRY, SERVICE_REGISTRY
+from .services import (
+    delete_carrier,
+    delete_platform,
+    delete_service_project,
+    save_carrier,
+    save_platform,
+    save_service_project,
+)
+from .status import Status, status_filter
 
 
 def _int(request, name):
@@ -201,3 +208,103 @@ class PlatformPages(ScopedRegistryPages):
 
 
 PLATFORM_PAGES = PlatformPages()
+
+
+class ServiceProjectPages(ScopedRegistryPages):
+    model = ServiceProject
+    spreadsheet = SERVICE_REGISTRY
+    form_class = ServiceProjectForm
+    prefix = "service"
+    title = "公共服务配套项目"
+    nav = "registries"
+    list_template = "carriers/service_list.html"
+    table_template = "carriers/_service_table.html"
+    instructions = [
+        "每行一个公共服务配套项目（教育、医疗、文化等8类18项）。红色列名为必填。",
+        "“项目类型”须为管理员已配置的18项之一；同名项目类型在多个类别中时请同时填写“类别”。",
+        "同一功能区中同名的项目视为同一项目：再次上传即更新它。投资默认单位万元。",
+        "上传后先预览，确认后一次性写入；有任何错误则不写入，并可下载标注了错误的原表。",
+    ]
+
+    def objects(self):
+        return ServiceProject.objects.select_related("zone", "item", "item__category")
+
+    def filtered(self, request, qs):
+        filters = {
+            "zone_id": _int(request, "zone"),
+            "category_id": _int(request, "category"),
+            "status": request.GET.get("status", "")
+            if request.GET.get("status") in Status.values
+            else "",
+            "search": request.GET.get("q", "")[:100],
+        }
+        if filters["zone_id"]:
+            qs = qs.filter(zone_id=filters["zone_id"])
+        if filters["category_id"]:
+            qs = qs.filter(item__category_id=filters["category_id"])
+        if filters["status"]:
+            qs = qs.filter(status_filter(filters["status"], timezone.localdate()))
+        if filters["search"].strip():
+            term = filters["search"].strip()
+            qs = qs.filter(Q(name__icontains=term) | Q(developer__icontains=term))
+        return qs.order_by("zone__order", "zone__code", "name"), filters
+
+    def list_context(self, request):
+        return {
+            "zones": visible_units(request.user)
+            .filter(kind=UnitKind.ZONE)
+            .order_by("order", "code"),
+            "categories": ServiceCategory.objects.all(),
+            "statuses": Status.choices,
+            "taxonomy": {
+                "categories": ServiceCategory.objects.count(),
+                "items": ServiceItem.objects.count(),
+            },
+        }
+
+    def save(self, *, user, obj):
+        return save_service_project(user=user, project=obj)
+
+    def delete(self, *, user, obj):
+        delete_service_project(user=user, project=obj)
+
+    def export_row(self, obj):
+        return {
+            "zone": obj.zone.name,
+            "name": obj.name,
+            "category": obj.item.category.name,
+            "item": obj.item.name,
+            **{
+                k: getattr(obj, k)
+                for k in (
+                    "investment_yuan",
+                    "developer",
+                    "planned_start",
+                    "actual_start",
+                    "planned_completion",
+                    "actual_completion",
+                    "note",
+                )
+            },
+        }
+
+    def detail_fields(self, obj):
+        investment = (
+            format_quantity(obj.investment_yuan, "万元") if obj.investment_yuan is not None else "—"
+        )
+        return [
+            (_("Zone"), localized(obj.zone), reverse("zone_detail", args=[obj.zone.code])),
+            (_("Category"), localized(obj.item.category), None),
+            (_("Item"), localized(obj.item), None),
+            (_("Status today"), obj.status_label, None),
+            (_("Total investment"), investment, None),
+            (_("Developer or owner"), obj.developer or "—", None),
+            (_("Planned start"), _date(obj.planned_start), None),
+            (_("Actual start"), _date(obj.actual_start), None),
+            (_("Planned completion"), _date(obj.planned_completion), None),
+            (_("Actual completion"), _date(obj.actual_completion), None),
+            (_("Note"), obj.note or "—", None),
+        ]
+
+
+SERVICE_PAGES = ServiceProjectPages()

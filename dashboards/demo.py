@@ -19,7 +19,7 @@ from simple_history.utils import bulk_create_with_history
 from accounts.choices import Role
 from accounts.models import Membership, User
 from carriers.choices import CARRIER_KIND_ZH, CarrierKind
-from carriers.models import Carrier
+from carriers.models import Carrier, ServiceCategory, ServiceItem, ServiceProject
 from territory.choices import UnitKind
 from territory.models import Ecosystem, Stage, Unit
 from territory.services import save_unit
@@ -106,6 +106,7 @@ def seed(*, seed: int = 2020) -> dict:
         zone.ecosystems.set(rng.sample(ecosystems, k=rng.choice([1, 1, 2])))
 
     carriers = _seed_carriers(rng)
+    services = _seed_service_projects(rng)
 
     for demo in DEMO_USERS:
         user, _ = User.objects.get_or_create(username=demo.username)
@@ -115,7 +116,12 @@ def seed(*, seed: int = 2020) -> dict:
         user.save()
         unit = Unit.objects.get(code=demo.unit_code)
         Membership.objects.get_or_create(user=user, unit=unit, role=demo.role)
-    return {"zones_created": created, "carriers": carriers, "users": DEMO_USERS}
+    return {
+        "zones_created": created,
+        "carriers": carriers,
+        "service_projects": services,
+        "users": DEMO_USERS,
+    }
 
 
 # Floor areas in 万平方米 by kind: (smallest, largest).
@@ -164,4 +170,72 @@ def _seed_carriers(rng: random.Random) -> int:
                 )
             )
     bulk_create_with_history(rows, Carrier, batch_size=1000, default_change_reason="演示数据")
+    return len(rows)
+
+
+SERVICE_CATEGORIES_IN_PLAN = 8
+SERVICE_ITEMS_IN_PLAN = 18
+
+
+def _seed_service_projects(rng: random.Random) -> int:
+    """Demo categories up to 8 and demo items up to 18 (the plan gives their number, not their
+    names), then 2 to 6 demo service projects per zone; replaced on each run."""
+    ServiceProject.objects.filter(is_demo=True).delete()
+    real = ServiceCategory.objects.filter(is_demo=False).count()
+    for n in range(real + 1, SERVICE_CATEGORIES_IN_PLAN + 1):
+        ServiceCategory.objects.update_or_create(
+            code=f"demo-category-{n}",
+            defaults={
+                "name": f"演示类别{n}",
+                "name_en": f"Demo category {n}",
+                "order": n,
+                "is_demo": True,
+                "source": "演示数据",
+            },
+        )
+    categories = list(ServiceCategory.objects.order_by("order", "code"))
+    for n in range(1, SERVICE_ITEMS_IN_PLAN + 1):
+        category = categories[(n - 1) % len(categories)]
+        ServiceItem.objects.update_or_create(
+            code=f"demo-item-{n:02d}",
+            defaults={
+                "category": category,
+                "name": f"演示项目类型{n:02d}",
+                "name_en": f"Demo item {n:02d}",
+                "order": n,
+                "is_demo": True,
+                "source": "演示数据",
+            },
+        )
+    items = list(ServiceItem.objects.order_by("code"))
+    rows = []
+    for zone in Unit.objects.filter(kind=UnitKind.ZONE).order_by("code"):
+        for n in range(1, rng.randint(2, 6) + 1):
+            item = rng.choice(items)
+            start = (
+                dt.date(2019, 1, 1) + dt.timedelta(days=rng.randint(0, 900))
+                if rng.random() < 0.8
+                else None
+            )
+            done = (
+                start + dt.timedelta(days=rng.randint(200, 700))
+                if start and rng.random() < 0.5
+                else None
+            )
+            rows.append(
+                ServiceProject(
+                    zone=zone,
+                    item=item,
+                    name=f"演示{item.category.name}项目{n}号（{zone.name[:8]}）",
+                    investment_yuan=Decimal(rng.randint(500, 50_000)) * 10_000,
+                    actual_start=start,
+                    actual_completion=done if done and done <= dt.date(2021, 12, 31) else None,
+                    developer="演示建设单位",
+                    is_demo=True,
+                    note="演示数据",
+                )
+            )
+    bulk_create_with_history(
+        rows, ServiceProject, batch_size=1000, default_change_reason="演示数据"
+    )
     return len(rows)
