@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from accounts.scoping import zone_lookup
+from core.tabular.engine import RegistryBase
 from core.tabular.spec import Column, RowResult
 
 from .choices import CARRIER_KIND_ZH, PLATFORM_KIND_ZH, CarrierKind
@@ -89,7 +90,7 @@ FIELDS = [c.key for c in COLUMNS]
 TEXT_FIELDS = ("developer", "address", "note")  # blank is "", never NULL
 
 
-class CarrierRegistry:
+class CarrierRegistry(RegistryBase):
     name = "carriers"
     columns = COLUMNS
     key_columns = ("zone", "kind", "name")
@@ -196,7 +197,7 @@ PLATFORM_COLUMNS = [
 ]
 
 
-class PlatformRegistry:
+class PlatformRegistry(RegistryBase):
     name = "platforms"
     columns = PLATFORM_COLUMNS
     key_columns = ("carrier", "name")
@@ -325,7 +326,7 @@ SERVICE_FIELDS = (
 )
 
 
-class ServiceProjectRegistry:
+class ServiceProjectRegistry(RegistryBase):
     name = "service_projects"
     columns = SERVICE_COLUMNS
     key_columns = ("zone", "name")

@@ -9,12 +9,11 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.choices import Action
-from accounts.scoping import visible_units
+from accounts.writes import require_change, save_in_zone
 from core import bulk
 
 from .choices import CarrierKind
@@ -102,36 +101,6 @@ def carrier_problems(values: dict, *, today: dt.date | None = None) -> list[tupl
             hint = "经度和纬度似乎填反了" if swapped else "不在中国境内"
             problems.append(("longitude", f"坐标（{lon}, {lat}）{hint}"))
     return problems
-
-
-def require_change(user, zone) -> None:
-    if not visible_units(user, Action.CHANGE).filter(pk=zone.pk).exists():
-        raise PermissionDenied("您无权修改该功能区的数据")
-
-
-def save_in_zone(obj, *, user, zone_path: str, problems: list[tuple[str, str]]):
-    """Save `obj` for `user`: they must be able to change its zone now and, when it moves, the
-    zone it had; its `problems` (field, message) refuse the save. History records the user."""
-    model = type(obj)
-    require_change(user, _follow(obj, zone_path))
-    if obj.pk:
-        stored = model.objects.filter(pk=obj.pk).first()
-        if stored is not None and _follow(stored, zone_path).pk != _follow(obj, zone_path).pk:
-            require_change(user, _follow(stored, zone_path))
-    if problems:
-        errors: dict[str, list[str]] = {}
-        for key, message in problems:
-            errors.setdefault(key, []).append(message)
-        raise ValidationError(errors)
-    obj._history_user = user
-    obj.save()
-    return obj
-
-
-def _follow(obj, path: str):
-    for part in path.split("__"):
-        obj = getattr(obj, part)
-    return obj
 
 
 @transaction.atomic

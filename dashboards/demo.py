@@ -20,6 +20,9 @@ from accounts.choices import Role
 from accounts.models import Membership, User
 from carriers.choices import CARRIER_KIND_ZH, CarrierKind
 from carriers.models import Carrier, ServiceCategory, ServiceItem, ServiceProject
+from investment.choices import ChainAction, Tier
+from investment.creditcode import CHARSET, check_character
+from investment.models import Enterprise, InvestmentProject
 from territory.choices import UnitKind
 from territory.models import Ecosystem, Stage, Unit
 from territory.services import save_unit
@@ -107,6 +110,7 @@ def seed(*, seed: int = 2020) -> dict:
 
     carriers = _seed_carriers(rng)
     services = _seed_service_projects(rng)
+    projects = _seed_investment(rng)
 
     for demo in DEMO_USERS:
         user, _ = User.objects.get_or_create(username=demo.username)
@@ -120,6 +124,7 @@ def seed(*, seed: int = 2020) -> dict:
         "zones_created": created,
         "carriers": carriers,
         "service_projects": services,
+        "investment_projects": projects,
         "users": DEMO_USERS,
     }
 
@@ -237,5 +242,76 @@ def _seed_service_projects(rng: random.Random) -> int:
             )
     bulk_create_with_history(
         rows, ServiceProject, batch_size=1000, default_change_reason="演示数据"
+    )
+    return len(rows)
+
+
+def _demo_credit_code(rng: random.Random) -> str:
+    """A well-formed code (valid check character) for a demo enterprise; not a real one."""
+    body = (
+        "915101"
+        + "".join(rng.choice(CHARSET[:10]) for _ in range(2))
+        + "".join(rng.choice(CHARSET) for _ in range(9))
+    )
+    return body + check_character(body)
+
+
+def _seed_investment(rng: random.Random) -> int:
+    """120 demo enterprises and 3 to 7 demo projects per zone, some enterprises pursued by two
+    zones at once (collaborative attraction); replaced on each run."""
+    InvestmentProject.objects.filter(is_demo=True).delete()
+    Enterprise.objects.filter(is_demo=True).delete()
+    zones = list(Unit.objects.filter(kind=UnitKind.ZONE).order_by("code"))
+    enterprises = []
+    for n in range(1, 121):
+        enterprises.append(
+            Enterprise(
+                credit_code=_demo_credit_code(rng),
+                name=f"演示企业{n:03d}有限公司",
+                zone=rng.choice(zones),
+                is_scitech=rng.random() < 0.4,
+                is_new_economy=rng.random() < 0.3,
+                is_unicorn=rng.random() < 0.05,
+                is_fortune500=rng.random() < 0.1,
+                is_rd_institution=rng.random() < 0.1,
+                is_demo=True,
+                note="演示数据",
+            )
+        )
+    bulk_create_with_history(
+        enterprises, Enterprise, batch_size=500, default_change_reason="演示数据"
+    )
+    enterprises = list(Enterprise.objects.filter(is_demo=True).order_by("credit_code"))
+    tiers = [Tier.TOP500, Tier.SEGMENT_LEADER, Tier.CORE_SUPPLIER, Tier.OTHER, Tier.OTHER]
+    rows = []
+    for zone in zones:
+        for n in range(1, rng.randint(3, 7) + 1):
+            lead = dt.date(2019, 6, 1) + dt.timedelta(days=rng.randint(0, 700))
+            dates = [lead]
+            for _ in range(rng.randint(0, 4)):
+                dates.append(dates[-1] + dt.timedelta(days=rng.randint(20, 200)))
+            dates = [d if d <= dt.date(2021, 12, 31) else None for d in dates] + [None] * (
+                5 - len(dates)
+            )
+            rows.append(
+                InvestmentProject(
+                    zone=zone,
+                    name=f"演示招商项目{n}号（{zone.name[:8]}）",
+                    enterprise=rng.choice(enterprises),
+                    tier=rng.choice(tiers),
+                    chain_action=rng.choice(list(ChainAction)),
+                    chain="演示产业链",
+                    investment_yuan=Decimal(rng.randint(1, 300)) * 10_000_000,
+                    lead_on=dates[0],
+                    negotiating_on=dates[1],
+                    signed_on=dates[2],
+                    started_on=dates[3],
+                    production_on=dates[4],
+                    is_demo=True,
+                    note="演示数据",
+                )
+            )
+    bulk_create_with_history(
+        rows, InvestmentProject, batch_size=1000, default_change_reason="演示数据"
     )
     return len(rows)

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "accounts",
     "plans",
     "carriers",
+    "investment",
     "dashboards",
 ]
 

@@ -10,5 +10,6 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("plans.urls")),
     path("", include("carriers.urls")),
+    path("", include("investment.urls")),
     path("", include("dashboards.urls")),
 ]

@@ -29,9 +29,17 @@ class Registry(Protocol):
 
     def check(self, row: RowResult, context: dict) -> None: ...
     def key(self, values: dict) -> tuple: ...
+    def check_existing(self, row: RowResult, obj, context: dict) -> None: ...
     def existing(self, keys: list[tuple]) -> dict: ...
     def changes(self, obj, values: dict) -> dict: ...
     def write(self, rows: list[RowResult], existing: dict, *, user, reason: str) -> None: ...
+
+
+class RegistryBase:
+    """Defaults for the optional parts of a registry."""
+
+    def check_existing(self, row: RowResult, obj, context: dict) -> None:
+        """Checks that need the stored record (e.g. who may change it); add to row.errors."""
 
 
 @dataclass
@@ -42,6 +50,7 @@ class ImportPlan:
     rows: list[RowResult] = field(default_factory=list)
     error: str = ""  # a problem with the whole file (no header, missing column)
     existing: dict = field(default_factory=dict)
+    context: dict = field(default_factory=dict)
 
     @property
     def bad_rows(self) -> list[RowResult]:
@@ -64,6 +73,7 @@ def plan_import(registry: Registry, table: Table, *, user) -> ImportPlan:
         plan.error = str(exc)
         return plan
     context = registry.lookups(user)
+    plan.context = context
     plan.rows = read_rows(table.rows, plan.header, registry.columns, context)
     if not plan.rows:
         plan.error = "表头下面没有数据行"
@@ -89,6 +99,9 @@ def plan_import(registry: Registry, table: Table, *, user) -> ImportPlan:
         if obj is None:
             row.action = "create"
         else:
+            registry.check_existing(row, obj, context)
+            if not row.ok:
+                continue
             row.changes = registry.changes(obj, row.values)
             row.action = "update" if row.changes else "unchanged"
     return plan

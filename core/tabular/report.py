@@ -70,6 +70,9 @@ def display_value(column: Column, value):
         return float(number.normalize()) if number != number.to_integral_value() else int(number)
     if column.kind == "choice":
         return dict(column.choices).get(value, value)
+    if column.kind == "multichoice":
+        labels = dict(column.choices)
+        return "、".join(labels.get(v, v) for v in value) or None
     if isinstance(value, dt.datetime):
         return value.date()
     return value

@@ -19,6 +19,7 @@ from core.quantities import DISPLAY_UNITS
 from .cells import CellError, parse_choice, parse_date, parse_decimal, parse_text
 
 HEADER_SCAN_ROWS = 20
+_SEPARATORS = re.compile(r"[、,，;；/|\n]+")
 _UNIT_IN_HEADER = re.compile(r"^(.*?)[(（]([^()（）]*)[)）]$")
 
 
@@ -27,7 +28,7 @@ class Column:
     key: str
     header: str  # Chinese, as the template writes it (without the unit)
     header_en: str
-    kind: str  # text | decimal | date | choice | lookup
+    kind: str  # text | decimal | date | choice | multichoice | lookup
     required: bool = False
     unit: str = ""  # the display unit the template uses (万平方米); the header may name another
     max_length: int = 200
@@ -177,6 +178,11 @@ def _parser(column: Column, factor: Decimal, lookups) -> Callable:
     if column.kind == "choice":
         mapping = column.choice_map()
         return lambda raw: parse_choice(raw, mapping)
+    if column.kind == "multichoice":
+        mapping = column.choice_map()
+        return lambda raw: [
+            parse_choice(part, mapping) for part in _SEPARATORS.split(str(raw)) if part.strip()
+        ]
     if column.kind == "lookup":
         find = lookups[column.lookup]
         return lambda raw: find(parse_text(raw, max_length=column.max_length))

@@ -22,7 +22,7 @@ class Command(BaseCommand):
         with translation.override("zh-hans"):
             self.stdout.write(
                 self.style.SUCCESS(
-                    f"演示数据已就绪（新建演示功能区 {result['zones_created']} 个，演示产业载体 {result['carriers']} 个，演示公服项目 {result['service_projects']} 个）。"
+                    f"演示数据已就绪（新建演示功能区 {result['zones_created']} 个，演示产业载体 {result['carriers']} 个，演示公服项目 {result['service_projects']} 个，演示招商项目 {result['investment_projects']} 个）。"
                 )
             )
             self.stdout.write(

@@ -1,0 +1,27 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Enterprise, InvestmentProject
+
+
+@admin.register(Enterprise)
+class EnterpriseAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "credit_code", "zone", "is_demo"]
+    list_filter = [
+        "is_rd_institution",
+        "is_scitech",
+        "is_unicorn",
+        "is_new_economy",
+        "is_fortune500",
+        "is_demo",
+    ]
+    search_fields = ["name", "credit_code"]
+    autocomplete_fields = ["zone"]
+
+
+@admin.register(InvestmentProject)
+class InvestmentProjectAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "zone", "enterprise", "tier", "signed_on", "is_demo"]
+    list_filter = ["tier", "chain_action", "is_demo"]
+    search_fields = ["name", "chain"]
+    autocomplete_fields = ["zone", "enterprise"]

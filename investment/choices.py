@@ -1,0 +1,66 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Tier(models.TextChoices):
+    TOP500 = "top500", _("Fortune 500 project")
+    SEGMENT_LEADER = "segment_leader", _("Segment-leader project")
+    CORE_SUPPLIER = "core_supplier", _("Core supporting project")
+    OTHER = "other", _("Other project")
+
+
+TIER_ZH = {
+    Tier.TOP500: "500强企业项目",
+    Tier.SEGMENT_LEADER: "细分行业领军企业项目",
+    Tier.CORE_SUPPLIER: "核心关键配套项目",
+    Tier.OTHER: "其他项目",
+}
+HIGH_TIERS = {Tier.TOP500, Tier.SEGMENT_LEADER, Tier.CORE_SUPPLIER}
+
+
+class Stage(models.TextChoices):
+    LEAD = "lead", _("Lead")
+    NEGOTIATING = "negotiating", _("Negotiating")
+    SIGNED = "signed", _("Signed")
+    STARTED = "started", _("Construction started")
+    IN_PRODUCTION = "in_production", _("In production")
+
+
+# Each stage and the date field that marks reaching it, in order.
+STAGE_DATES = [
+    (Stage.LEAD, "lead_on"),
+    (Stage.NEGOTIATING, "negotiating_on"),
+    (Stage.SIGNED, "signed_on"),
+    (Stage.STARTED, "started_on"),
+    (Stage.IN_PRODUCTION, "production_on"),
+]
+STAGE_DATE_ZH = {
+    "lead_on": "线索日期",
+    "negotiating_on": "洽谈日期",
+    "signed_on": "签约日期",
+    "started_on": "开工日期",
+    "production_on": "投产日期",
+}
+
+
+class ChainAction(models.TextChoices):
+    BUILD = "build", _("Build the chain")
+    STRENGTHEN = "strengthen", _("Strengthen the chain")
+    FILL = "fill", _("Fill a gap in the chain")
+
+
+CHAIN_ACTION_ZH = {
+    ChainAction.BUILD: "建链",
+    ChainAction.STRENGTHEN: "强链",
+    ChainAction.FILL: "补链",
+}
+
+
+# Kinds of enterprise the plan names: (field, Chinese, English).
+ENTERPRISE_KINDS = [
+    ("is_rd_institution", "头部企业研发机构", _("Head-enterprise R&D institution")),
+    ("is_scitech", "科创企业", _("Sci-tech enterprise")),
+    ("is_unicorn", "独角兽企业", _("Unicorn")),
+    ("is_new_economy", "新经济企业", _("New-economy enterprise")),
+    ("is_fortune500", "500强企业", _("Fortune 500 enterprise")),
+]

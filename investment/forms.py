@@ -1,0 +1,95 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.choices import Action
+from accounts.scoping import is_city_admin, visible_units
+from territory.choices import UnitKind
+
+from .creditcode import normalise
+from .creditcode import problem as credit_code_problem
+from .models import Enterprise, InvestmentProject
+from .services import project_problems
+
+
+def _style(form) -> None:
+    for field in form.fields.values():
+        if isinstance(field.widget, forms.CheckboxInput):
+            field.widget.attrs.setdefault("class", "form-check-input")
+        else:
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs.setdefault("class", css)
+
+
+class EnterpriseForm(forms.ModelForm):
+    class Meta:
+        model = Enterprise
+        fields = [
+            "credit_code",
+            "name",
+            "zone",
+            "is_rd_institution",
+            "is_scitech",
+            "is_unicorn",
+            "is_new_economy",
+            "is_fortune500",
+            "note",
+        ]
+        help_texts = {
+            "credit_code": _("18 characters; the last is a check character (GB 32100-2015).")
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["zone"].queryset = (
+            visible_units(user, Action.CHANGE).filter(kind=UnitKind.ZONE).order_by("order", "code")
+        )
+        # Only the city keeps enterprises outside every zone.
+        self.fields["zone"].required = not is_city_admin(user)
+        _style(self)
+
+    def clean_credit_code(self):
+        code = normalise(self.cleaned_data["credit_code"])
+        message = credit_code_problem(code)
+        if message:
+            raise forms.ValidationError(message)
+        return code
+
+
+class ProjectForm(forms.ModelForm):
+    class Meta:
+        model = InvestmentProject
+        fields = [
+            "zone",
+            "name",
+            "enterprise",
+            "tier",
+            "chain_action",
+            "chain",
+            "investment_yuan",
+            "lead_on",
+            "negotiating_on",
+            "signed_on",
+            "started_on",
+            "production_on",
+            "note",
+        ]
+        widgets = {
+            f: forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+            for f in ("lead_on", "negotiating_on", "signed_on", "started_on", "production_on")
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["zone"].queryset = (
+            visible_units(user, Action.CHANGE).filter(kind=UnitKind.ZONE).order_by("order", "code")
+        )
+        self.fields["enterprise"].queryset = Enterprise.objects.order_by("name")
+        self.fields["enterprise"].label_from_instance = lambda e: f"{e.name}（{e.credit_code}）"
+        _style(self)
+
+    def clean(self):
+        data = super().clean()
+        for key, message in project_problems(data):
+            if key in self.fields and key not in self.errors:
+                self.add_error(key, message)
+        return data

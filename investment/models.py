@@ -1,0 +1,130 @@
+"""Enterprises and the investment projects zones attract (项目招引)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from territory.choices import UnitKind
+from territory.models import Unit
+
+from .choices import HIGH_TIERS, STAGE_DATES, ChainAction, Stage, Tier
+
+
+class Enterprise(models.Model):
+    """An enterprise (企业), identified by its unified social credit code (GB 32100-2015).
+
+    Enterprises are shared: any zone may name one as the investor in its project. The zone
+    that registered it keeps it up to date."""
+
+    credit_code = models.CharField(_("unified social credit code"), max_length=18, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    zone = models.ForeignKey(
+        Unit,
+        verbose_name=_("zone"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="enterprises",
+        limit_choices_to={"kind": UnitKind.ZONE},
+        help_text=_("The zone the enterprise is located in and that keeps its record."),
+    )
+    is_rd_institution = models.BooleanField(_("head-enterprise R&D institution"), default=False)
+    is_scitech = models.BooleanField(_("sci-tech enterprise"), default=False)
+    is_unicorn = models.BooleanField(_("unicorn"), default=False)
+    is_new_economy = models.BooleanField(_("new-economy enterprise"), default=False)
+    is_fortune500 = models.BooleanField(_("Fortune 500 enterprise"), default=False)
+    note = models.TextField(_("note"), blank=True)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("enterprise")
+        verbose_name_plural = _("enterprises")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class InvestmentProject(models.Model):
+    """An industrialisation project a zone pursues, from lead to production. Its stage is the
+    last one whose date is filled in (never stored); high-tier projects count toward the
+    plan's 270."""
+
+    zone = models.ForeignKey(
+        Unit,
+        verbose_name=_("zone"),
+        on_delete=models.PROTECT,
+        related_name="investment_projects",
+        limit_choices_to={"kind": UnitKind.ZONE},
+    )
+    name = models.CharField(_("name"), max_length=200)
+    enterprise = models.ForeignKey(
+        Enterprise,
+        verbose_name=_("enterprise"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="projects",
+    )
+    tier = models.CharField(_("tier"), max_length=20, choices=Tier.choices)
+    chain_action = models.CharField(
+        _("chain action"), max_length=20, choices=ChainAction.choices, blank=True
+    )
+    chain = models.CharField(_("industrial chain"), max_length=200, blank=True)
+    investment_yuan = models.DecimalField(
+        _("investment (yuan)"), max_digits=18, decimal_places=2, null=True, blank=True
+    )
+    lead_on = models.DateField(_("lead on"), null=True, blank=True)
+    negotiating_on = models.DateField(_("negotiating since"), null=True, blank=True)
+    signed_on = models.DateField(_("signed on"), null=True, blank=True)
+    started_on = models.DateField(_("construction started on"), null=True, blank=True)
+    production_on = models.DateField(_("in production since"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("investment project")
+        verbose_name_plural = _("investment projects")
+        ordering = ["zone__order", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["zone", "name"], name="investment_project_natural_key"),
+            models.CheckConstraint(
+                condition=Q(investment_yuan__isnull=True) | Q(investment_yuan__gte=0),
+                name="investment_not_negative",
+            ),
+        ]
+        indexes = [models.Index(fields=["tier", "signed_on"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def stage_on(self, day: dt.date | None = None) -> str | None:
+        day = day or timezone.localdate()
+        reached = None
+        for stage, field in STAGE_DATES:
+            value = getattr(self, field)
+            if value and value <= day:
+                reached = stage
+        return reached
+
+    @property
+    def stage(self) -> str | None:
+        return self.stage_on()
+
+    @property
+    def stage_label(self) -> str:
+        return Stage(self.stage).label if self.stage else "—"
+
+    @property
+    def is_high_tier(self) -> bool:
+        return self.tier in HIGH_TIERS

@@ -1,0 +1,267 @@
+"""Spreadsheets of enterprises and investment projects."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from accounts.scoping import is_city_admin, zone_lookup
+from core.tabular.engine import RegistryBase
+from core.tabular.spec import Column, RowResult
+
+from .choices import CHAIN_ACTION_ZH, ENTERPRISE_KINDS, STAGE_DATE_ZH, TIER_ZH
+from .creditcode import normalise
+from .creditcode import problem as credit_code_problem
+from .models import Enterprise, InvestmentProject
+from .services import may_change_enterprise, project_problems, write_enterprises, write_projects
+
+KIND_FIELDS = [field for field, _zh, _en in ENTERPRISE_KINDS]
+
+ENTERPRISE_COLUMNS = [
+    Column(
+        "credit_code",
+        "统一社会信用代码",
+        "Credit code",
+        "text",
+        required=True,
+        max_length=40,
+        aliases=("信用代码",),
+        help="18 位，按 GB 32100-2015 校验最后一位；已登记的代码再次上传即更新该企业。",
+    ),
+    Column("name", "企业名称", "Name", "text", required=True, aliases=("名称",)),
+    Column(
+        "zone",
+        "所在功能区",
+        "Zone",
+        "lookup",
+        lookup="zone",
+        aliases=("功能区",),
+        help="企业所在并负责维护其信息的功能区；不填则由市级维护。",
+    ),
+    Column(
+        "kinds",
+        "企业类型",
+        "Kinds",
+        "multichoice",
+        choices=tuple((f, zh) for f, zh, _en in ENTERPRISE_KINDS),
+        help="可填多个，用顿号分隔：头部企业研发机构、科创企业、独角兽企业、新经济企业、500强企业。",
+    ),
+    Column("note", "备注", "Note", "text", max_length=2000),
+]
+
+
+class EnterpriseRegistry(RegistryBase):
+    name = "enterprises"
+    columns = ENTERPRISE_COLUMNS
+    key_columns = ("credit_code",)
+
+    def lookups(self, user) -> dict:
+        return {"zone": zone_lookup(user), "user": user, "city": is_city_admin(user)}
+
+    def check(self, row: RowResult, context: dict) -> None:
+        code = normalise(row.values["credit_code"])
+        message = credit_code_problem(code)
+        if message:
+            row.errors["credit_code"] = message
+            return
+        row.values["credit_code"] = code
+        if row.values.get("zone") is None and "zone" in row.values and not context["city"]:
+            row.errors["zone"] = "请填写所在功能区（不属于任何功能区的企业由市级登记）"
+
+    def key(self, values: dict) -> tuple:
+        return (values["credit_code"],)
+
+    def check_existing(self, row: RowResult, obj: Enterprise, context: dict) -> None:
+        if not may_change_enterprise(context["user"], obj):
+            keeper = obj.zone.name if obj.zone_id else "市级"
+            row.errors["credit_code"] = (
+                f"该企业已由{keeper}登记，您无权修改；如需更正请联系登记单位"
+            )
+
+    def existing(self, keys: list[tuple]) -> dict:
+        return {
+            (e.credit_code,): e
+            for e in Enterprise.objects.filter(credit_code__in=[k[0] for k in keys])
+        }
+
+    def changes(self, obj: Enterprise, values: dict) -> dict:
+        changed = {}
+        for key in ("name", "zone", "note"):
+            if key in values:
+                new = "" if values[key] is None and key == "note" else values[key]
+                if getattr(obj, key) != new:
+                    changed[key] = (getattr(obj, key), new)
+        if "kinds" in values:
+            wanted = set(values["kinds"] or [])
+            for field in KIND_FIELDS:
+                if getattr(obj, field) != (field in wanted):
+                    changed[field] = (getattr(obj, field), field in wanted)
+        return changed
+
+    def write(self, rows: list[RowResult], existing: dict, *, user, reason: str) -> None:
+        creates, updates = [], []
+        for row in rows:
+            values = {"credit_code": row.values["credit_code"], "name": row.values["name"]}
+            if "zone" in row.values:
+                values["zone_id"] = row.values["zone"].pk if row.values["zone"] else None
+            if "note" in row.values:
+                values["note"] = row.values["note"] or ""
+            if "kinds" in row.values:
+                values.update(
+                    {field: field in (row.values["kinds"] or []) for field in KIND_FIELDS}
+                )
+            if row.action == "create":
+                creates.append(values)
+            else:
+                enterprise = existing[row.key]
+                current = {
+                    f.attname: getattr(enterprise, f.attname)
+                    for f in Enterprise._meta.concrete_fields
+                }
+                updates.append(current | values)
+        write_enterprises(creates=creates, updates=updates, user=user, reason=reason)
+
+
+ENTERPRISE_REGISTRY = EnterpriseRegistry()
+
+
+PROJECT_COLUMNS = [
+    Column(
+        "zone",
+        "所在功能区",
+        "Zone",
+        "lookup",
+        required=True,
+        lookup="zone",
+        aliases=("功能区",),
+        help="填写功能区全称或代码，须在您的权限范围内。",
+    ),
+    Column(
+        "name",
+        "项目名称",
+        "Name",
+        "text",
+        required=True,
+        aliases=("名称",),
+        help="同一功能区中名称唯一；再次上传同名项目即更新它。",
+    ),
+    Column(
+        "enterprise",
+        "企业统一社会信用代码",
+        "Enterprise credit code",
+        "text",
+        max_length=40,
+        aliases=("统一社会信用代码", "信用代码"),
+        help="投资企业的统一社会信用代码，须已在企业名录中登记。",
+    ),
+    Column(
+        "tier",
+        "项目类别",
+        "Tier",
+        "choice",
+        required=True,
+        choices=tuple(TIER_ZH.items()),
+        help="500强企业项目、细分行业领军企业项目、核心关键配套项目计入高能级产业化项目。",
+    ),
+    Column(
+        "chain_action",
+        "建链强链补链",
+        "Chain action",
+        "choice",
+        choices=tuple(CHAIN_ACTION_ZH.items()),
+        aliases=("招引目的",),
+    ),
+    Column("chain", "所属产业链", "Chain", "text", aliases=("产业链",)),
+    Column(
+        "investment_yuan",
+        "投资额",
+        "Investment",
+        "decimal",
+        unit="亿元",
+        aliases=("总投资", "协议投资额"),
+        help="默认单位亿元；表头写“投资额（万元）”则按万元读取。",
+    ),
+    *[Column(field, label, field, "date") for field, label in STAGE_DATE_ZH.items()],
+    Column("note", "备注", "Note", "text", max_length=2000),
+]
+PROJECT_FIELDS = (
+    "enterprise",
+    "tier",
+    "chain_action",
+    "chain",
+    "investment_yuan",
+    *STAGE_DATE_ZH,
+    "note",
+)
+TEXT = ("chain_action", "chain", "note")
+
+
+class ProjectRegistry(RegistryBase):
+    name = "investment_projects"
+    columns = PROJECT_COLUMNS
+    key_columns = ("zone", "name")
+
+    def lookups(self, user) -> dict:
+        return {"zone": zone_lookup(user), "today": timezone.localdate(), "enterprises": {}}
+
+    def check(self, row: RowResult, context: dict) -> None:
+        code = row.values.get("enterprise")
+        if code:
+            code = normalise(code)
+            message = credit_code_problem(code)
+            if message:
+                row.errors["enterprise"] = message
+                return
+            cache = context["enterprises"]
+            if code not in cache:
+                cache[code] = Enterprise.objects.filter(credit_code=code).first()
+            if cache[code] is None:
+                row.errors["enterprise"] = (
+                    f"企业名录中没有统一社会信用代码为 {code} 的企业，请先登记该企业"
+                )
+                return
+            row.values["enterprise"] = cache[code]
+        for key, message in project_problems(row.values, today=context["today"]):
+            row.errors.setdefault(key, message)
+
+    def key(self, values: dict) -> tuple:
+        return (values["zone"].pk, values["name"])
+
+    def existing(self, keys: list[tuple]) -> dict:
+        wanted = set(keys)
+        found = InvestmentProject.objects.filter(zone_id__in={k[0] for k in keys})
+        return {(p.zone_id, p.name): p for p in found if (p.zone_id, p.name) in wanted}
+
+    def changes(self, obj: InvestmentProject, values: dict) -> dict:
+        changed = {}
+        for key in PROJECT_FIELDS:
+            if key in values:
+                new = "" if values[key] is None and key in TEXT else values[key]
+                if getattr(obj, key) != new:
+                    changed[key] = (getattr(obj, key), new)
+        return changed
+
+    def write(self, rows: list[RowResult], existing: dict, *, user, reason: str) -> None:
+        creates, updates = [], []
+        for row in rows:
+            values = {"zone_id": row.values["zone"].pk, "name": row.values["name"]}
+            for key in PROJECT_FIELDS:
+                if key not in row.values:
+                    continue
+                value = row.values[key]
+                if key == "enterprise":
+                    values["enterprise_id"] = value.pk if value else None
+                else:
+                    values[key] = "" if value is None and key in TEXT else value
+            if row.action == "create":
+                creates.append(values)
+            else:
+                project = existing[row.key]
+                current = {
+                    f.attname: getattr(project, f.attname)
+                    for f in InvestmentProject._meta.concrete_fields
+                }
+                updates.append(current | values)
+        write_projects(creates=creates, updates=updates, user=user, reason=reason)
+
+
+PROJECT_REGISTRY = ProjectRegistry()

@@ -1,0 +1,134 @@
+"""Writes of enterprises and investment projects: one set of rules for forms, imports and
+commands."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.scoping import is_city_admin
+from accounts.writes import require_change, save_in_zone
+from core import bulk
+
+from .choices import STAGE_DATE_ZH, STAGE_DATES
+from .creditcode import normalise
+from .creditcode import problem as credit_code_problem
+from .models import Enterprise, InvestmentProject
+
+
+def may_change_enterprise(user, enterprise: Enterprise) -> bool:
+    """The zone that keeps an enterprise's record may change it; without a zone, the city."""
+    if enterprise.zone_id is None:
+        return is_city_admin(user)
+    try:
+        require_change(user, enterprise.zone)
+    except PermissionDenied:
+        return False
+    return True
+
+
+def enterprise_problems(values: dict) -> list[tuple[str, str]]:
+    code = values.get("credit_code")
+    if code:
+        message = credit_code_problem(code)
+        if message:
+            return [("credit_code", message)]
+    return []
+
+
+@transaction.atomic
+def save_enterprise(*, user, enterprise: Enterprise) -> Enterprise:
+    enterprise.credit_code = normalise(enterprise.credit_code)
+    problems = enterprise_problems({"credit_code": enterprise.credit_code})
+    if enterprise.pk:
+        stored = Enterprise.objects.get(pk=enterprise.pk)
+        if not may_change_enterprise(user, stored):
+            raise PermissionDenied("该企业由其他功能区登记，您无权修改")
+    if not may_change_enterprise(user, enterprise):
+        raise PermissionDenied("您无权登记该功能区的企业")
+    if problems:
+        raise ValidationError({key: [message] for key, message in problems})
+    enterprise._history_user = user
+    enterprise.save()
+    return enterprise
+
+
+@transaction.atomic
+def delete_enterprise(*, user, enterprise: Enterprise) -> None:
+    if not may_change_enterprise(user, enterprise):
+        raise PermissionDenied("该企业由其他功能区登记，您无权删除")
+    if enterprise.projects.exists():
+        raise ValidationError("仍有招商项目关联该企业，不能删除")
+    enterprise._history_user = user
+    enterprise.delete()
+
+
+def project_problems(values: dict, *, today: dt.date | None = None) -> list[tuple[str, str]]:
+    """Stage dates must not go backwards (a project is signed after it is negotiated) and
+    must not be in the future."""
+    today = today or timezone.localdate()
+    problems = []
+    previous = None
+    for _stage, field in STAGE_DATES:
+        value = values.get(field)
+        if not value:
+            continue
+        if value > today:
+            problems.append((field, f"{STAGE_DATE_ZH[field]}晚于今天（{today}）"))
+        if previous and value < previous[1]:
+            problems.append(
+                (field, f"{STAGE_DATE_ZH[field]}早于{STAGE_DATE_ZH[previous[0]]}（{previous[1]}）")
+            )
+        previous = (field, value)
+    return problems
+
+
+@transaction.atomic
+def save_project(*, user, project: InvestmentProject) -> InvestmentProject:
+    problems = project_problems({f: getattr(project, f) for _s, f in STAGE_DATES})
+    return save_in_zone(project, user=user, zone_path="zone", problems=problems)
+
+
+@transaction.atomic
+def delete_project(*, user, project: InvestmentProject) -> None:
+    require_change(user, project.zone)
+    project._history_user = user
+    project.delete()
+
+
+def write_enterprises(*, creates: list[dict], updates: list[dict], user, reason: str) -> None:
+    if creates:
+        codes = {r["credit_code"] for r in creates}
+        bulk.insert_with_history(
+            Enterprise,
+            creates,
+            constants={},
+            key=("credit_code",),
+            key_query=lambda: Enterprise.objects.filter(credit_code__in=codes).values_list(
+                "pk", "credit_code"
+            ),
+            user=user,
+            reason=reason,
+        )
+    if updates:
+        bulk.update_with_history(Enterprise, updates, constants={}, user=user, reason=reason)
+
+
+def write_projects(*, creates: list[dict], updates: list[dict], user, reason: str) -> None:
+    if creates:
+        bulk.insert_with_history(
+            InvestmentProject,
+            creates,
+            constants={},
+            key=("zone_id", "name"),
+            key_query=lambda: InvestmentProject.objects.filter(
+                zone_id__in={r["zone_id"] for r in creates}
+            ).values_list("pk", "zone_id", "name"),
+            user=user,
+            reason=reason,
+        )
+    if updates:
+        bulk.update_with_history(InvestmentProject, updates, constants={}, user=user, reason=reason)

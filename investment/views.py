@@ -1,0 +1,220 @@
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.choices import Action
+from accounts.registry import ScopedRegistryPages
+from accounts.scoping import is_city_admin, restrict, roles_of, visible_units
+from core.quantities import format_quantity
+from core.templatetags.zoneplan import localized
+from territory.choices import UnitKind
+
+from .choices import ENTERPRISE_KINDS, STAGE_DATES, Stage, Tier
+from .forms import EnterpriseForm, ProjectForm
+from .models import Enterprise, InvestmentProject
+from .registry import ENTERPRISE_REGISTRY, KIND_FIELDS, PROJECT_REGISTRY
+from .services import delete_enterprise, delete_project, save_enterprise, save_project
+
+
+def _int(request, name):
+    value = request.GET.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
+def _date(value) -> str:
+    return value.isoformat() if value else "—"
+
+
+class EnterprisePages(ScopedRegistryPages):
+    """Enterprises are shared: anyone with a role reads all of them (a zone names investors
+    registered elsewhere); the zone that keeps a record changes it, the city keeps the rest."""
+
+    model = Enterprise
+    spreadsheet = ENTERPRISE_REGISTRY
+    form_class = EnterpriseForm
+    prefix = "enterprise"
+    title = "企业名录"
+    nav = "registries"
+    list_template = "investment/enterprise_list.html"
+    table_template = "investment/_enterprise_table.html"
+    instructions = [
+        "每行一家企业，以统一社会信用代码识别（按 GB 32100-2015 校验最后一位）。红色列名为必填。",
+        "已登记的代码再次上传即更新该企业；只有登记该企业的功能区（或市级）可以修改它。",
+        "企业类型可填多个，用顿号分隔。",
+    ]
+
+    def scope(self, qs, user, action):
+        if action == Action.VIEW:
+            return qs if roles_of(user) else qs.none()
+        changeable = restrict(qs, user, Action.CHANGE, via="zone")
+        if is_city_admin(user):
+            changeable = changeable | qs.filter(zone__isnull=True)
+        return changeable
+
+    def objects(self):
+        return Enterprise.objects.select_related("zone")
+
+    def filtered(self, request, qs):
+        kind = request.GET.get("kind", "")
+        filters = {
+            "zone_id": _int(request, "zone"),
+            "kind": kind if kind in KIND_FIELDS else "",
+            "search": request.GET.get("q", "")[:100],
+        }
+        if filters["zone_id"]:
+            qs = qs.filter(zone_id=filters["zone_id"])
+        if filters["kind"]:
+            qs = qs.filter(**{filters["kind"]: True})
+        term = filters["search"].strip()
+        if term:
+            qs = qs.filter(Q(name__icontains=term) | Q(credit_code__iexact=term.upper()))
+        return qs.order_by("name"), filters
+
+    def list_context(self, request):
+        return {
+            "zones": visible_units(request.user)
+            .filter(kind=UnitKind.ZONE)
+            .order_by("order", "code"),
+            "kinds": [(field, label) for field, _zh, label in ENTERPRISE_KINDS],
+        }
+
+    def save(self, *, user, obj):
+        return save_enterprise(user=user, enterprise=obj)
+
+    def delete(self, *, user, obj):
+        delete_enterprise(user=user, enterprise=obj)
+
+    def export_row(self, obj):
+        return {
+            "credit_code": obj.credit_code,
+            "name": obj.name,
+            "zone": obj.zone.name if obj.zone else None,
+            "kinds": [f for f in KIND_FIELDS if getattr(obj, f)],
+            "note": obj.note,
+        }
+
+    def detail_fields(self, obj):
+        kinds = (
+            "、".join(str(label) for field, _zh, label in ENTERPRISE_KINDS if getattr(obj, field))
+            or "—"
+        )
+        return [
+            (_("Unified social credit code"), obj.credit_code, None),
+            (
+                _("Zone"),
+                localized(obj.zone) if obj.zone else "—",
+                reverse("zone_detail", args=[obj.zone.code]) if obj.zone else None,
+            ),
+            (_("Kinds"), kinds, None),
+            (_("Investment projects"), str(obj.projects.count()), None),
+            (_("Note"), obj.note or "—", None),
+        ]
+
+
+class ProjectPages(ScopedRegistryPages):
+    model = InvestmentProject
+    spreadsheet = PROJECT_REGISTRY
+    form_class = ProjectForm
+    prefix = "project"
+    title = "招商项目"
+    nav = "registries"
+    list_template = "investment/project_list.html"
+    table_template = "investment/_project_table.html"
+    instructions = [
+        "每行一个招引项目（线索、洽谈、签约、开工、投产）。红色列名为必填。",
+        "阶段由日期自动得出：填写到哪一步的日期，项目就处于哪一阶段；日期不能倒序。",
+        "500强企业项目、细分行业领军企业项目、核心关键配套项目计入计划的高能级产业化项目。",
+        "投资企业以统一社会信用代码关联，须已在企业名录中登记。投资额默认单位亿元。",
+    ]
+
+    def objects(self):
+        return InvestmentProject.objects.select_related("zone", "enterprise")
+
+    def filtered(self, request, qs):
+        tier, stage = request.GET.get("tier", ""), request.GET.get("stage", "")
+        filters = {
+            "zone_id": _int(request, "zone"),
+            "tier": tier if tier in Tier.values or tier == "high" else "",
+            "stage": stage if stage in Stage.values else "",
+            "search": request.GET.get("q", "")[:100],
+        }
+        if filters["zone_id"]:
+            qs = qs.filter(zone_id=filters["zone_id"])
+        if filters["tier"] == "high":
+            qs = qs.exclude(tier=Tier.OTHER)
+        elif filters["tier"]:
+            qs = qs.filter(tier=filters["tier"])
+        if filters["stage"]:
+            today = timezone.localdate()
+            fields = [f for _s, f in STAGE_DATES]
+            index = [s for s, _f in STAGE_DATES].index(filters["stage"])
+            qs = qs.filter(**{f"{fields[index]}__lte": today})
+            for later in fields[index + 1 :]:
+                qs = qs.filter(Q(**{f"{later}__isnull": True}) | Q(**{f"{later}__gt": today}))
+        term = filters["search"].strip()
+        if term:
+            qs = qs.filter(
+                Q(name__icontains=term)
+                | Q(enterprise__name__icontains=term)
+                | Q(chain__icontains=term)
+            )
+        return qs.order_by("zone__order", "zone__code", "name"), filters
+
+    def list_context(self, request):
+        return {
+            "zones": visible_units(request.user)
+            .filter(kind=UnitKind.ZONE)
+            .order_by("order", "code"),
+            "tiers": Tier.choices,
+            "stages": Stage.choices,
+        }
+
+    def save(self, *, user, obj):
+        return save_project(user=user, project=obj)
+
+    def delete(self, *, user, obj):
+        delete_project(user=user, project=obj)
+
+    def export_row(self, obj):
+        row = {
+            c.key: getattr(obj, c.key)
+            for c in PROJECT_REGISTRY.columns
+            if c.key not in ("zone", "enterprise")
+        }
+        return row | {
+            "zone": obj.zone.name,
+            "enterprise": obj.enterprise.credit_code if obj.enterprise else None,
+        }
+
+    def detail_fields(self, obj):
+        investment = (
+            format_quantity(obj.investment_yuan, "亿元") if obj.investment_yuan is not None else "—"
+        )
+        enterprise = obj.enterprise
+        return [
+            (_("Zone"), localized(obj.zone), reverse("zone_detail", args=[obj.zone.code])),
+            (
+                _("Enterprise"),
+                f"{enterprise.name}（{enterprise.credit_code}）" if enterprise else "—",
+                reverse("enterprise_detail", args=[enterprise.pk]) if enterprise else None,
+            ),
+            (
+                _("Tier"),
+                obj.get_tier_display() + (f" · {_('high-tier')}" if obj.is_high_tier else ""),
+                None,
+            ),
+            (_("Stage today"), obj.stage_label, None),
+            (_("Chain action"), obj.get_chain_action_display() or "—", None),
+            (_("Industrial chain"), obj.chain or "—", None),
+            (_("Investment"), investment, None),
+            *[
+                (InvestmentProject._meta.get_field(f).verbose_name, _date(getattr(obj, f)), None)
+                for _s, f in STAGE_DATES
+            ],
+            (_("Note"), obj.note or "—", None),
+        ]
+
+
+ENTERPRISE_PAGES = EnterprisePages()
+PROJECT_PAGES = ProjectPages()
