@@ -231,7 +231,7 @@ def _seed_service_projects(rng: random.Random) -> int:
                 ServiceProject(
                     zone=zone,
                     item=item,
-                    name=f"演示{item.category.name}项目{n}号（{zone.name[:8]}）",
+                    name=f"演示公服项目{n}号（{zone.name[:8]}）",
                     investment_yuan=Decimal(rng.randint(500, 50_000)) * 10_000,
                     actual_start=start,
                     actual_completion=done if done and done <= dt.date(2021, 12, 31) else None,

@@ -1,6 +1,7 @@
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from accounts.choices import Action
@@ -209,7 +210,7 @@ class ProjectPages(ScopedRegistryPages):
             (_("Industrial chain"), obj.chain or "—", None),
             (_("Investment"), investment, None),
             *[
-                (InvestmentProject._meta.get_field(f).verbose_name, _date(getattr(obj, f)), None)
+                (capfirst(InvestmentProject._meta.get_field(f).verbose_name), _date(getattr(obj, f)), None)
                 for _s, f in STAGE_DATES
             ],
             (_("Note"), obj.note or "—", None),
