@@ -53,14 +53,14 @@ def from_base(value: Decimal, display_unit: str) -> Decimal:
     return value / DISPLAY_UNITS[display_unit].factor
 
 
-def format_number(value: Decimal) -> str:
+def format_number(value: Decimal, digits: int = 4) -> str:
     """Thousands separators, no trailing zeros: 1000 → '1,000', 12.50 → '12.5'."""
-    text = f"{value:,.4f}".rstrip("0").rstrip(".")
+    text = f"{value:,.{digits}f}".rstrip("0").rstrip(".") if digits else f"{value:,.0f}"
     return "0" if text in ("-0", "") else text
 
 
 def format_quantity(
-    value: Decimal | None, display_unit: str, *, language: str | None = None
+    value: Decimal | None, display_unit: str, *, language: str | None = None, digits: int = 4
 ) -> str:
     """A base-unit value as the plan writes it: 10,000,000 m² with '万平方米' → '1,000 万平方米'
     in Chinese, '10,000,000 m²' in English."""
@@ -72,7 +72,7 @@ def format_quantity(
         symbol, factor = unit.symbol, unit.factor
     else:
         symbol, factor = unit.symbol_en, unit.factor_en
-    number = format_number(Decimal(value) / factor)
+    number = format_number(Decimal(value) / factor, digits)
     if symbol == "%":
         return f"{number}%"
     return f"{number} {symbol}".rstrip()

@@ -6,4 +6,6 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("zones/", views.zone_list, name="zone_list"),
     path("zones/<str:code>/", views.zone_detail, name="zone_detail"),
+    path("cockpit/", views.cockpit, name="cockpit"),
+    path("cockpit/<str:code>/", views.cockpit, name="cockpit_unit"),
 ]

@@ -1,17 +1,27 @@
+import datetime as dt
+from collections import Counter
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone, translation
 
 from accounts.choices import Action, Role
 from accounts.models import Membership
 from accounts.scoping import is_city_admin, restrict, roles_of, visible_units
+from investment.measures import shared_claims
+from plans.measures import zones_of
+from plans.progress import Status
 from plans.selectors import (
     Cascade,
     city_wide_target_count,
     current_plan,
     local_targets,
+    month_ends,
     plan_counts,
+    plan_progress,
     plan_sections,
 )
 from territory.choices import UnitKind
@@ -19,6 +29,14 @@ from territory.models import Belt, Ecosystem, Stage, Unit
 from territory.selectors import ancestors, districts, zones
 
 ZONES_PER_PAGE = 50
+STATUSES = [
+    Status.MET,
+    Status.ON_TRACK,
+    Status.AT_RISK,
+    Status.OFF_TRACK,
+    Status.MISSED,
+    Status.NO_DATA,
+]
 
 
 @login_required
@@ -126,3 +144,97 @@ def zone_detail(request, code: str):
     if can_change:
         context["officers"] = Membership.objects.filter(unit=zone).select_related("user")
     return render(request, "dashboards/zone_detail.html", context)
+
+
+def _as_of(request, plan) -> tuple:
+    """The day the cockpit speaks of: ?day=YYYY-MM-DD within the plan, else the plan's last
+    day or today, whichever comes first."""
+    today = timezone.localdate()
+    default = min(today, plan.ends_on)
+    raw = request.GET.get("day", "")
+    try:
+        day = dt.date.fromisoformat(raw) if raw else default
+    except ValueError:
+        return default, "日期格式应为 YYYY-MM-DD，已显示默认日期"
+    if not plan.starts_on <= day <= max(plan.ends_on, today):
+        return default, f"日期 {day} 不在计划期内，已显示默认日期"
+    return day, ""
+
+
+@login_required
+def cockpit(request, code: str | None = None):
+    """Every target with its status, value, pace and forecast; what is at risk and why."""
+    plan = current_plan()
+    if plan is None:
+        raise Http404("No plan has been loaded.")
+    units = visible_units(request.user)
+    if code is None:
+        unit = units.filter(kind=UnitKind.CITY).first()
+        if unit is None:
+            # A district or zone officer starts from their own unit.
+            own = (
+                Membership.objects.filter(user=request.user)
+                .select_related("unit")
+                .order_by("unit__depth")
+                .first()
+            )
+            if own is None:
+                raise Http404
+            return redirect("cockpit_unit", code=own.unit.code)
+    else:
+        unit = get_object_or_404(units, code=code)
+    day, warning = _as_of(request, plan)
+    # The city's view holds every target of its plan, enclaves outside its subtree included.
+    scope = None if unit.kind == UnitKind.CITY else Unit.objects.subtree_of(unit)
+    sections = plan_progress(plan, day=day, units=scope)
+    rows = [row for s in sections for row in s.rows]
+    counts = Counter({status: 0 for status in STATUSES}) + Counter(row.status for row in rows)
+    counts = {status: counts.get(status, 0) for status in STATUSES}
+    attention = [
+        row for row in rows if row.status in (Status.AT_RISK, Status.OFF_TRACK, Status.MISSED)
+    ]
+    claims = []
+    high_tier = next(
+        (
+            r
+            for r in rows
+            if r.target.indicator and r.target.indicator.code == "high_tier_projects_introduced"
+        ),
+        None,
+    )
+    if high_tier is not None:
+        claims = shared_claims(zones_of(unit, day), start=plan.starts_on, day=day)
+    chart = [
+        {
+            "name": r.target.title
+            if translation.get_language().startswith("zh")
+            else (r.target.title_en or r.target.title),
+            "percent": float(round(r.percent, 1)) if r.percent is not None else 0,
+            "status": r.status,
+        }
+        for r in rows
+        # At the city the parts are summed in their whole; below it the parts are the targets.
+        if r.percent is not None and (r.target.parent_id is None or unit.kind != UnitKind.CITY)
+    ]
+    return render(
+        request,
+        "dashboards/cockpit.html",
+        {
+            "nav": "cockpit",
+            "plan": plan,
+            "unit": unit,
+            "day": day,
+            "warning": warning,
+            "sections": sections,
+            "counts": counts,
+            "attention": attention,
+            "claims": claims,
+            "days": month_ends(plan, until=timezone.localdate()),
+            "chart": chart,
+            "children": units.filter(parent=unit)
+            .exclude(kind=UnitKind.ZONE)
+            .order_by("order", "code")
+            if unit.kind == UnitKind.CITY
+            else units.filter(parent=unit, kind=UnitKind.ZONE).order_by("order", "code"),
+        },
+    )

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class InvestmentConfig(AppConfig):
     name = "investment"
     verbose_name = _("Investment attraction")
+
+    def ready(self) -> None:
+        from .measures import register_all
+
+        register_all()

@@ -210,7 +210,11 @@ class ProjectPages(ScopedRegistryPages):
             (_("Industrial chain"), obj.chain or "—", None),
             (_("Investment"), investment, None),
             *[
-                (capfirst(InvestmentProject._meta.get_field(f).verbose_name), _date(getattr(obj, f)), None)
+                (
+                    capfirst(InvestmentProject._meta.get_field(f).verbose_name),
+                    _date(getattr(obj, f)),
+                    None,
+                )
                 for _s, f in STAGE_DATES
             ],
             (_("Note"), obj.note or "—", None),

@@ -163,3 +163,32 @@ class Milestone(models.Model):
 
     def __str__(self) -> str:
         return f"{self.target} @ {self.due_on}"
+
+
+class ReportedValue(models.Model):
+    """A value of a reported indicator for a unit and a period, entered by an administrator
+    (and, with the statistics system, by approved submissions)."""
+
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicator"), on_delete=models.PROTECT, related_name="values"
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="reported_values"
+    )
+    period_end = models.DateField(_("period end"))
+    value = models.DecimalField(_("value (base unit)"), max_digits=20, decimal_places=4)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("reported value")
+        verbose_name_plural = _("reported values")
+        ordering = ["indicator", "unit", "period_end"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "unit", "period_end"], name="reported_value_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} · {self.unit} · {self.period_end}"

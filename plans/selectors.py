@@ -88,3 +88,50 @@ def plan_counts(plan: Plan) -> dict:
         "quantified": quantified,
         "qualitative": len(targets) - quantified,
     }
+
+
+@dataclass
+class ProgressSection:
+    section: Section
+    rows: list  # plans.progress.Progress, a whole followed by its parts
+
+
+def plan_progress(
+    plan: Plan, *, day, units=None, with_drivers: bool = True
+) -> list[ProgressSection]:
+    """The plan's targets with their progress on `day`, grouped by section; `units` limits
+    the targets to those set on these units (a district's or zone's view)."""
+    from .progress import progress
+
+    targets = list(_targets(plan))
+    if units is not None:
+        ids = set(units.values_list("pk", flat=True))
+        targets = [t for t in targets if t.unit_id in ids]
+    rows = {t.pk: progress(t, day=day, with_drivers=with_drivers) for t in targets}
+    sections = []
+    for section in plan.sections.order_by("order"):
+        ordered = []
+        for t in targets:
+            if t.section_id != section.pk or (t.parent_id and t.parent_id in rows):
+                continue
+            ordered.append(rows[t.pk])
+            ordered.extend(rows[p.pk] for p in targets if p.parent_id == t.pk)
+        if ordered:
+            sections.append(ProgressSection(section=section, rows=ordered))
+    return sections
+
+
+def month_ends(plan: Plan, *, until) -> list:
+    """The last day of each month of the plan up to `until`, for the as-of selector."""
+    import datetime as dt
+
+    days = []
+    year, month = plan.starts_on.year, plan.starts_on.month
+    while True:
+        next_first = dt.date(year + month // 12, month % 12 + 1, 1)
+        end = next_first - dt.timedelta(days=1)
+        if end > min(until, plan.ends_on):
+            break
+        days.append(end)
+        year, month = next_first.year, next_first.month
+    return days

@@ -1,5 +1,5 @@
 from django import template
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 
 from core.quantities import format_quantity
 
@@ -20,8 +20,9 @@ def localized(obj, field: str = "name"):
 
 
 @register.simple_tag
-def quantity(value, display_unit):
-    return format_quantity(value, display_unit)
+def quantity(value, display_unit, digits=4):
+    """`{% quantity value "万平方米" %}`; a third argument limits the decimals (for paces)."""
+    return format_quantity(value, display_unit, digits=int(digits))
 
 
 @register.filter
@@ -42,3 +43,32 @@ def verbose_name_plural(obj) -> str:
 @register.filter
 def model_verbose_name_plural(model) -> str:
     return model._meta.verbose_name_plural
+
+
+STATUS_LABELS = {
+    "met": gettext_lazy("Met"),
+    "on_track": gettext_lazy("On track"),
+    "at_risk": gettext_lazy("At risk"),
+    "off_track": gettext_lazy("Off track"),
+    "missed": gettext_lazy("Missed"),
+    "no_data": gettext_lazy("No data source yet"),
+    "qualitative": gettext_lazy("Tracked without a number"),
+}
+
+
+@register.filter
+def status_label(status: str) -> str:
+    return STATUS_LABELS.get(status, status)
+
+
+@register.filter
+def percent_width(value) -> str:
+    """A progress bar width: 0 to 100, as text for a style attribute."""
+    if value is None:
+        return "0"
+    return str(max(0, min(100, int(value))))
+
+
+@register.filter
+def split(text: str) -> list[str]:
+    return text.split()

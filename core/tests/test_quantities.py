@@ -20,3 +20,14 @@ def test_values_show_in_the_plans_units_with_separators():
 
 def test_a_share_shows_as_a_percentage():
     assert format_quantity(Decimal("0.83"), "%", language="zh-hans") == "83%"
+
+
+def test_a_pace_can_be_shown_with_fewer_decimals():
+    assert (
+        format_quantity(Decimal("112155.5707"), "平方米", language="zh-hans", digits=1)
+        == "112,155.6 平方米"
+    )
+    assert (
+        format_quantity(Decimal("112155.5707"), "万平方米", language="zh-hans", digits=1)
+        == "11.2 万平方米"
+    )

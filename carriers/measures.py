@@ -1,0 +1,177 @@
+"""What the carriers registry tells the plan: registered with plans.measures at start-up.
+
+Each counting rule reads the carrier's dates on the day asked about (see carriers.status)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
+from django.urls import reverse
+
+from plans.measures import Measure, register
+
+from .choices import CarrierKind
+from .models import Carrier, ServiceProject
+
+
+def _sum(qs) -> Decimal:
+    return qs.aggregate(total=Sum("floor_area_m2"))["total"] or Decimal(0)
+
+
+def _begun(day: dt.date) -> Q:
+    """Started or completed by `day`: the plan's 新开工、续建及已建成."""
+    return Q(actual_start__lte=day) | Q(actual_completion__lte=day)
+
+
+def _not_begun(day: dt.date) -> Q:
+    return ~_begun(day)
+
+
+def _late_starts(model, qs, *, day: dt.date, limit: int = 10) -> list[dict]:
+    """Items whose planned start has passed without a start: what drives a shortfall."""
+    late = (
+        qs.filter(_not_begun(day), planned_start__lte=day)
+        .select_related("zone")
+        .order_by("planned_start")[:limit]
+    )
+    url = "carrier_detail" if model is Carrier else "service_detail"
+    return [
+        {
+            "name": c.name,
+            "zone": c.zone.name,
+            "url": reverse(url, args=[c.pk]),
+            "why": f"计划 {c.planned_start} 开工，尚未开工",
+            "since": c.planned_start,
+        }
+        for c in late
+    ]
+
+
+def _floor_area(kind: str, counted):
+    def value(zones, *, start, day):
+        return _sum(Carrier.objects.filter(zone__in=zones, kind=kind).filter(counted(start, day)))
+
+    def pipeline(zones, *, start, day, deadline):
+        pending = Carrier.objects.filter(zone__in=zones, kind=kind).exclude(counted(start, day))
+        return _sum(pending.filter(planned_start__lte=deadline))
+
+    def drivers(zones, *, day, deadline):
+        return _late_starts(Carrier, Carrier.objects.filter(zone__in=zones, kind=kind), day=day)
+
+    return value, pipeline, drivers
+
+
+def _begun_rule(start, day):
+    return _begun(day)
+
+
+def _built_in_period(start, day):
+    """Under construction at some point of the period: started by `day` and not completed
+    before the period began (the plan's 年度…建设)."""
+    return Q(actual_start__lte=day) & (
+        Q(actual_completion__isnull=True) | Q(actual_completion__gte=start)
+    )
+
+
+def _completed_buildings(zones, *, start, day):
+    return Decimal(
+        Carrier.objects.filter(
+            zone__in=zones,
+            kind=CarrierKind.PROFESSIONAL_BUILDING,
+            actual_completion__gte=start,
+            actual_completion__lte=day,
+        ).count()
+    )
+
+
+def _buildings_pipeline(zones, *, start, day, deadline):
+    pending = Carrier.objects.filter(zone__in=zones, kind=CarrierKind.PROFESSIONAL_BUILDING).filter(
+        Q(actual_completion__isnull=True) | Q(actual_completion__gt=day)
+    )
+    return Decimal(pending.filter(planned_completion__lte=deadline).count())
+
+
+def _buildings_drivers(zones, *, day, deadline):
+    late = (
+        Carrier.objects.filter(
+            zone__in=zones, kind=CarrierKind.PROFESSIONAL_BUILDING, planned_completion__lte=day
+        )
+        .filter(Q(actual_completion__isnull=True) | Q(actual_completion__gt=day))
+        .select_related("zone")
+        .order_by("planned_completion")[:10]
+    )
+    return [
+        {
+            "name": c.name,
+            "zone": c.zone.name,
+            "url": reverse("carrier_detail", args=[c.pk]),
+            "why": f"计划 {c.planned_completion} 竣工，尚未竣工",
+            "since": c.planned_completion,
+        }
+        for c in late
+    ]
+
+
+def _services(zones, *, start, day):
+    return Decimal(
+        ServiceProject.objects.filter(zone__in=zones)
+        .filter(_begun(day))
+        .aggregate(n=Count("pk"))["n"]
+    )
+
+
+def _services_pipeline(zones, *, start, day, deadline):
+    return Decimal(
+        ServiceProject.objects.filter(zone__in=zones)
+        .filter(_not_begun(day), planned_start__lte=deadline)
+        .count()
+    )
+
+
+def _services_drivers(zones, *, day, deadline):
+    return _late_starts(ServiceProject, ServiceProject.objects.filter(zone__in=zones), day=day)
+
+
+def register_all() -> None:
+    for code, kind, rule, source in (
+        (
+            "scitech_space_floor_area",
+            CarrierKind.SCITECH_SPACE,
+            _begun_rule,
+            "高品质科创空间：到当日已开工（新开工、续建）或已建成的建筑面积",
+        ),
+        (
+            "standard_factory_floor_area",
+            CarrierKind.STANDARD_FACTORY,
+            _begun_rule,
+            "标准厂房：到当日在建或已建成的建筑面积",
+        ),
+        (
+            "talent_apartment_floor_area",
+            CarrierKind.TALENT_APARTMENT,
+            _built_in_period,
+            "人才公寓：计划期内在建（到当日已开工、且未在计划期前竣工）的建筑面积",
+        ),
+    ):
+        value, pipeline, drivers = _floor_area(kind, rule)
+        register(code, Measure(value=value, pipeline=pipeline, drivers=drivers, source=source))
+    register(
+        "professional_buildings_completed",
+        Measure(
+            value=_completed_buildings,
+            pipeline=_buildings_pipeline,
+            drivers=_buildings_drivers,
+            source="专业楼宇：计划期内竣工的栋数",
+        ),
+    )
+    register(
+        "service_projects_underway",
+        Measure(
+            value=_services,
+            pipeline=_services_pipeline,
+            drivers=_services_drivers,
+            source="公共服务配套项目：到当日已开工或已建成的个数",
+        ),
+    )

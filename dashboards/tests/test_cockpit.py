@@ -1,0 +1,81 @@
+"""The cockpit: every target's status for the user's unit, bounded queries, bad input."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.urls import reverse
+
+from carriers.models import Carrier
+from territory.models import Unit
+
+
+def test_the_city_cockpit_shows_every_quantified_target_with_a_status(login):
+    body = login("viewer").get(reverse("cockpit"), {"day": "2020-09-30"}).content.decode()
+    statuses = re.findall(r'id="progress-([\w-]+)" data-status="(\w+)"', body)
+    assert len(statuses) == 60
+    assert dict(statuses)["core-areas"] == "no_data"
+    assert dict(statuses)["carrier-occupancy"] == "qualitative"
+    total = sum(int(n) for n in re.findall(r'data-status-count="\w+">(\d+)<', body))
+    assert total == 60 - body.count('data-status="qualitative"')
+
+
+def test_a_district_officer_lands_on_the_districts_cockpit(login):
+    response = login("gaoxin").get(reverse("cockpit"))
+    assert response.status_code == 302 and response["Location"].endswith("/cockpit/hi-tech-zone/")
+    body = login("gaoxin").get(response["Location"], {"day": "2020-09-30"}).content.decode()
+    codes = set(re.findall(r'id="progress-([\w-]+)"', body))
+    assert codes == {"scitech-hitech", "scenario-new-economy"}
+
+
+def test_an_outsider_cannot_open_another_units_cockpit(login):
+    assert login("jinjiang").get(reverse("cockpit_unit", args=["hi-tech-zone"])).status_code == 404
+    assert login("bailuwan").get(reverse("cockpit_unit", args=["510100"])).status_code == 404
+
+
+def test_an_anonymous_visitor_is_sent_to_log_in(client, db):
+    assert client.get(reverse("cockpit")).status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("day", "message"),
+    [
+        ("2020-02-30", "日期格式应为 YYYY-MM-DD"),
+        ("yesterday", "日期格式应为"),
+        ("1999-01-01", "不在计划期内"),
+        ("<script>", "日期格式应为"),
+    ],
+)
+def test_a_bad_day_falls_back_with_a_message(login, day, message):
+    response = login("viewer").get(reverse("cockpit"), {"day": day})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert (
+        message in body
+        and "<script>" not in body.split("</head>", 1)[1].split('id="chart-data"')[0]
+    )
+
+
+def test_the_number_of_queries_does_not_grow_with_the_data(
+    login, django_assert_max_num_queries, db
+):
+    client = login("viewer")
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as before:
+        client.get(reverse("cockpit"), {"day": "2020-09-30"})
+    zone = Unit.objects.get(code="z-new-economy")
+    Carrier.objects.bulk_create(
+        Carrier(
+            zone=zone,
+            kind="scitech_space",
+            name=f"批量{i}",
+            floor_area_m2=1,
+            actual_start=dt.date(2020, 1, 1),
+        )
+        for i in range(500)
+    )
+    with CaptureQueriesContext(connection) as after:
+        client.get(reverse("cockpit"), {"day": "2020-09-30"})
+    assert len(after) == len(before)

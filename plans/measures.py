@@ -1,0 +1,54 @@
+"""Where an indicator's numbers come from.
+
+A *derived* indicator is computed from registries. Registry apps register a `Measure` for
+the indicator codes they can answer, in their AppConfig.ready(); the plans app never imports
+them. A *reported* indicator reads values entered for units and periods (`ReportedValue`).
+
+A measure is asked about the zones of a unit's subtree, as the tree stood on the day asked
+about, between the plan's start and that day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import QuerySet
+
+from territory.choices import UnitKind
+from territory.models import Unit
+
+ValueFn = Callable[..., Decimal]  # (zones, *, start, day) -> value in base units
+
+
+@dataclass(frozen=True)
+class Measure:
+    value: ValueFn
+    # What is scheduled to count by the deadline but does not yet: (zones, *, start, day, deadline).
+    pipeline: ValueFn | None = None
+    # The registry items behind a shortfall (late or stalled): (zones, *, day, deadline) -> [dict].
+    drivers: Callable[..., list[dict]] | None = None
+    source: str = ""  # one line for the docs and pages: what is counted
+
+
+_MEASURES: dict[str, Measure] = {}
+
+
+def register(code: str, measure: Measure) -> None:
+    _MEASURES[code] = measure
+
+
+def get(code: str) -> Measure | None:
+    return _MEASURES.get(code)
+
+
+def registered() -> dict[str, Measure]:
+    return dict(_MEASURES)
+
+
+def zones_of(unit: Unit, day: dt.date) -> QuerySet[Unit]:
+    """The zones whose primary district lies in `unit`'s subtree, in force on `day`. A zone
+    that spans two districts counts for its primary district only, so totals never double."""
+    return Unit.objects.subtree_of(unit).active_on(day).filter(kind=UnitKind.ZONE)

@@ -1,0 +1,224 @@
+"""Progress of targets, computed by hand on small known data (docs/progress.md has the rule)."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from carriers.models import Carrier
+from investment.measures import introduced, shared_claims
+from investment.models import Enterprise, InvestmentProject
+from plans.measures import zones_of
+from plans.models import Indicator, Plan, ReportedValue, Section, Target
+from plans.progress import Status, months_back, months_between, progress
+from territory.models import Unit
+
+DAY = dt.date(2020, 9, 30)
+
+
+@pytest.fixture
+def hitech(db):
+    """高新区's sci-tech target (100万 m²) with known carriers and nothing else."""
+    Carrier.objects.all().delete()
+    new_economy, electronics = (
+        Unit.objects.get(code="z-new-economy"),
+        Unit.objects.get(code="z-electronics"),
+    )
+    Carrier.objects.create(
+        zone=new_economy,
+        kind="scitech_space",
+        name="A",
+        floor_area_m2=300_000,
+        actual_start=dt.date(2019, 5, 1),
+    )
+    Carrier.objects.create(
+        zone=electronics,
+        kind="scitech_space",
+        name="B",
+        floor_area_m2=200_000,
+        actual_start=dt.date(2020, 8, 1),
+    )
+    # Not counted: a factory in the district, and sci-tech space in another district.
+    Carrier.objects.create(
+        zone=new_economy,
+        kind="standard_factory",
+        name="D",
+        floor_area_m2=900_000,
+        actual_start=dt.date(2020, 1, 1),
+    )
+    Carrier.objects.create(
+        zone=Unit.objects.get(code="z-bailuwan"),
+        kind="scitech_space",
+        name="E",
+        floor_area_m2=900_000,
+        actual_start=dt.date(2020, 1, 1),
+    )
+    return Target.objects.get(code="scitech-hitech")
+
+
+def test_value_share_remaining_and_paces(hitech):
+    p = progress(hitech, day=DAY)
+    assert p.value == Decimal(500_000)
+    assert p.percent == Decimal(50)
+    assert p.remaining == Decimal(500_000)
+    months_left = Decimal(92) / Decimal("30.4375")  # 30 Sep → 31 Dec
+    assert p.months_left == months_left
+    assert p.pace_needed == Decimal(500_000) / months_left
+    # The last three months (30 Jun – 30 Sep, 92 days) added B: 200,000 m².
+    assert p.earlier == Decimal(300_000)
+    assert p.pace_recent == Decimal(200_000) / (Decimal(92) / Decimal("30.4375"))
+    assert p.forecast_trend == Decimal(500_000) + p.pace_recent * months_left  # = 700,000
+    assert round(p.forecast_trend) == 700_000
+    assert p.forecast_pipeline == Decimal(500_000)  # nothing scheduled
+    assert p.status == Status.OFF_TRACK  # 700,000 < 80% of 1,000,000
+
+
+def test_a_scheduled_start_before_the_deadline_puts_it_on_track(hitech):
+    Carrier.objects.create(
+        zone=Unit.objects.get(code="z-biotown"),
+        kind="scitech_space",
+        name="C",
+        floor_area_m2=500_000,
+        planned_start=dt.date(2020, 11, 1),
+    )
+    p = progress(hitech, day=DAY)
+    assert p.forecast_pipeline == Decimal(1_000_000)
+    assert p.status == Status.ON_TRACK
+
+
+def test_a_start_scheduled_after_the_deadline_does_not_count(hitech):
+    Carrier.objects.create(
+        zone=Unit.objects.get(code="z-biotown"),
+        kind="scitech_space",
+        name="C",
+        floor_area_m2=500_000,
+        planned_start=dt.date(2021, 3, 1),
+    )
+    assert progress(hitech, day=DAY).status == Status.OFF_TRACK
+
+
+def test_a_forecast_within_80_percent_is_at_risk(hitech):
+    Carrier.objects.create(
+        zone=Unit.objects.get(code="z-biotown"),
+        kind="scitech_space",
+        name="C",
+        floor_area_m2=350_000,
+        planned_start=dt.date(2020, 12, 1),
+    )
+    p = progress(hitech, day=DAY)
+    assert p.forecast == Decimal(850_000)
+    assert p.status == Status.AT_RISK
+
+
+def test_reaching_the_target_is_met_and_missing_it_by_the_deadline_is_missed(hitech):
+    assert progress(hitech, day=dt.date(2020, 12, 31)).status == Status.MISSED
+    Carrier.objects.create(
+        zone=Unit.objects.get(code="z-biotown"),
+        kind="scitech_space",
+        name="F",
+        floor_area_m2=500_000,
+        actual_start=dt.date(2020, 9, 1),
+    )
+    assert progress(hitech, day=DAY).status == Status.MET
+
+
+def test_before_the_plan_starts_nothing_counts_yet(hitech):
+    # Carrier A started in 2019 and counts from the plan's first day: 新开工、续建及已建成.
+    assert progress(hitech, day=dt.date(2020, 1, 1)).value == Decimal(300_000)
+
+
+def test_a_target_without_a_source_or_a_number_says_so(db):
+    assert progress(Target.objects.get(code="core-areas"), day=DAY).status == Status.NO_DATA
+    assert (
+        progress(Target.objects.get(code="carrier-occupancy"), day=DAY).status == Status.QUALITATIVE
+    )
+
+
+def test_the_drivers_of_a_shortfall_are_the_late_items(hitech):
+    Carrier.objects.create(
+        zone=Unit.objects.get(code="z-biotown"),
+        kind="scitech_space",
+        name="迟到的楼",
+        floor_area_m2=10_000,
+        planned_start=dt.date(2020, 5, 1),
+    )
+    p = progress(hitech, day=DAY, with_drivers=True)
+    assert [d["name"] for d in p.drivers] == ["迟到的楼"]
+    assert "计划 2020-05-01 开工，尚未开工" in p.drivers[0]["why"]
+
+
+def test_a_project_two_zones_claim_counts_once_for_the_city(db):
+    InvestmentProject.objects.all().delete()
+    investor = Enterprise.objects.create(credit_code="91350100M000100Y43", name="共同投资方")
+    a, b = Unit.objects.get(code="z-new-economy"), Unit.objects.get(code="z-bailuwan")
+    InvestmentProject.objects.create(
+        zone=a, name="甲", enterprise=investor, tier="top500", signed_on=dt.date(2020, 3, 1)
+    )
+    InvestmentProject.objects.create(
+        zone=b, name="乙", enterprise=investor, tier="top500", signed_on=dt.date(2020, 4, 1)
+    )
+    InvestmentProject.objects.create(
+        zone=b, name="丙", tier="core_supplier", signed_on=dt.date(2020, 5, 1)
+    )
+    InvestmentProject.objects.create(zone=b, name="丁", tier="other", signed_on=dt.date(2020, 5, 1))
+    InvestmentProject.objects.create(
+        zone=b, name="戊", tier="top500", signed_on=dt.date(2019, 12, 31)
+    )
+    city = Unit.objects.get(code="510100")
+    start = dt.date(2020, 1, 1)
+    assert introduced(zones_of(city, DAY), start=start, day=DAY) == 2  # 甲/乙 once, 丙
+    assert introduced(zones_of(a, DAY), start=start, day=DAY) == 1
+    pairs = shared_claims(zones_of(city, DAY), start=start, day=DAY)
+    assert [(x.name, y.name) for x, y in pairs] == [("甲", "乙")]
+    assert progress(Target.objects.get(code="high-tier-projects"), day=DAY).value == 2
+
+
+def test_a_reported_indicator_sums_each_units_latest_value(db):
+    plan = Plan.objects.get(code="cd-2020")
+    indicator = Indicator.objects.create(
+        code="t_reported", name="填报", kind="reported", measure="count"
+    )
+    city = Unit.objects.get(code="510100")
+    target = Target.objects.create(
+        plan=plan,
+        section=Section.objects.get(plan=plan, code="projects"),
+        code="t",
+        title="t",
+        unit=city,
+        indicator=indicator,
+        comparator="gte",
+        value=100,
+        display_unit="个",
+        deadline=dt.date(2020, 12, 31),
+        clause="c",
+    )
+    a, b = Unit.objects.get(code="z-new-economy"), Unit.objects.get(code="510104")
+    ReportedValue.objects.create(
+        indicator=indicator, unit=a, period_end=dt.date(2020, 6, 30), value=10
+    )
+    ReportedValue.objects.create(
+        indicator=indicator, unit=a, period_end=dt.date(2020, 9, 30), value=30
+    )
+    ReportedValue.objects.create(
+        indicator=indicator, unit=b, period_end=dt.date(2020, 8, 31), value=5
+    )
+    ReportedValue.objects.create(
+        indicator=indicator, unit=b, period_end=dt.date(2020, 10, 31), value=99
+    )
+    assert progress(target, day=DAY).value == Decimal(35)
+
+
+@pytest.mark.parametrize(
+    ("day", "months", "expected"),
+    [
+        (dt.date(2020, 3, 31), 1, dt.date(2020, 2, 29)),
+        (dt.date(2020, 1, 15), 3, dt.date(2019, 10, 15)),
+        (dt.date(2021, 5, 31), 3, dt.date(2021, 2, 28)),
+    ],
+)
+def test_months_back_keeps_to_real_dates(day, months, expected):
+    assert months_back(day, months) == expected
+
+
+def test_months_between_never_goes_negative():
+    assert months_between(dt.date(2021, 1, 1), dt.date(2020, 1, 1)) == 0
