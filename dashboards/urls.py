@@ -7,5 +7,7 @@ urlpatterns = [
     path("zones/", views.zone_list, name="zone_list"),
     path("zones/<str:code>/", views.zone_detail, name="zone_detail"),
     path("cockpit/", views.cockpit, name="cockpit"),
+    path("cockpit/briefing.<str:kind>", views.briefing, name="briefing"),
     path("cockpit/<str:code>/", views.cockpit, name="cockpit_unit"),
+    path("cockpit/<str:code>/briefing.<str:kind>", views.briefing, name="briefing_unit"),
 ]

@@ -4,13 +4,17 @@ from collections import Counter
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
+from django.utils.http import content_disposition_header
 
 from accounts.choices import Action, Role
 from accounts.models import Membership
 from accounts.scoping import is_city_admin, restrict, roles_of, visible_units
+from carriers.models import Carrier
+from core.registry_views import xlsx_response
+from dashboards.briefing import briefing_docx, briefing_xlsx
 from investment.measures import shared_claims
 from plans.measures import zones_of
 from plans.progress import Status
@@ -29,6 +33,7 @@ from territory.models import Belt, Ecosystem, Stage, Unit
 from territory.selectors import ancestors, districts, zones
 
 ZONES_PER_PAGE = 50
+DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 STATUSES = [
     Status.MET,
     Status.ON_TRACK,
@@ -161,48 +166,64 @@ def _as_of(request, plan) -> tuple:
     return day, ""
 
 
+def _cockpit_unit(request, code: str | None):
+    """The unit a cockpit speaks of, or a redirect to the user's own (district, zone)."""
+    units = visible_units(request.user)
+    if code is not None:
+        return get_object_or_404(units, code=code)
+    unit = units.filter(kind=UnitKind.CITY).first()
+    if unit is not None:
+        return unit
+    own = (
+        Membership.objects.filter(user=request.user)
+        .select_related("unit")
+        .order_by("unit__depth")
+        .first()
+    )
+    if own is None:
+        raise Http404
+    return redirect("cockpit_unit", code=own.unit.code)
+
+
+def _progress_of(request, plan, unit) -> dict:
+    """What the cockpit and the briefing show: progress by section, counts, what needs attention."""
+    day, warning = _as_of(request, plan)
+    # The city's view holds every target of its plan, enclaves outside its subtree included.
+    scope = None if unit.kind == UnitKind.CITY else Unit.objects.subtree_of(unit)
+    sections = plan_progress(plan, day=day, units=scope)
+    rows = [row for s in sections for row in s.rows]
+    found = Counter(row.status for row in rows)
+    counts = {status: found.get(status, 0) for status in STATUSES}
+    attention = [
+        row for row in rows if row.status in (Status.AT_RISK, Status.OFF_TRACK, Status.MISSED)
+    ]
+    return {
+        "day": day,
+        "warning": warning,
+        "sections": sections,
+        "rows": rows,
+        "counts": counts,
+        "attention": attention,
+    }
+
+
 @login_required
 def cockpit(request, code: str | None = None):
     """Every target with its status, value, pace and forecast; what is at risk and why."""
     plan = current_plan()
     if plan is None:
         raise Http404("No plan has been loaded.")
+    unit = _cockpit_unit(request, code)
+    if not isinstance(unit, Unit):
+        return unit
+    data = _progress_of(request, plan, unit)
+    day, rows = data["day"], data["rows"]
     units = visible_units(request.user)
-    if code is None:
-        unit = units.filter(kind=UnitKind.CITY).first()
-        if unit is None:
-            # A district or zone officer starts from their own unit.
-            own = (
-                Membership.objects.filter(user=request.user)
-                .select_related("unit")
-                .order_by("unit__depth")
-                .first()
-            )
-            if own is None:
-                raise Http404
-            return redirect("cockpit_unit", code=own.unit.code)
-    else:
-        unit = get_object_or_404(units, code=code)
-    day, warning = _as_of(request, plan)
-    # The city's view holds every target of its plan, enclaves outside its subtree included.
-    scope = None if unit.kind == UnitKind.CITY else Unit.objects.subtree_of(unit)
-    sections = plan_progress(plan, day=day, units=scope)
-    rows = [row for s in sections for row in s.rows]
-    counts = Counter({status: 0 for status in STATUSES}) + Counter(row.status for row in rows)
-    counts = {status: counts.get(status, 0) for status in STATUSES}
-    attention = [
-        row for row in rows if row.status in (Status.AT_RISK, Status.OFF_TRACK, Status.MISSED)
-    ]
     claims = []
-    high_tier = next(
-        (
-            r
-            for r in rows
-            if r.target.indicator and r.target.indicator.code == "high_tier_projects_introduced"
-        ),
-        None,
-    )
-    if high_tier is not None:
+    if any(
+        r.target.indicator and r.target.indicator.code == "high_tier_projects_introduced"
+        for r in rows
+    ):
         claims = shared_claims(zones_of(unit, day), start=plan.starts_on, day=day)
     chart = [
         {
@@ -223,11 +244,7 @@ def cockpit(request, code: str | None = None):
             "nav": "cockpit",
             "plan": plan,
             "unit": unit,
-            "day": day,
-            "warning": warning,
-            "sections": sections,
-            "counts": counts,
-            "attention": attention,
+            **data,
             "claims": claims,
             "days": month_ends(plan, until=timezone.localdate()),
             "chart": chart,
@@ -238,3 +255,49 @@ def cockpit(request, code: str | None = None):
             else units.filter(parent=unit, kind=UnitKind.ZONE).order_by("order", "code"),
         },
     )
+
+
+def _briefing(request, code: str | None, kind: str):
+    if kind not in ("docx", "xlsx"):
+        raise Http404("The briefing is a .docx or an .xlsx.")
+    plan = current_plan()
+    if plan is None:
+        raise Http404("No plan has been loaded.")
+    unit = _cockpit_unit(request, code)
+    if not isinstance(unit, Unit):
+        return unit
+    data = _progress_of(request, plan, unit)
+    day = data["day"]
+    demo = (
+        Unit.objects.subtree_of(unit).filter(is_demo=True).exists()
+        or Carrier.objects.filter(zone__in=zones_of(unit, day), is_demo=True).exists()
+    )
+    filename = f"工作简报-{unit.name}-{day:%Y年%m月}.{kind}"
+    if kind == "docx":
+        content = briefing_docx(
+            plan=plan,
+            unit=unit,
+            day=day,
+            sections=data["sections"],
+            attention=data["attention"],
+            counts=data["counts"],
+            demo=demo,
+        )
+        response = HttpResponse(content, content_type=DOCX_CONTENT_TYPE)
+        response["Content-Disposition"] = content_disposition_header(True, filename)
+        return response
+    content = briefing_xlsx(
+        plan=plan,
+        unit=unit,
+        day=day,
+        sections=data["sections"],
+        attention=data["attention"],
+        demo=demo,
+    )
+    return xlsx_response(content, filename)
+
+
+@login_required
+def briefing(request, kind: str, code: str | None = None):
+    """The monthly briefing (工作简报) for the cockpit's unit and day, as .docx or .xlsx."""
+    return _briefing(request, code, kind)

@@ -1,0 +1,88 @@
+"""The monthly briefing: opened as Word and Excel files, its figures are the cockpit's."""
+
+import io
+import re
+
+import openpyxl
+from django.urls import reverse
+from docx import Document
+
+DAY = "2020-09-30"
+
+
+def _cockpit_value(body: str, code: str) -> tuple[str, str]:
+    row = re.search(rf'id="progress-{code}".*?</tr>', body, flags=re.S).group(0)
+    value = re.search(r'<td class="text-end text-nowrap">([^<]+)<div', row).group(1).strip()
+    status = re.search(r'data-status="(\w+)"', row).group(1)
+    return value, status
+
+
+def test_the_word_briefing_has_the_cockpits_figures(login):
+    client = login("viewer")
+    page = client.get(reverse("cockpit"), {"day": DAY}).content.decode()
+    response = client.get(reverse("briefing_unit", args=["510100", "docx"]), {"day": DAY})
+    assert response["Content-Type"].startswith(
+        "application/vnd.openxmlformats-officedocument.wordprocessingml"
+    )
+    document = Document(io.BytesIO(response.content))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "产业功能区建设工作简报（2020年9月）" in text
+    assert "本简报含演示数据" in text
+    rows = {
+        t.rows[i].cells[0].text: [c.text for c in t.rows[i].cells]
+        for t in document.tables
+        for i in range(len(t.rows))
+    }
+    for code, title in (
+        ("scitech-city", "全市科创空间总建筑面积不低于1000万平方米"),
+        ("high-tier-projects", "引进高能级产业化项目270个以上"),
+    ):
+        value, status = _cockpit_value(page, code)
+        cells = rows[title]
+        assert cells[2] == value, (code, cells)
+        assert (
+            cells[5]
+            == {
+                "met": "已达成",
+                "on_track": "进度正常",
+                "at_risk": "存在风险",
+                "off_track": "进度滞后",
+                "missed": "未完成",
+            }[status]
+        )
+    counted = re.search(r"量化目标 (\d+) 项", text).group(1)
+    assert int(counted) == len(re.findall(r'data-status="(?!qualitative|no_data)\w+"', page))
+
+
+def test_the_excel_briefing_lists_the_same_values_in_the_plans_units(login):
+    client = login("viewer")
+    response = client.get(reverse("briefing_unit", args=["510100", "xlsx"]), {"day": DAY})
+    ws = openpyxl.load_workbook(io.BytesIO(response.content))["目标进展"]
+    header_row = next(r for r in ws.iter_rows(values_only=True) if r[0] == "章节")
+    rows = [
+        r
+        for r in ws.iter_rows(values_only=True)
+        if r[1] == "全市科创空间总建筑面积不低于1000万平方米"
+    ]
+    assert header_row[3] == "当前值" and rows
+    page = client.get(reverse("cockpit"), {"day": DAY}).content.decode()
+    value, _status = _cockpit_value(page, "scitech-city")
+    assert f"{rows[0][3]:,g}".rstrip("0").rstrip(".") + " 万平方米" == value
+    assert rows[0][4] == 1000 and rows[0][5] == "万平方米"
+
+
+def test_a_district_officer_gets_the_districts_briefing_and_not_anothers(login):
+    client = login("gaoxin")
+    document = Document(
+        io.BytesIO(
+            client.get(
+                reverse("briefing_unit", args=["hi-tech-zone", "docx"]), {"day": DAY}
+            ).content
+        )
+    )
+    assert "高新区" in "\n".join(p.text for p in document.paragraphs)
+    assert client.get(reverse("briefing_unit", args=["510104", "docx"])).status_code == 404
+
+
+def test_only_word_and_excel_are_offered(login):
+    assert login("viewer").get(reverse("briefing_unit", args=["510100", "pdf"])).status_code == 404
