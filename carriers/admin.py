@@ -1,7 +1,15 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Carrier, ServiceCategory, ServiceItem, ServiceProject, TechPlatform
+from .models import (
+    Carrier,
+    ScheduleStep,
+    ScheduleTemplate,
+    ServiceCategory,
+    ServiceItem,
+    ServiceProject,
+    TechPlatform,
+)
 
 
 @admin.register(Carrier)
@@ -47,3 +55,15 @@ class ServiceProjectAdmin(SimpleHistoryAdmin):
     list_filter = ["item__category", "is_demo"]
     search_fields = ["name", "developer"]
     autocomplete_fields = ["zone"]
+
+
+class ScheduleStepInline(admin.TabularInline):
+    model = ScheduleStep
+    extra = 1
+    fk_name = "template"
+
+
+@admin.register(ScheduleTemplate)
+class ScheduleTemplateAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "is_demo"]
+    inlines = [ScheduleStepInline]

@@ -245,3 +245,57 @@ class ServiceProject(Scheduled):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ScheduleTemplate(models.Model):
+    """Milestones of one kind of carrier, with durations, for backward schedules (倒排工期)."""
+
+    kind = models.CharField(
+        _("carrier kind"), max_length=30, choices=CarrierKind.choices, unique=True
+    )
+    name = models.CharField(_("name"), max_length=100)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+
+    class Meta:
+        verbose_name = _("schedule template")
+        verbose_name_plural = _("schedule templates")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ScheduleStep(models.Model):
+    """One milestone of a template: its duration in working days and the step it follows. A
+    step may mark a carrier's actual start or completion, so that progress can be checked."""
+
+    class Tracks(models.TextChoices):
+        NONE = "", _("Not recorded")
+        START = "actual_start", _("Actual start")
+        COMPLETION = "actual_completion", _("Actual completion")
+
+    template = models.ForeignKey(
+        ScheduleTemplate, verbose_name=_("template"), on_delete=models.CASCADE, related_name="steps"
+    )
+    order = models.PositiveIntegerField(_("order"))
+    name = models.CharField(_("name"), max_length=100)
+    working_days = models.PositiveIntegerField(_("working days"))
+    predecessor = models.ForeignKey(
+        "self",
+        verbose_name=_("follows"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="successors",
+    )
+    tracks = models.CharField(_("recorded as"), max_length=30, choices=Tracks.choices, blank=True)
+
+    class Meta:
+        verbose_name = _("schedule step")
+        verbose_name_plural = _("schedule steps")
+        ordering = ["template", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["template", "order"], name="schedule_step_order_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name

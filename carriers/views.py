@@ -1,20 +1,33 @@
+import datetime as dt
+
+from django.contrib.auth.decorators import login_required
 from django.db.models import Q
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.registry import ScopedRegistryPages
-from accounts.scoping import visible_units
+from accounts.scoping import restrict, visible_units
 from core.quantities import format_quantity
 from core.templatetags.zoneplan import localized
 from territory.choices import UnitKind
 from territory.selectors import districts
 
 from . import selectors
+from .calendar import WorkingCalendar
 from .choices import CarrierKind, PlatformKind
 from .forms import CarrierForm, PlatformForm, ServiceProjectForm
-from .models import Carrier, ServiceCategory, ServiceItem, ServiceProject, TechPlatform
+from .models import (
+    Carrier,
+    ScheduleTemplate,
+    ServiceCategory,
+    ServiceItem,
+    ServiceProject,
+    TechPlatform,
+)
 from .registry import PLATFORM_REGISTRY, REGISTRY, SERVICE_REGISTRY
+from .schedules import late_or_due, schedule_of
 from .services import (
     delete_carrier,
     delete_platform,
@@ -117,7 +130,10 @@ class CarrierPages(ScopedRegistryPages):
         ]
 
     def detail_context(self, request, obj):
-        return {"platforms": obj.platforms.all() if obj.kind == CarrierKind.SCITECH_SPACE else None}
+        return {
+            "platforms": obj.platforms.all() if obj.kind == CarrierKind.SCITECH_SPACE else None,
+            "schedule": schedule_of(obj, today=timezone.localdate()),
+        }
 
 
 PAGES = CarrierPages()
@@ -308,3 +324,31 @@ class ServiceProjectPages(ScopedRegistryPages):
 
 
 SERVICE_PAGES = ServiceProjectPages()
+
+
+@login_required
+def schedule_list(request):
+    """Carriers late on a milestone of their backward schedule, or due within 10 working days."""
+    today = timezone.localdate()
+    raw = request.GET.get("day", "")
+    warning = ""
+    try:
+        day = dt.date.fromisoformat(raw) if raw else today
+    except ValueError:
+        day, warning = today, "日期格式应为 YYYY-MM-DD，已按今天计算"
+    carriers = restrict(Carrier.objects.all(), request.user, via="zone")
+    schedules = late_or_due(carriers, today=day)
+    return render(
+        request,
+        "carriers/schedule_list.html",
+        {
+            "nav": "registries",
+            "schedules": schedules,
+            "day": day,
+            "warning": warning,
+            "templates_missing": not ScheduleTemplate.objects.exists(),
+            "calendar_note": WorkingCalendar().note
+            if not schedules
+            else schedules[0].calendar_note,
+        },
+    )

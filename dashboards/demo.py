@@ -19,7 +19,14 @@ from simple_history.utils import bulk_create_with_history
 from accounts.choices import Role
 from accounts.models import Membership, User
 from carriers.choices import CARRIER_KIND_ZH, CarrierKind
-from carriers.models import Carrier, ServiceCategory, ServiceItem, ServiceProject
+from carriers.models import (
+    Carrier,
+    ScheduleStep,
+    ScheduleTemplate,
+    ServiceCategory,
+    ServiceItem,
+    ServiceProject,
+)
 from investment.choices import ChainAction, Tier
 from investment.creditcode import CHARSET, check_character
 from investment.models import Enterprise, InvestmentProject
@@ -111,6 +118,7 @@ def seed(*, seed: int = 2020) -> dict:
     carriers = _seed_carriers(rng)
     services = _seed_service_projects(rng)
     projects = _seed_investment(rng)
+    _seed_schedule_templates()
 
     for demo in DEMO_USERS:
         user, _ = User.objects.get_or_create(username=demo.username)
@@ -315,3 +323,35 @@ def _seed_investment(rng: random.Random) -> int:
         rows, InvestmentProject, batch_size=1000, default_change_reason="演示数据"
     )
     return len(rows)
+
+
+# Demo milestones: (name, working days, recorded as). Durations are configuration an
+# administrator sets; these are placeholders, labelled 演示.
+DEMO_STEPS = [
+    ("项目立项（演示）", 20, ""),
+    ("规划及施工许可（演示）", 40, ""),
+    ("开工（演示）", 5, "actual_start"),
+    ("主体施工（演示）", 180, ""),
+    ("竣工验收（演示）", 20, "actual_completion"),
+]
+
+
+def _seed_schedule_templates() -> None:
+    for kind in CarrierKind:
+        template, _ = ScheduleTemplate.objects.update_or_create(
+            kind=kind,
+            defaults={"name": f"{CARRIER_KIND_ZH[kind]}倒排工期模板（演示）", "is_demo": True},
+        )
+        if not template.is_demo:
+            continue
+        template.steps.all().delete()
+        previous = None
+        for order, (name, days, tracks) in enumerate(DEMO_STEPS, start=1):
+            previous = ScheduleStep.objects.create(
+                template=template,
+                order=order,
+                name=name,
+                working_days=days,
+                predecessor=previous,
+                tracks=tracks,
+            )

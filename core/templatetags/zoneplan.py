@@ -72,3 +72,18 @@ def percent_width(value) -> str:
 @register.filter
 def split(text: str) -> list[str]:
     return text.split()
+
+
+MILESTONE_LABELS = {
+    "done": gettext_lazy("Done"),
+    "done_late": gettext_lazy("Done late"),
+    "late": gettext_lazy("Late"),
+    "due_soon": gettext_lazy("Due soon"),
+    "pending": gettext_lazy("Not yet due"),
+    "unrecorded": gettext_lazy("Not recorded"),
+}
+
+
+@register.filter
+def milestone_label(status: str) -> str:
+    return MILESTONE_LABELS.get(status, status)
