@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 import chinese_calendar
+from django.utils.translation import gettext
 
 ONE_DAY = dt.timedelta(days=1)
 
@@ -46,6 +47,8 @@ class WorkingCalendar:
     @property
     def note(self) -> str:
         if not self.fallback_years:
-            return "按国家法定节假日及调休安排计算工作日"
+            return gettext("Working days follow the official holidays and make-up workdays.")
         years = "、".join(str(y) for y in sorted(self.fallback_years))
-        return f"{years}年尚无法定节假日数据，按周一至周五计算工作日"
+        return gettext(
+            "No official holiday data for %(years)s: working days are Monday to Friday."
+        ) % {"years": years}

@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.registry import ScopedRegistryPages
@@ -42,6 +42,13 @@ from .status import Status, status_filter
 def _int(request, name):
     value = request.GET.get(name, "")
     return int(value) if value.isdigit() else None
+
+
+def _area(value) -> str:
+    """万平方米 with the exact m² beside it in Chinese; plain m² in English."""
+    if translation.get_language().startswith("zh"):
+        return f"{format_quantity(value, '万平方米')}（{format_quantity(value, '平方米')}）"
+    return format_quantity(value, "平方米")
 
 
 def _date(value) -> str:
@@ -113,11 +120,7 @@ class CarrierPages(ScopedRegistryPages):
             (_("Zone"), localized(obj.zone), reverse("zone_detail", args=[obj.zone.code])),
             (_("Kind"), obj.get_kind_display(), None),
             (_("Status today"), obj.status_label, None),
-            (
-                _("Floor area"),
-                f"{format_quantity(obj.floor_area_m2, '万平方米')}（{format_quantity(obj.floor_area_m2, '平方米')}）",
-                None,
-            ),
+            (_("Floor area"), _area(obj.floor_area_m2), None),
             (_("Developer or owner"), obj.developer or "—", None),
             (_("Address"), obj.address or "—", None),
             (_("Location"), location, None),
