@@ -54,6 +54,8 @@ bench: $(VENV)/.test-deps
 	$(BIN)/python benchmarks/run.py tree --database postgres
 	$(BIN)/python benchmarks/run.py import --database sqlite
 	$(BIN)/python benchmarks/run.py import --database postgres
+	$(BIN)/python benchmarks/run.py progress --database sqlite
+	$(BIN)/python benchmarks/run.py progress --database postgres
 
 # Translations: needs gettext. The compiled .mo files are committed so `make run` needs no gettext.
 messages: $(VENV)/.test-deps

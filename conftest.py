@@ -29,6 +29,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
         load_shipped_data()
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Cached progress is keyed by the data version, which a rolled-back test restores: start
+    every test with an empty cache so no test sees another's results."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def loaded_data(transactional_db):
     if not Unit.objects.filter(code="510100").exists():

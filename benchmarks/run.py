@@ -260,10 +260,209 @@ def bench_openpyxl_parse(path: Path) -> None:
     )
 
 
+def bench_progress(zones: int) -> None:
+    """National scale: ~3,000 zones, 300,000 carriers, 300,000 projects, 5 years of monthly
+    reported values; progress of every target and the city cockpit."""
+    import datetime as dt
+    import random
+    from decimal import Decimal
+
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.db import connection, transaction
+    from django.test import Client
+
+    from carriers.models import Carrier
+    from core import bulk
+    from investment.models import Enterprise, InvestmentProject
+    from plans.models import Indicator, Plan, ReportedValue, Section, Target
+    from plans.selectors import plan_progress
+    from territory.choices import UnitKind
+    from territory.models import Unit
+    from territory.services import save_unit
+
+    quiet = io.StringIO()
+    call_command("migrate", verbosity=0, stdout=quiet)
+    call_command(
+        "load_plan",
+        ROOT / "plans/data/territory-chengdu.yaml",
+        ROOT / "plans/data/plan-2020.yaml",
+        stdout=quiet,
+    )
+    rng = random.Random(2020)
+    started = time.perf_counter()
+    with transaction.atomic():
+        city = Unit.objects.get(code="510100")
+        districts = list(Unit.objects.filter(kind=UnitKind.DISTRICT))
+        districts += [
+            save_unit(Unit(code=f"n-d{i}", kind=UnitKind.DISTRICT, name=f"区{i}", parent=city))
+            for i in range(77)
+        ]
+        new = [
+            Unit(
+                code=f"n-z{i}",
+                kind=UnitKind.ZONE,
+                name=f"功能区{i}",
+                parent=districts[i % len(districts)],
+                is_demo=True,
+            )
+            for i in range(zones - Unit.objects.filter(kind=UnitKind.ZONE).count())
+        ]
+        Unit.objects.bulk_create(new, batch_size=1000)
+        rows = list(Unit.objects.filter(code__startswith="n-z").select_related("parent"))
+        for row in rows:
+            row.path, row.depth = f"{row.parent.path}{row.pk}/", 2
+        Unit.objects.bulk_update(rows, ["path", "depth"], batch_size=1000)
+        zone_ids = list(Unit.objects.filter(kind=UnitKind.ZONE).values_list("pk", flat=True))
+
+        def when(low: int, high: int) -> dt.date:
+            return dt.date(2018, 1, 1) + dt.timedelta(days=rng.randint(low, high))
+
+        kinds = ["scitech_space", "standard_factory", "professional_building", "talent_apartment"]
+        carriers = []
+        for i in range(300_000):
+            begun = when(0, 1400) if rng.random() < 0.85 else None
+            planned = when(0, 1400)
+            carriers.append(
+                {
+                    "zone_id": zone_ids[i % len(zone_ids)],
+                    "kind": kinds[i % 4],
+                    "name": f"载体{i}",
+                    "floor_area_m2": Decimal(rng.randint(1_000, 300_000)),
+                    "planned_start": planned,
+                    "actual_start": begun,
+                    "planned_completion": planned + dt.timedelta(days=rng.randint(300, 900)),
+                    "actual_completion": begun + dt.timedelta(days=rng.randint(300, 900))
+                    if begun and rng.random() < 0.5
+                    else None,
+                    "is_demo": True,
+                }
+            )
+        bulk.insert_rows(
+            Carrier, carriers, constants={"updated_at": dt.datetime(2020, 1, 1, tzinfo=dt.UTC)}
+        )
+        del carriers
+        enterprises = [
+            {"credit_code": f"N{i:017d}", "name": f"企业{i}", "is_demo": True}
+            for i in range(20_000)
+        ]
+        bulk.insert_rows(Enterprise, enterprises)
+        enterprise_ids = list(
+            Enterprise.objects.filter(credit_code__startswith="N").values_list("pk", flat=True)
+        )
+        tiers = ["top500", "segment_leader", "core_supplier", "other", "other"]
+        projects = []
+        for i in range(300_000):
+            lead = when(0, 1400)
+            signed = lead + dt.timedelta(days=rng.randint(30, 300)) if rng.random() < 0.6 else None
+            projects.append(
+                {
+                    "zone_id": zone_ids[i % len(zone_ids)],
+                    "name": f"项目{i}",
+                    "tier": tiers[i % 5],
+                    "enterprise_id": enterprise_ids[i % len(enterprise_ids)],
+                    "lead_on": lead,
+                    "negotiating_on": lead + dt.timedelta(days=20),
+                    "signed_on": signed,
+                    "is_demo": True,
+                }
+            )
+        bulk.insert_rows(InvestmentProject, projects)
+        del projects
+        plan = Plan.objects.get(code="cd-2020")
+        indicator = Indicator.objects.create(
+            code="n_reported", name="填报指标", kind="reported", measure="count"
+        )
+        Target.objects.create(
+            plan=plan,
+            section=Section.objects.get(plan=plan, code="resources"),
+            code="n-reported",
+            title="填报指标",
+            unit=city,
+            indicator=indicator,
+            comparator="gte",
+            value=Decimal(10**7),
+            display_unit="个",
+            deadline=dt.date(2020, 12, 31),
+            clause="基准测试",
+        )
+        values = []
+        for zone_id in zone_ids:
+            for month in range(60):
+                year, m = divmod(2016 * 12 + month, 12)
+                end = dt.date(year + (m + 1) // 12, (m + 1) % 12 + 1, 1) - dt.timedelta(days=1)
+                values.append(
+                    {
+                        "indicator_id": indicator.pk,
+                        "unit_id": zone_id,
+                        "period_end": end,
+                        "value": Decimal(month * 10),
+                    }
+                )
+        bulk.insert_rows(ReportedValue, values)
+    built = time.perf_counter() - started
+    counts = (
+        Unit.objects.filter(kind=UnitKind.ZONE).count(),
+        Carrier.objects.count(),
+        InvestmentProject.objects.count(),
+        ReportedValue.objects.count(),
+        plan.targets.count(),
+    )
+    day = dt.date(2020, 9, 30)
+
+    def compute():
+        return plan_progress(plan, day=day, with_drivers=True)
+
+    executed: list = []
+
+    def count(execute, sql, params, many, context):
+        executed.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        compute()
+    compute_queries = len(executed)
+    compute_ms = _median_ms(compute, 3)
+    admin = get_user_model().objects.create_superuser("bench-viewer", password="x")  # noqa: S106
+    client = Client()
+    client.force_login(admin)
+    executed.clear()
+    with connection.execute_wrapper(count):
+        response = client.get("/cockpit/", {"day": "2020-09-30"})
+    if response.status_code != 200:
+        raise SystemExit(f"/cockpit/ answered {response.status_code}")
+    cockpit_queries = len(executed)
+    from plans import cache
+
+    def cold():
+        cache.bump()
+        client.get("/cockpit/", {"day": "2020-09-30"})
+
+    cold_ms = _median_ms(cold, 3)
+    executed.clear()
+    with connection.execute_wrapper(count):
+        client.get("/cockpit/", {"day": "2020-09-30"})
+    warm_queries = len(executed)
+    cockpit_ms = _median_ms(lambda: client.get("/cockpit/", {"day": "2020-09-30"}), 20)
+    print(
+        f"== progress benchmark on {connection.vendor}: {counts[0]:,} zones, {counts[1]:,} carriers, "
+        f"{counts[2]:,} projects, {counts[3]:,} monthly values, {counts[4]} targets (built in {built:.0f} s) =="
+    )
+    print(
+        f"  progress of every target      {compute_ms:8.0f} ms (median of 3; goal ≤ 2,000), {compute_queries} queries"
+    )
+    print(
+        f"  city cockpit, after a change  {cold_ms:8.0f} ms (median of 3: the data version moved on), {cockpit_queries} queries"
+    )
+    print(
+        f"  city cockpit, server time     {cockpit_ms:8.0f} ms (median of 20; goal ≤ 150 on PostgreSQL), {warm_queries} queries"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument(
-        "what", nargs="?", choices=["tree", "import", "import-child"], default="tree"
+        "what", nargs="?", choices=["tree", "import", "import-child", "progress"], default="tree"
     )
     parser.add_argument("--database", choices=sorted(URLS), default="sqlite")
     parser.add_argument("--zones", type=int, default=3000)
@@ -297,9 +496,12 @@ def main() -> None:
         subprocess.run(child, check=True)  # noqa: S603 - our own script
         bench_openpyxl_parse(path)
         return
-    _prepare_database(args.database) if args.what == "tree" else None
+    if args.what in ("tree", "progress"):
+        _prepare_database(args.database)
     django.setup()
-    if args.what == "import-child":
+    if args.what == "progress":
+        bench_progress(args.zones)
+    elif args.what == "import-child":
         bench_import_child(IMPORT_FILE.with_name(f"bench-carriers-{args.rows}.xlsx"))
     else:
         bench_tree(args.zones)

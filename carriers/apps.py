@@ -7,6 +7,10 @@ class CarriersConfig(AppConfig):
     verbose_name = _("Carriers")
 
     def ready(self) -> None:
+        from plans.cache import watch
+
         from .measures import register_all
+        from .models import Carrier, ServiceCategory, ServiceItem, ServiceProject, TechPlatform
 
         register_all()
+        watch(Carrier, ServiceCategory, ServiceItem, ServiceProject, TechPlatform)

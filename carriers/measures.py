@@ -16,8 +16,20 @@ from .choices import CarrierKind
 from .models import Carrier, ServiceProject
 
 
-def _sum(qs) -> Decimal:
-    return qs.aggregate(total=Sum("floor_area_m2"))["total"] or Decimal(0)
+def _area_by_zone(qs) -> dict[int, Decimal]:
+    return {
+        zone: total or Decimal(0)
+        for zone, total in qs.values("zone_id")
+        .annotate(t=Sum("floor_area_m2"))
+        .values_list("zone_id", "t")
+    }
+
+
+def _count_by_zone(qs) -> dict[int, Decimal]:
+    return {
+        zone: Decimal(n)
+        for zone, n in qs.values("zone_id").annotate(n=Count("pk")).values_list("zone_id", "n")
+    }
 
 
 def _begun(day: dt.date) -> Q:
@@ -50,17 +62,19 @@ def _late_starts(model, qs, *, day: dt.date, limit: int = 10) -> list[dict]:
 
 
 def _floor_area(kind: str, counted):
-    def value(zones, *, start, day):
-        return _sum(Carrier.objects.filter(zone__in=zones, kind=kind).filter(counted(start, day)))
+    def by_zone(zones, *, start, day):
+        return _area_by_zone(
+            Carrier.objects.filter(zone__in=zones, kind=kind).filter(counted(start, day))
+        )
 
-    def pipeline(zones, *, start, day, deadline):
+    def pipeline_by_zone(zones, *, start, day, deadline):
         pending = Carrier.objects.filter(zone__in=zones, kind=kind).exclude(counted(start, day))
-        return _sum(pending.filter(planned_start__lte=deadline))
+        return _area_by_zone(pending.filter(planned_start__lte=deadline))
 
     def drivers(zones, *, day, deadline):
         return _late_starts(Carrier, Carrier.objects.filter(zone__in=zones, kind=kind), day=day)
 
-    return value, pipeline, drivers
+    return by_zone, pipeline_by_zone, drivers
 
 
 def _begun_rule(start, day):
@@ -76,13 +90,13 @@ def _built_in_period(start, day):
 
 
 def _completed_buildings(zones, *, start, day):
-    return Decimal(
+    return _count_by_zone(
         Carrier.objects.filter(
             zone__in=zones,
             kind=CarrierKind.PROFESSIONAL_BUILDING,
             actual_completion__gte=start,
             actual_completion__lte=day,
-        ).count()
+        )
     )
 
 
@@ -90,7 +104,7 @@ def _buildings_pipeline(zones, *, start, day, deadline):
     pending = Carrier.objects.filter(zone__in=zones, kind=CarrierKind.PROFESSIONAL_BUILDING).filter(
         Q(actual_completion__isnull=True) | Q(actual_completion__gt=day)
     )
-    return Decimal(pending.filter(planned_completion__lte=deadline).count())
+    return _count_by_zone(pending.filter(planned_completion__lte=deadline))
 
 
 def _buildings_drivers(zones, *, day, deadline):
@@ -115,18 +129,14 @@ def _buildings_drivers(zones, *, day, deadline):
 
 
 def _services(zones, *, start, day):
-    return Decimal(
-        ServiceProject.objects.filter(zone__in=zones)
-        .filter(_begun(day))
-        .aggregate(n=Count("pk"))["n"]
-    )
+    return _count_by_zone(ServiceProject.objects.filter(zone__in=zones).filter(_begun(day)))
 
 
 def _services_pipeline(zones, *, start, day, deadline):
-    return Decimal(
-        ServiceProject.objects.filter(zone__in=zones)
-        .filter(_not_begun(day), planned_start__lte=deadline)
-        .count()
+    return _count_by_zone(
+        ServiceProject.objects.filter(zone__in=zones).filter(
+            _not_begun(day), planned_start__lte=deadline
+        )
     )
 
 
@@ -155,13 +165,16 @@ def register_all() -> None:
             "人才公寓：计划期内在建（到当日已开工、且未在计划期前竣工）的建筑面积",
         ),
     ):
-        value, pipeline, drivers = _floor_area(kind, rule)
-        register(code, Measure(value=value, pipeline=pipeline, drivers=drivers, source=source))
+        by_zone, pipeline, drivers = _floor_area(kind, rule)
+        register(
+            code,
+            Measure(by_zone=by_zone, pipeline_by_zone=pipeline, drivers=drivers, source=source),
+        )
     register(
         "professional_buildings_completed",
         Measure(
-            value=_completed_buildings,
-            pipeline=_buildings_pipeline,
+            by_zone=_completed_buildings,
+            pipeline_by_zone=_buildings_pipeline,
             drivers=_buildings_drivers,
             source="专业楼宇：计划期内竣工的栋数",
         ),
@@ -169,8 +182,8 @@ def register_all() -> None:
     register(
         "service_projects_underway",
         Measure(
-            value=_services,
-            pipeline=_services_pipeline,
+            by_zone=_services,
+            pipeline_by_zone=_services_pipeline,
             drivers=_services_drivers,
             source="公共服务配套项目：到当日已开工或已建成的个数",
         ),

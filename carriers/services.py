@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from accounts.writes import require_change, save_in_zone
 from core import bulk
+from plans import cache
 
 from .choices import CarrierKind
 from .models import Carrier, ServiceProject, TechPlatform
@@ -142,6 +143,7 @@ def write_carriers(*, creates: list[dict], updates: list[dict], user, reason: st
         )
     if updates:
         bulk.update_with_history(Carrier, updates, constants=constants, user=user, reason=reason)
+    cache.bump()  # bulk writes send no signals
 
 
 def platform_problems(values: dict) -> list[tuple[str, str]]:
@@ -179,6 +181,7 @@ def write_platforms(*, creates: list[dict], updates: list[dict], user, reason: s
         )
     if updates:
         bulk.update_with_history(TechPlatform, updates, constants={}, user=user, reason=reason)
+    cache.bump()  # bulk writes send no signals
 
 
 def service_project_problems(
@@ -217,3 +220,4 @@ def write_service_projects(*, creates: list[dict], updates: list[dict], user, re
         )
     if updates:
         bulk.update_with_history(ServiceProject, updates, constants={}, user=user, reason=reason)
+    cache.bump()  # bulk writes send no signals

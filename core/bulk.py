@@ -221,3 +221,13 @@ def update_with_history(
         columns,
         (history_row(r[pk.attname], b) for r, b in zip(rows, built, strict=True)),
     )
+
+
+def insert_rows(
+    model: type[models.Model], rows: list[dict], *, constants: dict | None = None
+) -> None:
+    """Insert plain rows without reading keys back or writing history: for generated data
+    (benchmarks) and other bulk loads that need no audit trail."""
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    build = _row_builder(fields, constants or {})
+    _write_rows(model._meta.db_table, [f.column for f in fields], (build(r) for r in rows))

@@ -30,6 +30,7 @@ from carriers.models import (
 from investment.choices import ChainAction, Tier
 from investment.creditcode import CHARSET, check_character
 from investment.models import Enterprise, InvestmentProject
+from plans import cache
 from territory.choices import UnitKind
 from territory.models import Ecosystem, Stage, Unit
 from territory.services import save_unit
@@ -119,6 +120,7 @@ def seed(*, seed: int = 2020) -> dict:
     services = _seed_service_projects(rng)
     projects = _seed_investment(rng)
     _seed_schedule_templates()
+    cache.bump()  # the demo is written in bulk, which sends no signals
 
     for demo in DEMO_USERS:
         user, _ = User.objects.get_or_create(username=demo.username)

@@ -16,6 +16,7 @@ from carriers.models import Carrier
 from core.registry_views import xlsx_response
 from dashboards.briefing import briefing_docx, briefing_xlsx
 from investment.measures import shared_claims
+from plans import cache
 from plans.measures import zones_of
 from plans.progress import Status
 from plans.selectors import (
@@ -190,7 +191,8 @@ def _progress_of(request, plan, unit) -> dict:
     day, warning = _as_of(request, plan)
     # The city's view holds every target of its plan, enclaves outside its subtree included.
     scope = None if unit.kind == UnitKind.CITY else Unit.objects.subtree_of(unit)
-    sections = plan_progress(plan, day=day, units=scope)
+    key = f"progress:{plan.pk}:{unit.pk}:{day.isoformat()}:{translation.get_language()}"
+    sections = cache.cached(key, lambda: plan_progress(plan, day=day, units=scope))
     rows = [row for s in sections for row in s.rows]
     found = Counter(row.status for row in rows)
     counts = {status: found.get(status, 0) for status in STATUSES}
@@ -219,12 +221,15 @@ def cockpit(request, code: str | None = None):
     data = _progress_of(request, plan, unit)
     day, rows = data["day"], data["rows"]
     units = visible_units(request.user)
-    claims = []
+    claims_total, claims = 0, []
     if any(
         r.target.indicator and r.target.indicator.code == "high_tier_projects_introduced"
         for r in rows
     ):
-        claims = shared_claims(zones_of(unit, day), start=plan.starts_on, day=day)
+        claims_total, claims = cache.cached(
+            f"claims:{plan.pk}:{unit.pk}:{day.isoformat()}",
+            lambda: shared_claims(zones_of(unit, day), start=plan.starts_on, day=day),
+        )
     chart = [
         {
             "name": r.target.title
@@ -246,6 +251,7 @@ def cockpit(request, code: str | None = None):
             "unit": unit,
             **data,
             "claims": claims,
+            "claims_total": claims_total,
             "days": month_ends(plan, until=timezone.localdate()),
             "chart": chart,
             "children": units.filter(parent=unit)

@@ -7,6 +7,10 @@ class InvestmentConfig(AppConfig):
     verbose_name = _("Investment attraction")
 
     def ready(self) -> None:
+        from plans.cache import watch
+
         from .measures import register_all
+        from .models import Enterprise, InvestmentProject
 
         register_all()
+        watch(Enterprise, InvestmentProject)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.urls import reverse
 
-from plans.measures import Measure, register
+from plans.measures import Measure, combine, register
 
 from .choices import Tier
 from .models import InvestmentProject
@@ -19,42 +19,57 @@ def _signed(zones, start, day):
     ).exclude(tier=Tier.OTHER)
 
 
+def by_zone(zones, *, start, day) -> dict[int, set]:
+    """High-tier projects signed in the period, as keys per zone: the enterprise when one is
+    recorded, else the project. Rolled up as a union, a project of one enterprise claimed by
+    several zones counts once above them."""
+    result: dict[int, set] = {}
+    for zone_id, pk, enterprise_id in _signed(zones, start, day).values_list(
+        "zone_id", "pk", "enterprise_id"
+    ):
+        result.setdefault(zone_id, set()).add(f"e{enterprise_id}" if enterprise_id else f"p{pk}")
+    return result
+
+
 def introduced(zones, *, start, day) -> Decimal:
-    """High-tier projects signed in the period. Projects of one enterprise claimed by several
-    zones count once: one per enterprise, plus each project with no enterprise recorded."""
-    signed = _signed(zones, start, day)
-    with_enterprise = (
-        signed.exclude(enterprise__isnull=True).values("enterprise").distinct().count()
+    return combine(by_zone(zones, start=start, day=day).values())
+
+
+def shared_claims(zones, *, start, day, limit: int = 20) -> tuple[int, list[dict]]:
+    """Enterprises whose high-tier projects signed in the period stand in more than one zone:
+    collaborative attraction (协同招商) or the same project claimed twice. Returns how many
+    there are and the first `limit` of them with their projects (two queries)."""
+    signed = _signed(zones, start, day).exclude(enterprise__isnull=True)
+    shared = (
+        signed.values("enterprise")
+        .annotate(zones=Count("zone", distinct=True))
+        .filter(zones__gte=2)
+        .order_by("enterprise")
     )
-    return Decimal(with_enterprise + signed.filter(enterprise__isnull=True).count())
-
-
-def shared_claims(zones, *, start, day) -> list[tuple[InvestmentProject, InvestmentProject]]:
-    """Pairs of high-tier projects in different zones with the same enterprise, both signed in
-    the period: collaborative attraction (协同招商) or the same project claimed twice."""
-    signed = list(
-        _signed(zones, start, day)
-        .exclude(enterprise__isnull=True)
+    total = shared.count()
+    chosen = [row["enterprise"] for row in shared[:limit]]
+    projects = (
+        signed.filter(enterprise__in=chosen)
         .select_related("zone", "enterprise")
         .order_by("enterprise_id", "zone_id", "pk")
     )
-    pairs = []
-    for i, first in enumerate(signed):
-        for second in signed[i + 1 :]:
-            if second.enterprise_id != first.enterprise_id:
-                break
-            if second.zone_id != first.zone_id:
-                pairs.append((first, second))
-    return pairs
+    grouped: dict[int, dict] = {}
+    for project in projects:
+        entry = grouped.setdefault(
+            project.enterprise_id, {"enterprise": project.enterprise, "projects": []}
+        )
+        entry["projects"].append(project)
+    return total, list(grouped.values())
 
 
-def _pipeline(zones, *, start, day, deadline) -> Decimal:
+def _pipeline(zones, *, start, day, deadline) -> dict[int, Decimal]:
     negotiating = (
         InvestmentProject.objects.filter(zone__in=zones, negotiating_on__lte=day)
         .filter(Q(signed_on__isnull=True) | Q(signed_on__gt=day))
         .exclude(tier=Tier.OTHER)
     )
-    return Decimal(negotiating.count())
+    counts = negotiating.values("zone_id").annotate(n=Count("pk")).values_list("zone_id", "n")
+    return {zone: Decimal(n) for zone, n in counts}
 
 
 def _drivers(zones, *, day, deadline) -> list[dict]:
@@ -81,8 +96,8 @@ def register_all() -> None:
     register(
         "high_tier_projects_introduced",
         Measure(
-            value=introduced,
-            pipeline=_pipeline,
+            by_zone=by_zone,
+            pipeline_by_zone=_pipeline,
             drivers=_drivers,
             source="高能级产业化项目：计划期内签约的500强、细分行业领军、核心关键配套项目；同一企业被多个功能区申报只计一次",
         ),

@@ -12,6 +12,7 @@ from django.utils import timezone
 from accounts.scoping import is_city_admin
 from accounts.writes import require_change, save_in_zone
 from core import bulk
+from plans import cache
 
 from .choices import STAGE_DATE_ZH, STAGE_DATES
 from .creditcode import normalise
@@ -115,6 +116,7 @@ def write_enterprises(*, creates: list[dict], updates: list[dict], user, reason:
         )
     if updates:
         bulk.update_with_history(Enterprise, updates, constants={}, user=user, reason=reason)
+    cache.bump()  # bulk writes send no signals
 
 
 def write_projects(*, creates: list[dict], updates: list[dict], user, reason: str) -> None:
@@ -132,3 +134,4 @@ def write_projects(*, creates: list[dict], updates: list[dict], user, reason: st
         )
     if updates:
         bulk.update_with_history(InvestmentProject, updates, constants={}, user=user, reason=reason)
+    cache.bump()  # bulk writes send no signals

@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class PlansConfig(AppConfig):
     name = "plans"
     verbose_name = _("Plans")
+
+    def ready(self) -> None:
+        from territory.models import Unit
+
+        from .cache import watch
+        from .models import Indicator, Milestone, Plan, ReportedValue, Target
+
+        watch(Unit, Plan, Target, Milestone, Indicator, ReportedValue)

@@ -20,17 +20,27 @@ from django.db.models import QuerySet
 from territory.choices import UnitKind
 from territory.models import Unit
 
-ValueFn = Callable[..., Decimal]  # (zones, *, start, day) -> value in base units
+# (zones, *, start, day) -> {zone id: value}. A value is a number (summed up the tree) or a
+# set of keys (counted as a union, so what two zones both claim counts once above them).
+ByZone = Callable[..., dict[int, "Decimal | set"]]
 
 
 @dataclass(frozen=True)
 class Measure:
-    value: ValueFn
+    by_zone: ByZone
     # What is scheduled to count by the deadline but does not yet: (zones, *, start, day, deadline).
-    pipeline: ValueFn | None = None
+    pipeline_by_zone: ByZone | None = None
     # The registry items behind a shortfall (late or stalled): (zones, *, day, deadline) -> [dict].
     drivers: Callable[..., list[dict]] | None = None
     source: str = ""  # one line for the docs and pages: what is counted
+
+
+def combine(values) -> Decimal:
+    """Roll zone values up: numbers add, sets of keys unite."""
+    values = list(values)
+    if values and isinstance(values[0], set):
+        return Decimal(len(set().union(*values)))
+    return sum((Decimal(v) for v in values), Decimal(0))
 
 
 _MEASURES: dict[str, Measure] = {}

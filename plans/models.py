@@ -192,3 +192,17 @@ class ReportedValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator} · {self.unit} · {self.period_end}"
+
+
+class DataVersion(models.Model):
+    """A counter that every write to data the plan's progress reads moves on (plans.cache).
+    Kept in the database, so every server process sees the same version."""
+
+    value = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("data version")
+        verbose_name_plural = _("data versions")
+
+    def __str__(self) -> str:
+        return str(self.value)

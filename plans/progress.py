@@ -13,6 +13,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import OuterRef, Subquery
+
+from territory.choices import UnitKind
 from territory.models import Unit
 
 from . import measures
@@ -75,34 +78,82 @@ def months_between(start: dt.date, end: dt.date) -> Decimal:
     return max(Decimal(0), Decimal((end - start).days) / DAYS_PER_MONTH)
 
 
-def value_of(target: Target, *, day: dt.date, unit: Unit | None = None) -> Decimal | None:
-    """The indicator's value for the target's unit (or `unit`) on `day`; None without a source."""
-    indicator = target.indicator
-    unit = unit or target.unit
-    start = target.plan.starts_on
-    if day < start:
-        return Decimal(0)
-    if indicator.kind == IndicatorKind.REPORTED:
-        return _reported(indicator, unit, day)
-    measure = measures.get(indicator.code)
-    if measure is None:
-        return None
-    return Decimal(measure.value(measures.zones_of(unit, day), start=start, day=day) or 0)
+class Engine:
+    """Progress of many targets on one day with a constant number of queries: each measure is
+    asked once per day for every zone (one grouped query), and each target rolls up the zones
+    of its unit's subtree."""
+
+    def __init__(self, plan):
+        self.plan = plan
+        self._paths: dict[dt.date, dict[int, list[int]]] = {}  # day → unit id → zone ids
+        self._values: dict[tuple, dict] = {}
+
+    def _zones(self, day: dt.date):
+        return Unit.objects.filter(kind=UnitKind.ZONE).active_on(day)
+
+    def _zone_ids(self, unit: Unit, day: dt.date) -> list[int]:
+        """The zones in force on `day` under `unit`: an index built once per day that files
+        every zone under each of its ancestors (zones × depth, not zones × targets)."""
+        if day not in self._paths:
+            index: dict[int, list[int]] = {}
+            for pk, path in self._zones(day).values_list("pk", "path"):
+                for ancestor in path.strip("/").split("/"):
+                    index.setdefault(int(ancestor), []).append(pk)
+            self._paths[day] = index
+        return self._paths[day].get(unit.pk, [])
+
+    def _by_zone(self, code: str, fn, day: dt.date, **extra) -> dict:
+        key = (code, fn, day, tuple(sorted(extra.items())))
+        if key not in self._values:
+            self._values[key] = fn(self._zones(day), start=self.plan.starts_on, day=day, **extra)
+        return self._values[key]
+
+    def value(self, target: Target, day: dt.date) -> Decimal | None:
+        indicator = target.indicator
+        if day < self.plan.starts_on:
+            return Decimal(0)
+        if indicator.kind == IndicatorKind.REPORTED:
+            return _reported(indicator, target.unit, day)
+        measure = measures.get(indicator.code)
+        if measure is None:
+            return None
+        values = self._by_zone(indicator.code, measure.by_zone, day)
+        return measures.combine(values[z] for z in self._zone_ids(target.unit, day) if z in values)
+
+    def pipeline(self, target: Target, day: dt.date, deadline: dt.date) -> Decimal | None:
+        measure = (
+            measures.get(target.indicator.code)
+            if target.indicator.kind == IndicatorKind.DERIVED
+            else None
+        )
+        if measure is None or measure.pipeline_by_zone is None:
+            return None
+        values = self._by_zone(
+            target.indicator.code, measure.pipeline_by_zone, day, deadline=deadline
+        )
+        return measures.combine(values[z] for z in self._zone_ids(target.unit, day) if z in values)
+
+
+def value_of(target: Target, *, day: dt.date) -> Decimal | None:
+    """The indicator's value for the target's unit on `day`; None without a source."""
+    return Engine(target.plan).value(target, day)
 
 
 def _reported(indicator, unit: Unit, day: dt.date) -> Decimal | None:
-    """The sum, over the units of the subtree, of each unit's latest value up to `day`. One
-    query: the values arrive newest first and the first seen for each unit is kept."""
-    units = Unit.objects.subtree_of(unit).active_on(day)
-    rows = (
-        ReportedValue.objects.filter(indicator=indicator, unit__in=units, period_end__lte=day)
-        .order_by("unit_id", "-period_end")
-        .values_list("unit_id", "value")
-    )
-    latest: dict[int, Decimal] = {}
-    for unit_id, value in rows:
-        latest.setdefault(unit_id, value)
-    return sum(latest.values(), Decimal(0)) if latest else None
+    """The sum, over the units of the subtree, of each unit's latest value up to `day`: one
+    query, each unit's latest value found through the (indicator, unit, period_end) index."""
+    latest = ReportedValue.objects.filter(
+        indicator=indicator, unit=OuterRef("pk"), period_end__lte=day
+    ).order_by("-period_end")
+    values = [
+        v
+        for v in Unit.objects.subtree_of(unit)
+        .active_on(day)
+        .annotate(latest=Subquery(latest.values("value")[:1]))
+        .values_list("latest", flat=True)
+        if v is not None
+    ]
+    return sum(values, Decimal(0)) if values else None
 
 
 def _meets(comparator: str, value: Decimal, goal: Decimal) -> bool:
@@ -113,11 +164,14 @@ def _meets(comparator: str, value: Decimal, goal: Decimal) -> bool:
     return value >= goal
 
 
-def progress(target: Target, *, day: dt.date, with_drivers: bool = False) -> Progress:
+def progress(
+    target: Target, *, day: dt.date, with_drivers: bool = False, engine: Engine | None = None
+) -> Progress:
     if not target.is_quantified:
         return Progress(target=target, day=day, status=Status.QUALITATIVE)
+    engine = engine or Engine(target.plan)
     deadline = target.deadline
-    value = value_of(target, day=day)
+    value = engine.value(target, day)
     if value is None:
         return Progress(target=target, day=day, status=Status.NO_DATA)
     goal = target.value
@@ -129,7 +183,7 @@ def progress(target: Target, *, day: dt.date, with_drivers: bool = False) -> Pro
     window_start = max(months_back(day, RECENT_MONTHS), start)
     result.window_months = months_between(window_start, day)
     result.earlier = (
-        value_of(target, day=window_start - dt.timedelta(days=1))
+        engine.value(target, window_start - dt.timedelta(days=1))
         if window_start > start
         else Decimal(0)
     )
@@ -139,24 +193,25 @@ def progress(target: Target, *, day: dt.date, with_drivers: bool = False) -> Pro
         result.pace_needed = result.remaining / result.months_left
     if result.pace_recent is not None:
         result.forecast_trend = value + result.pace_recent * result.months_left
+    if day < deadline:
+        pending = engine.pipeline(target, day, deadline)
+        if pending is not None:
+            result.forecast_pipeline = value + pending
+    result.status = _status(target.comparator, value, goal, result.forecast, day >= deadline)
     measure = (
         measures.get(target.indicator.code)
         if target.indicator.kind == IndicatorKind.DERIVED
         else None
     )
-    zones = measures.zones_of(target.unit, day)
-    if measure and measure.pipeline and day < deadline:
-        result.forecast_pipeline = value + Decimal(
-            measure.pipeline(zones, start=start, day=day, deadline=deadline) or 0
-        )
-    result.status = _status(target.comparator, value, goal, result.forecast, day >= deadline)
     if (
         with_drivers
         and measure
         and measure.drivers
         and result.status in (Status.AT_RISK, Status.OFF_TRACK, Status.MISSED)
     ):
-        result.drivers = measure.drivers(zones, day=day, deadline=deadline)
+        result.drivers = measure.drivers(
+            measures.zones_of(target.unit, day), day=day, deadline=deadline
+        )
     return result
 
 

@@ -101,13 +101,14 @@ def plan_progress(
 ) -> list[ProgressSection]:
     """The plan's targets with their progress on `day`, grouped by section; `units` limits
     the targets to those set on these units (a district's or zone's view)."""
-    from .progress import progress
+    from .progress import Engine, progress
 
+    engine = Engine(plan)
     targets = list(_targets(plan))
     if units is not None:
         ids = set(units.values_list("pk", flat=True))
         targets = [t for t in targets if t.unit_id in ids]
-    rows = {t.pk: progress(t, day=day, with_drivers=with_drivers) for t in targets}
+    rows = {t.pk: progress(t, day=day, with_drivers=with_drivers, engine=engine) for t in targets}
     sections = []
     for section in plan.sections.order_by("order"):
         ordered = []

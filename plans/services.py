@@ -12,6 +12,7 @@ from django.db import transaction
 from territory.models import Belt, Ecosystem, IndustryGroup, Stage, Unit
 from territory.services import save_unit
 
+from . import cache
 from .models import Indicator, Milestone, Plan, Section, Target
 from .planfile import Bundle, Record, read_plan_files
 
@@ -193,6 +194,8 @@ def apply_bundle(bundle: Bundle) -> Summary:
                 Milestone(target=target, due_on=d, value=v) for d, v in sorted(wanted)
             )
             summary.note("milestones", "updated")
+    if summary.changed:
+        cache.bump()
     return summary
 
 

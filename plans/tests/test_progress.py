@@ -168,8 +168,11 @@ def test_a_project_two_zones_claim_counts_once_for_the_city(db):
     start = dt.date(2020, 1, 1)
     assert introduced(zones_of(city, DAY), start=start, day=DAY) == 2  # 甲/乙 once, 丙
     assert introduced(zones_of(a, DAY), start=start, day=DAY) == 1
-    pairs = shared_claims(zones_of(city, DAY), start=start, day=DAY)
-    assert [(x.name, y.name) for x, y in pairs] == [("甲", "乙")]
+    total, shared = shared_claims(zones_of(city, DAY), start=start, day=DAY)
+    assert total == 1
+    assert [p.name for p in shared[0]["projects"]] == ["甲", "乙"] and shared[0][
+        "enterprise"
+    ] == investor
     assert progress(Target.objects.get(code="high-tier-projects"), day=DAY).value == 2
 
 
