@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from plans.measures import Measure, register
 
@@ -41,6 +42,11 @@ def _not_begun(day: dt.date) -> Q:
     return ~_begun(day)
 
 
+def _due_to_start(deadline: dt.date) -> Q:
+    """Scheduled (or, seen from a past day, known) to start by the deadline."""
+    return Q(planned_start__lte=deadline) | Q(actual_start__lte=deadline)
+
+
 def _late_starts(model, qs, *, day: dt.date, limit: int = 10) -> list[dict]:
     """Items whose planned start has passed without a start: what drives a shortfall."""
     late = (
@@ -54,7 +60,7 @@ def _late_starts(model, qs, *, day: dt.date, limit: int = 10) -> list[dict]:
             "name": c.name,
             "zone": c.zone.name,
             "url": reverse(url, args=[c.pk]),
-            "why": f"计划 {c.planned_start} 开工，尚未开工",
+            "why": gettext("Planned to start on %(day)s; not started") % {"day": c.planned_start},
             "since": c.planned_start,
         }
         for c in late
@@ -69,7 +75,7 @@ def _floor_area(kind: str, counted):
 
     def pipeline_by_zone(zones, *, start, day, deadline):
         pending = Carrier.objects.filter(zone__in=zones, kind=kind).exclude(counted(start, day))
-        return _area_by_zone(pending.filter(planned_start__lte=deadline))
+        return _area_by_zone(pending.filter(_due_to_start(deadline)))
 
     def drivers(zones, *, day, deadline):
         return _late_starts(Carrier, Carrier.objects.filter(zone__in=zones, kind=kind), day=day)
@@ -104,7 +110,9 @@ def _buildings_pipeline(zones, *, start, day, deadline):
     pending = Carrier.objects.filter(zone__in=zones, kind=CarrierKind.PROFESSIONAL_BUILDING).filter(
         Q(actual_completion__isnull=True) | Q(actual_completion__gt=day)
     )
-    return _count_by_zone(pending.filter(planned_completion__lte=deadline))
+    return _count_by_zone(
+        pending.filter(Q(planned_completion__lte=deadline) | Q(actual_completion__lte=deadline))
+    )
 
 
 def _buildings_drivers(zones, *, day, deadline):
@@ -121,7 +129,8 @@ def _buildings_drivers(zones, *, day, deadline):
             "name": c.name,
             "zone": c.zone.name,
             "url": reverse("carrier_detail", args=[c.pk]),
-            "why": f"计划 {c.planned_completion} 竣工，尚未竣工",
+            "why": gettext("Planned to be completed on %(day)s; not completed")
+            % {"day": c.planned_completion},
             "since": c.planned_completion,
         }
         for c in late
@@ -134,9 +143,9 @@ def _services(zones, *, start, day):
 
 def _services_pipeline(zones, *, start, day, deadline):
     return _count_by_zone(
-        ServiceProject.objects.filter(zone__in=zones).filter(
-            _not_begun(day), planned_start__lte=deadline
-        )
+        ServiceProject.objects.filter(zone__in=zones)
+        .filter(_not_begun(day))
+        .filter(_due_to_start(deadline))
     )
 
 

@@ -22,6 +22,7 @@ from plans.progress import Status
 from plans.selectors import (
     Cascade,
     city_wide_target_count,
+    contributions,
     current_plan,
     local_targets,
     month_ends,
@@ -251,6 +252,12 @@ def cockpit(request, code: str | None = None):
             "unit": unit,
             **data,
             "claims": claims,
+            "contributions": []
+            if unit.kind == UnitKind.CITY
+            else cache.cached(
+                f"contributions:{plan.pk}:{unit.pk}:{day.isoformat()}",
+                lambda: contributions(plan, unit, day=day),
+            ),
             "claims_total": claims_total,
             "days": month_ends(plan, until=timezone.localdate()),
             "chart": chart,

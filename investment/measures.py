@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Q
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from plans.measures import Measure, combine, register
 
@@ -85,7 +86,7 @@ def _drivers(zones, *, day, deadline) -> list[dict]:
             "name": p.name,
             "zone": p.zone.name,
             "url": reverse("project_detail", args=[p.pk]),
-            "why": f"{p.negotiating_on} 起洽谈，尚未签约",
+            "why": gettext("In negotiation since %(day)s; not signed") % {"day": p.negotiating_on},
             "since": p.negotiating_on,
         }
         for p in stalled

@@ -136,3 +136,40 @@ def month_ends(plan: Plan, *, until) -> list:
         days.append(end)
         year, month = next_first.year, next_first.month
     return days
+
+
+@dataclass
+class Contribution:
+    target: Target  # a quantified target on a unit above the one looked at
+    value: Decimal  # what the unit looked at contributes
+    whole: Decimal | None  # the target's own unit's value, for the share
+
+    @property
+    def share_of_whole(self) -> Decimal | None:
+        return self.value / self.whole * 100 if self.whole else None
+
+    @property
+    def share_of_target(self) -> Decimal | None:
+        return self.value / self.target.value * 100 if self.target.value else None
+
+
+def contributions(plan: Plan, unit, *, day) -> list[Contribution]:
+    """What `unit` adds to each quantified target set on a unit above it (its district, the
+    city): the same indicator measured over `unit`'s subtree."""
+    import copy
+
+    from .progress import Engine
+
+    engine = Engine(plan)
+    above = set(unit.ancestor_ids()[:-1])
+    result = []
+    for target in (
+        _targets(plan).filter(unit_id__in=above).exclude(value=None).exclude(indicator=None)
+    ):
+        mine = copy.copy(target)
+        mine.unit = unit
+        value = engine.value(mine, day)
+        if value is None:
+            continue
+        result.append(Contribution(target=target, value=value, whole=engine.value(target, day)))
+    return result

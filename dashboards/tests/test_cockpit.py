@@ -106,3 +106,31 @@ def test_a_saved_change_shows_at_once_and_repeated_views_are_served_from_the_cac
     after = area()
     assert after != before  # the save moved the data version on: no stale figure
     assert len(warm) < 20  # a repeated view does not recompute
+
+
+def test_a_zone_view_shows_what_the_zone_contributes_to_the_targets_above_it(login):
+    Carrier.objects.all().delete()
+    zone = Unit.objects.get(code="z-new-economy")
+    Carrier.objects.create(
+        zone=zone,
+        kind="scitech_space",
+        name="活力区大楼",
+        floor_area_m2=250_000,
+        actual_start=dt.date(2020, 2, 1),
+    )
+    Carrier.objects.create(
+        zone=Unit.objects.get(code="z-electronics"),
+        kind="scitech_space",
+        name="电子信息大楼",
+        floor_area_m2=750_000,
+        actual_start=dt.date(2020, 2, 1),
+    )
+    body = (
+        login("xinjingji")
+        .get(reverse("cockpit_unit", args=["z-new-economy"]), {"day": "2020-09-30"})
+        .content.decode()
+    )
+    row = re.search(r'data-contribution="scitech-hitech">.*?</tr>', body, flags=re.S).group(0)
+    assert "25 万平方米" in row and "25.0%" in row  # of 高新区's 100万 so far and of its target
+    city = re.search(r'data-contribution="scitech-city">.*?</tr>', body, flags=re.S).group(0)
+    assert "25 万平方米" in city and "2.5%" in city  # 25万 of the city's 1000万 target

@@ -225,3 +225,127 @@ def test_months_back_keeps_to_real_dates(day, months, expected):
 
 def test_months_between_never_goes_negative():
     assert months_between(dt.date(2021, 1, 1), dt.date(2020, 1, 1)) == 0
+
+
+# ── Each remaining indicator's counting rule, by hand ──
+
+
+def _plan_target(code):
+    return Target.objects.get(plan__code="cd-2020", code=code)
+
+
+def test_standard_factories_count_what_is_under_construction_or_built(db):
+    Carrier.objects.all().delete()
+    zone = Unit.objects.get(code="z-new-economy")
+    Carrier.objects.create(
+        zone=zone,
+        kind="standard_factory",
+        name="在建",
+        floor_area_m2=40_000,
+        actual_start=dt.date(2020, 2, 1),
+    )
+    Carrier.objects.create(
+        zone=zone,
+        kind="standard_factory",
+        name="早已建成",
+        floor_area_m2=60_000,
+        actual_start=dt.date(2018, 1, 1),
+        actual_completion=dt.date(2019, 1, 1),
+    )
+    Carrier.objects.create(
+        zone=zone,
+        kind="standard_factory",
+        name="未开工",
+        floor_area_m2=99_000,
+        planned_start=dt.date(2021, 1, 1),
+    )
+    assert progress(_plan_target("standard-factories"), day=DAY).value == Decimal(100_000)
+
+
+def test_talent_apartments_count_what_was_built_during_the_year(db):
+    Carrier.objects.all().delete()
+    zone = Unit.objects.get(code="z-new-economy")
+    Carrier.objects.create(
+        zone=zone,
+        kind="talent_apartment",
+        name="年内在建",
+        floor_area_m2=30_000,
+        actual_start=dt.date(2019, 6, 1),
+    )
+    Carrier.objects.create(
+        zone=zone,
+        kind="talent_apartment",
+        name="年内竣工",
+        floor_area_m2=20_000,
+        actual_start=dt.date(2019, 1, 1),
+        actual_completion=dt.date(2020, 5, 1),
+    )
+    Carrier.objects.create(
+        zone=zone,
+        kind="talent_apartment",
+        name="去年竣工",
+        floor_area_m2=90_000,
+        actual_start=dt.date(2018, 1, 1),
+        actual_completion=dt.date(2019, 12, 31),
+    )
+    assert progress(_plan_target("talent-apartments"), day=DAY).value == Decimal(50_000)
+
+
+def test_professional_buildings_count_completions_within_the_period(db):
+    Carrier.objects.all().delete()
+    zone = Unit.objects.get(code="z-new-economy")
+    for name, completed in (
+        ("甲", dt.date(2020, 3, 1)),
+        ("乙", dt.date(2020, 9, 30)),
+        ("丙", dt.date(2019, 12, 31)),
+        ("丁", dt.date(2020, 10, 1)),
+    ):
+        Carrier.objects.create(
+            zone=zone,
+            kind="professional_building",
+            name=name,
+            floor_area_m2=1,
+            actual_start=dt.date(2019, 1, 1),
+            actual_completion=completed,
+        )
+    Carrier.objects.create(
+        zone=zone,
+        kind="professional_building",
+        name="戊",
+        floor_area_m2=1,
+        planned_completion=dt.date(2020, 11, 30),
+    )
+    p = progress(_plan_target("professional-buildings"), day=DAY)
+    assert p.value == 2  # 甲 and 乙; 丙 is last year's, 丁 not yet
+    assert p.forecast_pipeline == 4  # 丁 and 戊 are due by the deadline
+
+
+def test_service_projects_count_those_under_way_or_built(db):
+    from carriers.models import ServiceCategory, ServiceItem, ServiceProject
+
+    ServiceProject.objects.all().delete()
+    item = ServiceItem.objects.create(
+        category=ServiceCategory.objects.get(code="education"), code="t-i", name="学校"
+    )
+    zone = Unit.objects.get(code="z-new-economy")
+    ServiceProject.objects.create(
+        zone=zone, item=item, name="已开工", actual_start=dt.date(2020, 4, 1)
+    )
+    ServiceProject.objects.create(
+        zone=zone,
+        item=item,
+        name="已建成",
+        actual_start=dt.date(2018, 4, 1),
+        actual_completion=dt.date(2019, 4, 1),
+    )
+    ServiceProject.objects.create(
+        zone=zone, item=item, name="未开工", planned_start=dt.date(2020, 11, 1)
+    )
+    p = progress(_plan_target("service-projects"), day=DAY)
+    assert p.value == 2 and p.forecast_pipeline == 3
+
+
+def test_a_target_of_zero_does_not_divide_by_zero(hitech):
+    hitech.value = Decimal(0)
+    p = progress(hitech, day=DAY)
+    assert p.percent is None and p.status == Status.MET
