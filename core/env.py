@@ -112,3 +112,26 @@ def parse_database_url(url: str, *, name: str = "DATABASE_URL", base_dir: Path) 
         "CONN_MAX_AGE": conn_max_age_value,
         "OPTIONS": options,
     }
+
+
+def envfloats(name: str, default: list[str], *, count: int) -> tuple[float, ...]:
+    """A comma-separated list of exactly `count` numbers."""
+    raw = os.environ.get(name)
+    values = envlist(name, default)
+    try:
+        numbers = tuple(float(v) for v in values)
+    except ValueError:
+        raise _fail(
+            name,
+            raw or "",
+            f"应为 {count} 个以逗号分隔的数字",
+            f"expected {count} comma-separated numbers",
+        ) from None
+    if len(numbers) != count:
+        raise _fail(
+            name,
+            raw or "",
+            f"应为 {count} 个以逗号分隔的数字",
+            f"expected {count} comma-separated numbers",
+        )
+    return numbers

@@ -1,10 +1,13 @@
 import datetime as dt
+import json
 from collections import Counter
 
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.utils.http import content_disposition_header
@@ -12,7 +15,9 @@ from django.utils.http import content_disposition_header
 from accounts.choices import Action, Role
 from accounts.models import Membership
 from accounts.scoping import is_city_admin, restrict, roles_of, visible_units
+from accounts.writes import require_change
 from carriers.models import Carrier
+from core.geo import CRS
 from core.registry_views import xlsx_response
 from dashboards.briefing import briefing_docx, briefing_xlsx
 from investment.measures import shared_claims
@@ -31,8 +36,10 @@ from plans.selectors import (
     plan_sections,
 )
 from territory.choices import UnitKind
-from territory.models import Belt, Ecosystem, Stage, Unit
+from territory.geometry import GeometryError, check_coordinates, convert, read_shape
+from territory.models import Belt, Ecosystem, Stage, Unit, ZoneShape
 from territory.selectors import ancestors, districts, zones
+from territory.services import save_shape, shape_problems
 
 ZONES_PER_PAGE = 50
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -148,6 +155,8 @@ def zone_detail(request, code: str):
         ids = [zone.pk, *[u.pk for u in lineage], *[d.pk for d in zone.extra_districts.all()]]
         context["targets"] = local_targets(plan, ids)
         context["city_target_count"] = city_wide_target_count(plan)
+    context["shapes"] = {s.kind: s for s in zone.shapes.all()}
+    context["shape_kinds"] = ZoneShape.Kind.choices
     if can_change:
         context["officers"] = Membership.objects.filter(unit=zone).select_related("user")
     return render(request, "dashboards/zone_detail.html", context)
@@ -314,3 +323,97 @@ def _briefing(request, code: str | None, kind: str):
 def briefing(request, kind: str, code: str | None = None):
     """The monthly briefing (工作简报) for the cockpit's unit and day, as .docx or .xlsx."""
     return _briefing(request, code, kind)
+
+
+@login_required
+def zone_shape(request, code: str, kind: str):
+    """Upload a zone's core area or boundary: read, convert, check; save only when nothing is
+    wrong (warnings need the officer's confirmation)."""
+    if kind not in ZoneShape.Kind.values:
+        raise Http404
+    zone = get_object_or_404(
+        restrict(Unit.objects.filter(kind=UnitKind.ZONE), request.user, via=""), code=code
+    )
+    require_change(request.user, zone)
+    context = {
+        "nav": "zones",
+        "zone": zone,
+        "kind": kind,
+        "kind_label": ZoneShape.Kind(kind).label,
+        "crs_choices": CRS.CHOICES,
+        "problems": [],
+        "error": "",
+        "today": timezone.localdate(),
+    }
+    if request.method != "POST":
+        return render(request, "dashboards/zone_shape.html", context)
+    upload = request.FILES.get("file")
+    crs = request.POST.get("crs", "")
+    try:
+        delineated_on = dt.date.fromisoformat(request.POST.get("delineated_on", ""))
+    except ValueError:
+        delineated_on = None
+    if upload is None:
+        context["error"] = "请选择要上传的文件（GeoJSON、KML 或 zip 打包的 Shapefile）"
+    elif crs not in dict(CRS.CHOICES):
+        context["error"] = "请选择文件使用的坐标系"
+    elif delineated_on is None or delineated_on > timezone.localdate():
+        context["error"] = "划定日期应为今天或之前的有效日期（YYYY-MM-DD）"
+    elif upload.size > settings.ZONEPLAN_GEOMETRY_MAX_BYTES:
+        context["error"] = (
+            f"文件过大（{upload.size / 1024 / 1024:.1f} MB，上限 {settings.ZONEPLAN_GEOMETRY_MAX_BYTES / 1024 / 1024:.1f} MB）"
+        )
+    if context["error"]:
+        return render(request, "dashboards/zone_shape.html", context, status=400)
+    try:
+        raw = read_shape(upload.read(), upload.name or "")
+    except GeometryError as exc:
+        context["error"] = str(exc)
+        return render(request, "dashboards/zone_shape.html", context, status=400)
+    problems = check_coordinates(raw)
+    geometry = convert(raw, crs) if not problems else raw
+    problems = problems or shape_problems(zone=zone, kind=kind, geometry=geometry)
+    context["problems"] = problems
+    errors = [p for p in problems if p.level == "error"]
+    if errors or (problems and not request.POST.get("confirm")):
+        return render(request, "dashboards/zone_shape.html", context, status=400 if errors else 200)
+    shape = save_shape(
+        zone=zone,
+        kind=kind,
+        geometry=geometry,
+        crs=crs,
+        delineated_on=delineated_on,
+        user=request.user,
+    )
+    messages.success(
+        request,
+        f"已保存{shape.get_kind_display()}：{float(shape.area_m2) / 1_000_000:.3f} 平方公里",
+    )
+    return redirect("zone_detail", code=zone.code)
+
+
+@login_required
+def shapes_geojson(request):
+    """Every core area and boundary the user may see, as one GeoJSON FeatureCollection."""
+    shapes = restrict(ZoneShape.objects.select_related("zone"), request.user, via="zone")
+    features = [
+        {
+            "type": "Feature",
+            "geometry": json.loads(s.geojson),
+            "properties": {
+                "zone_code": s.zone.code,
+                "zone": s.zone.name,
+                "kind": s.kind,
+                "area_km2": round(float(s.area_m2) / 1_000_000, 4),
+                "delineated_on": s.delineated_on.isoformat(),
+                "demo": s.is_demo,
+            },
+        }
+        for s in shapes
+    ]
+    response = JsonResponse(
+        {"type": "FeatureCollection", "features": features},
+        json_dumps_params={"ensure_ascii": False},
+    )
+    response["Content-Disposition"] = content_disposition_header(True, "核心起步区.geojson")
+    return response

@@ -7,9 +7,9 @@ class PlansConfig(AppConfig):
     verbose_name = _("Plans")
 
     def ready(self) -> None:
-        from territory.models import Unit
+        from territory.models import Unit, ZoneShape
 
         from .cache import watch
         from .models import Indicator, Milestone, Plan, ReportedValue, Target
 
-        watch(Unit, Plan, Target, Milestone, Indicator, ReportedValue)
+        watch(Unit, ZoneShape, Plan, Target, Milestone, Indicator, ReportedValue)

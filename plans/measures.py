@@ -62,3 +62,19 @@ def zones_of(unit: Unit, day: dt.date) -> QuerySet[Unit]:
     """The zones whose primary district lies in `unit`'s subtree, in force on `day`. A zone
     that spans two districts counts for its primary district only, so totals never double."""
     return Unit.objects.subtree_of(unit).active_on(day).filter(kind=UnitKind.ZONE)
+
+
+def _core_areas(zones, *, start, day) -> dict[int, Decimal]:
+    """Zones with a core starting area delineated by `day`."""
+    from territory.models import ZoneShape
+
+    delineated = ZoneShape.objects.filter(
+        zone__in=zones, kind=ZoneShape.Kind.CORE_AREA, delineated_on__lte=day
+    )
+    return {zone_id: Decimal(1) for zone_id in delineated.values_list("zone_id", flat=True)}
+
+
+register(
+    "core_areas_delineated",
+    Measure(by_zone=_core_areas, source="已登记核心起步区（经检查）的功能区个数"),
+)

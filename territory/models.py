@@ -203,3 +203,41 @@ class Belt(ReferenceData):
     class Meta(ReferenceData.Meta):
         verbose_name = _("industrial belt")
         verbose_name_plural = _("industrial belts")
+
+
+class ZoneShape(models.Model):
+    """The drawn shape of a zone: its ~1 km² core starting area (核心起步区), or its whole
+    boundary. Stored as GeoJSON in WGS84, with its geodesic area and bounding box."""
+
+    class Kind(models.TextChoices):
+        CORE_AREA = "core_area", _("Core starting area")
+        BOUNDARY = "boundary", _("Zone boundary")
+
+    zone = models.ForeignKey(
+        Unit,
+        verbose_name=_("zone"),
+        on_delete=models.PROTECT,
+        related_name="shapes",
+        limit_choices_to={"kind": UnitKind.ZONE},
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    geojson = models.TextField(_("geometry (GeoJSON, WGS84)"))
+    area_m2 = models.DecimalField(_("area (m²)"), max_digits=16, decimal_places=2)
+    min_lon = models.FloatField()
+    min_lat = models.FloatField()
+    max_lon = models.FloatField()
+    max_lat = models.FloatField()
+    source_crs = models.CharField(_("coordinate system of the upload"), max_length=10)
+    delineated_on = models.DateField(_("delineated on"))
+    note = models.TextField(_("note"), blank=True)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("zone shape")
+        verbose_name_plural = _("zone shapes")
+        constraints = [models.UniqueConstraint(fields=["zone", "kind"], name="zone_shape_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.zone} · {self.get_kind_display()}"

@@ -56,3 +56,58 @@ def save_unit(unit: Unit) -> Unit:
             item.depth = item.path.count("/") - 2
         Unit.objects.bulk_update(descendants, ["path", "depth"], batch_size=500)
     return unit
+
+
+def shape_problems(*, zone: Unit, kind: str, geometry, exclude_pk: int | None = None) -> list:
+    """Every check of a converted (WGS84) shape for `zone` (territory.geometry.check_shape)."""
+    import shapely
+    from django.conf import settings
+
+    from .geometry import check_shape
+    from .models import ZoneShape
+
+    others = []
+    boundary = None
+    if kind == ZoneShape.Kind.CORE_AREA:
+        west, south, east, north = geometry.bounds
+        candidates = (
+            ZoneShape.objects.filter(
+                kind=kind,
+                min_lon__lte=east,
+                max_lon__gte=west,
+                min_lat__lte=north,
+                max_lat__gte=south,
+            )
+            .exclude(zone=zone)
+            .select_related("zone")
+        )
+        others = [(c.zone.name, shapely.from_geojson(c.geojson)) for c in candidates]
+        stored = ZoneShape.objects.filter(zone=zone, kind=ZoneShape.Kind.BOUNDARY).first()
+        boundary = shapely.from_geojson(stored.geojson) if stored else None
+    label = "核心起步区" if kind == ZoneShape.Kind.CORE_AREA else "功能区范围"
+    band = settings.ZONEPLAN_CORE_AREA_BAND_KM2 if kind == ZoneShape.Kind.CORE_AREA else None
+    return check_shape(geometry, kind_label=label, others=others, boundary=boundary, band_km2=band)
+
+
+@transaction.atomic
+def save_shape(
+    *, zone: Unit, kind: str, geometry, crs: str, delineated_on, note: str = "", user=None
+):
+    """Store a checked shape (the caller has checked rights and shown the problems)."""
+    import shapely
+
+    from core.geo import geodesic_area_m2
+
+    from .models import ZoneShape
+
+    west, south, east, north = geometry.bounds
+    shape = ZoneShape.objects.filter(zone=zone, kind=kind).first() or ZoneShape(
+        zone=zone, kind=kind
+    )
+    shape.geojson = shapely.to_geojson(geometry)
+    shape.area_m2 = round(geodesic_area_m2(geometry), 2)
+    shape.min_lon, shape.min_lat, shape.max_lon, shape.max_lat = west, south, east, north
+    shape.source_crs, shape.delineated_on, shape.note = crs, delineated_on, note
+    shape._history_user = user
+    shape.save()
+    return shape

@@ -7,7 +7,7 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from core.env import envbool, envint, envlist, envstr, parse_database_url
+from core.env import envbool, envfloats, envint, envlist, envstr, parse_database_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -129,6 +129,15 @@ ZONEPLAN_IMPORT_MAX_BYTES = envint("ZONEPLAN_IMPORT_MAX_BYTES", 30 * 1024 * 1024
 ZONEPLAN_IMPORT_MAX_ROWS = envint("ZONEPLAN_IMPORT_MAX_ROWS", 200_000, minimum=10)
 ZONEPLAN_UPLOAD_DIR = envstr("ZONEPLAN_UPLOAD_DIR", str(BASE_DIR / "var" / "uploads"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # larger uploads go to a temporary file
+
+# Geometry: the largest shape file accepted; the city's extent (west, south, east, north in
+# degrees; default Chengdu, 东经102°54′–104°53′、北纬30°05′–31°26′ as commonly published);
+# the core-area size band (km²) outside which a warning is shown.
+ZONEPLAN_GEOMETRY_MAX_BYTES = envint("ZONEPLAN_GEOMETRY_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
+ZONEPLAN_CITY_EXTENT = envfloats(
+    "ZONEPLAN_CITY_EXTENT", ["102.9", "30.0833", "104.8833", "31.4333"], count=4
+)
+ZONEPLAN_CORE_AREA_BAND_KM2 = envfloats("ZONEPLAN_CORE_AREA_BAND_KM2", ["0.5", "2"], count=2)
 
 # A plan file larger than this is refused before it is parsed.
 ZONEPLAN_PLAN_FILE_MAX_BYTES = envint("ZONEPLAN_PLAN_FILE_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)

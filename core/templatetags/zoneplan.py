@@ -87,3 +87,10 @@ MILESTONE_LABELS = {
 @register.filter
 def milestone_label(status: str) -> str:
     return MILESTONE_LABELS.get(status, status)
+
+
+@register.filter
+def km2(area_m2) -> str:
+    if area_m2 in (None, ""):
+        return "—"
+    return f"{float(area_m2) / 1_000_000:.3f}"

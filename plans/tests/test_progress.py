@@ -128,7 +128,24 @@ def test_before_the_plan_starts_nothing_counts_yet(hitech):
 
 
 def test_a_target_without_a_source_or_a_number_says_so(db):
-    assert progress(Target.objects.get(code="core-areas"), day=DAY).status == Status.NO_DATA
+    plan = Plan.objects.get(code="cd-2020")
+    orphan = Indicator.objects.create(
+        code="t_no_source", name="无来源", kind="derived", measure="count"
+    )
+    target = Target.objects.create(
+        plan=plan,
+        section=Section.objects.get(plan=plan, code="projects"),
+        code="t-orphan",
+        title="t",
+        unit=Unit.objects.get(code="510100"),
+        indicator=orphan,
+        comparator="gte",
+        value=1,
+        display_unit="个",
+        deadline=dt.date(2020, 12, 31),
+        clause="c",
+    )
+    assert progress(target, day=DAY).status == Status.NO_DATA
     assert (
         progress(Target.objects.get(code="carrier-occupancy"), day=DAY).status == Status.QUALITATIVE
     )

@@ -1,0 +1,56 @@
+"""Coordinates and areas.
+
+Geometry is stored in WGS84 (CGCS2000 differs from it by centimetres, below what core areas
+need). Files drawn on Chinese web maps come in GCJ-02 (AMap, Tencent) or BD-09 (Baidu), offset
+by hundreds of metres; they are converted back with prcoords' iterative inverses (about a
+millimetre). Areas are geodesic, on the GRS80 ellipsoid of CGCS2000.
+"""
+
+from __future__ import annotations
+
+import prcoords
+import shapely
+from pyproj import Geod
+from shapely.geometry.base import BaseGeometry
+
+GEOD = Geod(ellps="GRS80")
+
+
+class CRS:
+    WGS84 = "wgs84"  # also CGCS2000 (EPSG:4490): GPS, Tianditu, surveyors' files
+    GCJ02 = "gcj02"  # AMap (高德), Tencent (腾讯)
+    BD09 = "bd09"  # Baidu (百度)
+
+    CHOICES = [
+        (WGS84, "WGS84 / CGCS2000（天地图、GPS、测绘成果）"),
+        (GCJ02, "GCJ-02（高德、腾讯地图）"),
+        (BD09, "BD-09（百度地图）"),
+    ]
+
+
+def _to_wgs84_point(lon: float, lat: float, crs: str) -> tuple[float, float]:
+    if crs == CRS.GCJ02:
+        point = prcoords.gcj_wgs_bored(prcoords.Coords(lat, lon))
+    elif crs == CRS.BD09:
+        point = prcoords.bd_wgs_bored(prcoords.Coords(lat, lon))
+    else:
+        return lon, lat
+    return point.lon, point.lat
+
+
+def to_wgs84(geometry: BaseGeometry, crs: str) -> BaseGeometry:
+    """The geometry with every coordinate converted from `crs` to WGS84."""
+    if crs == CRS.WGS84:
+        return geometry
+
+    def convert(coords):
+        import numpy as np
+
+        return np.array([_to_wgs84_point(x, y, crs) for x, y in coords])
+
+    return shapely.transform(geometry, convert)
+
+
+def geodesic_area_m2(geometry: BaseGeometry) -> float:
+    """The area on the ellipsoid, in m² (positive whatever the ring orientation)."""
+    return abs(GEOD.geometry_area_perimeter(geometry)[0])
