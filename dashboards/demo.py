@@ -32,7 +32,7 @@ from investment.creditcode import CHARSET, check_character
 from investment.models import Enterprise, InvestmentProject
 from plans import cache
 from territory.choices import UnitKind
-from territory.models import Ecosystem, Stage, Unit
+from territory.models import Ecosystem, Stage, Unit, ZoneShape
 from territory.services import save_unit
 
 ZONES_IN_PLAN = 66
@@ -116,6 +116,7 @@ def seed(*, seed: int = 2020) -> dict:
         save_unit(zone)
         zone.ecosystems.set(rng.sample(ecosystems, k=rng.choice([1, 1, 2])))
 
+    _seed_core_areas(rng)
     carriers = _seed_carriers(rng)
     services = _seed_service_projects(rng)
     projects = _seed_investment(rng)
@@ -152,6 +153,10 @@ def _seed_carriers(rng: random.Random) -> int:
     """3 to 8 demo carriers per zone, started between 2018 and 2021; replaced on each run."""
     Carrier.objects.filter(is_demo=True).delete()
     zones = list(Unit.objects.filter(kind=UnitKind.ZONE).order_by("code"))
+    squares = {
+        s.zone_id: s.bounds
+        for s in ZoneShape.objects.filter(kind=ZoneShape.Kind.CORE_AREA, is_demo=True)
+    }
     rows = []
     for zone in zones:
         for n in range(1, rng.randint(3, 8) + 1):
@@ -168,8 +173,11 @@ def _seed_carriers(rng: random.Random) -> int:
             )
             if completion and completion > dt.date(2021, 12, 31):
                 completion = None
+            lon, lat = _demo_point(rng, squares.get(zone.pk))
             rows.append(
                 Carrier(
+                    longitude=lon,
+                    latitude=lat,
                     zone=zone,
                     kind=kind,
                     name=f"演示{CARRIER_KIND_ZH[kind]}{n}号（{zone.name[:8]}）",
@@ -357,3 +365,49 @@ def _seed_schedule_templates() -> None:
                 predecessor=previous,
                 tracks=tracks,
             )
+
+
+# Demo core areas: a square of about 1 km² per zone on a grid around the city centre, each
+# 0.03° from the next so none overlap. Generated, not the zones' real core areas: labelled 演示.
+GRID_ORIGIN = (103.93, 30.55)
+GRID_STEP = 0.03
+SQUARE = (0.0104, 0.009)  # degrees of longitude and latitude: ~1.0 km × 1.0 km at 30.6°N
+
+
+def _square(index: int) -> tuple[float, float, float, float]:
+    column, row = index % 9, index // 9
+    west = GRID_ORIGIN[0] + column * GRID_STEP
+    south = GRID_ORIGIN[1] + row * GRID_STEP
+    return west, south, west + SQUARE[0], south + SQUARE[1]
+
+
+def _seed_core_areas(rng: random.Random) -> None:
+    from shapely.geometry import box
+
+    from territory.services import save_shape
+
+    ZoneShape.objects.filter(is_demo=True).delete()
+    for index, zone in enumerate(Unit.objects.filter(kind=UnitKind.ZONE).order_by("code")):
+        if rng.random() < 0.2:
+            continue  # some zones have not delineated theirs
+        shape = save_shape(
+            zone=zone,
+            kind=ZoneShape.Kind.CORE_AREA,
+            geometry=box(*_square(index)),
+            crs="wgs84",
+            delineated_on=dt.date(2020, 1, 1) + dt.timedelta(days=rng.randint(30, 360)),
+            note="演示数据",
+        )
+        ZoneShape.objects.filter(pk=shape.pk).update(is_demo=True)
+
+
+def _demo_point(rng: random.Random, bounds) -> tuple[Decimal | None, Decimal | None]:
+    """Seven in ten demo carriers inside their zone's core area, the rest around it."""
+    if bounds is None:
+        return None, None
+    west, south, east, north = bounds
+    if rng.random() < 0.7:
+        lon, lat = rng.uniform(west, east), rng.uniform(south, north)
+    else:
+        lon, lat = rng.uniform(west - 0.01, east + 0.01), rng.uniform(south - 0.01, north + 0.01)
+    return Decimal(f"{lon:.6f}"), Decimal(f"{lat:.6f}")

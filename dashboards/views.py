@@ -11,6 +11,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.utils.http import content_disposition_header
+from django.views.decorators.gzip import gzip_page
 
 from accounts.choices import Action, Role
 from accounts.models import Membership
@@ -20,6 +21,7 @@ from carriers.models import Carrier
 from core.geo import CRS
 from core.registry_views import xlsx_response
 from dashboards.briefing import briefing_docx, briefing_xlsx
+from dashboards.geo import core_area_shares, map_data
 from investment.measures import shared_claims
 from plans import cache
 from plans.measures import zones_of
@@ -156,6 +158,7 @@ def zone_detail(request, code: str):
         context["targets"] = local_targets(plan, ids)
         context["city_target_count"] = city_wide_target_count(plan)
     context["shapes"] = {s.kind: s for s in zone.shapes.all()}
+    context["share"] = core_area_shares([zone.pk]).get(zone.pk)
     context["shape_kinds"] = ZoneShape.Kind.choices
     if can_change:
         context["officers"] = Membership.objects.filter(unit=zone).select_related("user")
@@ -375,6 +378,7 @@ def zone_shape(request, code: str, kind: str):
     problems = problems or shape_problems(zone=zone, kind=kind, geometry=geometry)
     context["problems"] = problems
     errors = [p for p in problems if p.level == "error"]
+    context["has_errors"] = bool(errors)
     if errors or (problems and not request.POST.get("confirm")):
         return render(request, "dashboards/zone_shape.html", context, status=400 if errors else 200)
     shape = save_shape(
@@ -417,3 +421,30 @@ def shapes_geojson(request):
     )
     response["Content-Disposition"] = content_disposition_header(True, "核心起步区.geojson")
     return response
+
+
+@login_required
+def zone_map(request):
+    """Core areas coloured by the share of carriers inside them, and the carriers themselves."""
+    return render(
+        request,
+        "dashboards/map.html",
+        {
+            "nav": "map",
+            "tile_url": settings.ZONEPLAN_TILE_URL,
+            "tile_attribution": settings.ZONEPLAN_TILE_ATTRIBUTION,
+            "extent": settings.ZONEPLAN_CITY_EXTENT,
+        },
+    )
+
+
+@login_required
+@gzip_page
+def map_data_view(request):
+    units = visible_units(request.user)
+    zones = units.filter(kind=UnitKind.ZONE)
+    carriers = restrict(Carrier.objects.all(), request.user, via="zone")
+    return JsonResponse(
+        map_data(zones, carriers),
+        json_dumps_params={"ensure_ascii": False, "separators": (",", ":")},
+    )

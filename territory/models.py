@@ -241,3 +241,8 @@ class ZoneShape(models.Model):
 
     def __str__(self) -> str:
         return f"{self.zone} · {self.get_kind_display()}"
+
+    @property
+    def bounds(self) -> tuple[float, float, float, float]:
+        """(west, south, east, north) in degrees."""
+        return (self.min_lon, self.min_lat, self.max_lon, self.max_lat)

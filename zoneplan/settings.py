@@ -139,6 +139,11 @@ ZONEPLAN_CITY_EXTENT = envfloats(
 )
 ZONEPLAN_CORE_AREA_BAND_KM2 = envfloats("ZONEPLAN_CORE_AREA_BAND_KM2", ["0.5", "2"], count=2)
 
+# The map's base layer: an XYZ tile URL (e.g. Tianditu with a key) and its attribution; empty
+# means no base tiles (intranets without a tile service still get the zones and points).
+ZONEPLAN_TILE_URL = envstr("ZONEPLAN_TILE_URL", "")
+ZONEPLAN_TILE_ATTRIBUTION = envstr("ZONEPLAN_TILE_ATTRIBUTION", "")
+
 # A plan file larger than this is refused before it is parsed.
 ZONEPLAN_PLAN_FILE_MAX_BYTES = envint("ZONEPLAN_PLAN_FILE_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
 

@@ -94,3 +94,11 @@ def km2(area_m2) -> str:
     if area_m2 in (None, ""):
         return "—"
     return f"{float(area_m2) / 1_000_000:.3f}"
+
+
+@register.filter
+def percent(share) -> str:
+    """0.734 → '73.4%'."""
+    if share is None:
+        return "—"
+    return f"{float(share) * 100:.1f}%"

@@ -1,0 +1,85 @@
+"""The map's data: core areas with the share of carriers inside, scoped like everything else."""
+
+import json
+from decimal import Decimal
+
+import pytest
+import shapely
+from django.urls import reverse
+from shapely.geometry import box
+
+from carriers.models import Carrier
+from dashboards.geo import core_area_shares
+from territory.models import Unit, ZoneShape
+from territory.services import save_shape
+
+
+@pytest.fixture
+def zone_with_core(db):
+    import datetime as dt
+
+    ZoneShape.objects.all().delete()
+    Carrier.objects.all().delete()
+    zone = Unit.objects.get(code="z-new-economy")
+    save_shape(
+        zone=zone,
+        kind="core_area",
+        geometry=box(104.06, 30.65, 104.07, 30.66),
+        crs="wgs84",
+        delineated_on=dt.date(2020, 5, 1),
+    )
+    for name, lon, lat, area in (
+        ("内一", "104.065", "30.655", 300),
+        ("内二", "104.061", "30.651", 100),
+        ("外一", "104.080", "30.655", 600),
+        ("无坐标", None, None, 999),
+    ):
+        Carrier.objects.create(
+            zone=zone,
+            kind="scitech_space",
+            name=name,
+            floor_area_m2=area,
+            longitude=Decimal(lon) if lon else None,
+            latitude=Decimal(lat) if lat else None,
+        )
+    return zone
+
+
+def test_the_share_inside_the_core_area_by_count_and_floor_area(zone_with_core):
+    share = core_area_shares([zone_with_core.pk])[zone_with_core.pk]
+    assert (share["count"], share["total"]) == (2, 3)  # the carrier without a location is left out
+    assert share["share_count"] == pytest.approx(2 / 3, abs=1e-4)
+    assert share["share_area"] == pytest.approx(400 / 1000)
+
+
+def test_the_zone_page_says_how_much_lies_inside(login, zone_with_core):
+    body = login("xinjingji").get(reverse("zone_detail", args=["z-new-economy"])).content.decode()
+    assert "3 个已定位载体中有 2 个位于其中" in body and "40.0%" in body
+
+
+def test_map_data_is_scoped_and_compressed(login, zone_with_core):
+    client = login("jinjiang")
+    data = json.loads(client.get(reverse("map_data")).content)
+    assert data["shapes"]["features"] == [] and data["carriers"] == []
+    response = login("gaoxin").get(reverse("map_data"), HTTP_ACCEPT_ENCODING="gzip")
+    assert response["Content-Encoding"] == "gzip"
+    import gzip
+
+    data = json.loads(gzip.decompress(response.content))
+    feature = data["shapes"]["features"][0]
+    assert (
+        feature["properties"]["code"] == "z-new-economy"
+        and feature["properties"]["share_area"] == 0.4
+    )
+    assert shapely.geometry.shape(feature["geometry"]).equals(box(104.06, 30.65, 104.07, 30.66))
+    assert sorted(p[3] for p in data["carriers"]) == ["内一", "内二", "外一"]
+
+
+def test_the_map_page_needs_a_log_in_and_names_no_cdn(client, login):
+    assert client.get(reverse("map")).status_code == 302
+    body = login("viewer").get(reverse("map")).content.decode()
+    assert (
+        "/static/vendor/leaflet/leaflet.js" in body
+        and "unpkg" not in body
+        and "cdn" not in body.lower()
+    )

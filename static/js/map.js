@@ -1,0 +1,65 @@
+// The zone map: core areas coloured by a share, boundaries, carriers as points; no CDN.
+(function () {
+  const box = document.getElementById("zone-map");
+  const d = box.dataset;
+  const [west, south, east, north] = d.extent.split(",").map(Number);
+  const map = L.map(box, { attributionControl: true, preferCanvas: true });
+  map.attributionControl.setPrefix(false);
+  map.fitBounds([[south, west], [north, east]]);
+  if (d.tiles) {
+    L.tileLayer(d.tiles, { attribution: d.attribution, maxZoom: 18 }).addTo(map);
+  }
+  L.rectangle([[south, west], [north, east]], { color: "#868e96", weight: 1, fill: false, dashArray: "4" }).addTo(map);
+
+  const steps = [[0.8, "#2b8a3e"], [0.6, "#74b816"], [0.4, "#f59f00"], [0.2, "#f76707"], [0, "#c92a2a"]];
+  const colour = (share) => (share === null || share === undefined ? "#adb5bd" : steps.find(([min]) => share >= min)[1]);
+  let measure = document.getElementById("colour-by").value;
+  const core = L.geoJSON(null, {
+    filter: (f) => f.properties.kind === "core_area",
+    style: (f) => ({ color: "#1864ab", weight: 1, fillColor: colour(f.properties[measure]), fillOpacity: 0.7 }),
+    onEachFeature: (f, layer) => {
+      const p = f.properties;
+      const share = p[measure] === null || p[measure] === undefined ? d.labelNone : (p[measure] * 100).toFixed(1) + "%";
+      layer.bindPopup(`<a href="/zones/${encodeURIComponent(p.code)}/">${escape(p.name)}</a>${p.demo ? " (" + d.labelDemo + ")" : ""}<br>${p.area_km2} ${d.labelArea} · ${share}`);
+    },
+  }).addTo(map);
+  const boundaries = L.geoJSON(null, {
+    filter: (f) => f.properties.kind === "boundary",
+    style: { color: "#495057", weight: 1, fill: false },
+  }).addTo(map);
+  const carriers = L.layerGroup().addTo(map);
+  L.control.layers(null, { [d.labelCore]: core, [d.labelBoundary]: boundaries, [d.labelCarriers]: carriers }).addTo(map);
+
+  const legend = L.control({ position: "bottomright" });
+  legend.onAdd = () => {
+    const div = L.DomUtil.create("div", "map-legend");
+    div.innerHTML = steps.map(([min, c]) => `<div><span style="background:${c}"></span> ≥ ${min * 100}%</div>`).join("");
+    return div;
+  };
+  legend.addTo(map);
+
+  function escape(text) {
+    const span = document.createElement("span");
+    span.textContent = text;
+    return span.innerHTML;
+  }
+
+  fetch(d.url, { credentials: "same-origin" }).then((r) => r.json()).then((data) => {
+    core.addData(data.shapes);
+    boundaries.addData(data.shapes);
+    for (const [lon, lat, pk, name, kind, demo] of data.carriers) {
+      L.circleMarker([lat, lon], { radius: 2, color: demo ? "#f59f00" : "#206bc4", weight: 1, fillOpacity: 0.8 })
+        .bindPopup(`<a href="/carriers/${pk}/">${escape(name)}</a>`).addTo(carriers);
+    }
+    if (data.shapes.features.length) {
+      map.fitBounds(core.getBounds().pad(0.1));
+    }
+    document.getElementById("map-status").textContent =
+      `${data.shapes.features.length} · ${data.carriers_shown}/${data.carriers_total}`;
+    box.dataset.loaded = "true";
+  });
+  document.getElementById("colour-by").addEventListener("change", (e) => {
+    measure = e.target.value;
+    core.setStyle((f) => ({ fillColor: colour(f.properties[measure]) }));
+  });
+})();
