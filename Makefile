@@ -56,6 +56,7 @@ bench: $(VENV)/.test-deps
 	$(BIN)/python benchmarks/run.py import --database postgres
 	$(BIN)/python benchmarks/run.py progress --database sqlite
 	$(BIN)/python benchmarks/run.py progress --database postgres
+	$(BIN)/python benchmarks/run.py geo --database postgres
 
 # Translations: needs gettext. The compiled .mo files are committed so `make run` needs no gettext.
 messages: $(VENV)/.test-deps

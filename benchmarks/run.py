@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import io
 import os
+import random
 import statistics
 import sys
 import time
@@ -155,7 +156,6 @@ IMPORT_FILE = ROOT / "var" / "bench-carriers-100k.xlsx"
 def make_carriers_workbook(path: Path, rows: int) -> float:
     """A realistic upload: the template's headers, the shipped zones, dates and areas."""
     import datetime as dt
-    import random
 
     import yaml
     from openpyxl import Workbook
@@ -264,7 +264,6 @@ def bench_progress(zones: int) -> None:
     """National scale: ~3,000 zones, 300,000 carriers, 300,000 projects, 5 years of monthly
     reported values; progress of every target and the city cockpit."""
     import datetime as dt
-    import random
     from decimal import Decimal
 
     from django.contrib.auth import get_user_model
@@ -459,10 +458,131 @@ def bench_progress(zones: int) -> None:
     )
 
 
+def bench_geo(zones: int) -> None:
+    """3,000 core areas: assign 1,000,000 points to them, and serve the map data."""
+    import datetime as dt
+    import gzip
+
+    import numpy as np
+    import shapely
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.test import Client
+    from shapely.geometry import box
+
+    from carriers.models import Carrier
+    from core import bulk
+    from territory.choices import UnitKind
+    from territory.models import Unit, ZoneShape
+    from territory.services import save_unit
+
+    quiet = io.StringIO()
+    call_command("migrate", verbosity=0, stdout=quiet)
+    call_command(
+        "load_plan",
+        ROOT / "plans/data/territory-chengdu.yaml",
+        ROOT / "plans/data/plan-2020.yaml",
+        stdout=quiet,
+    )
+    city = Unit.objects.get(code="510100")
+    district = save_unit(Unit(code="g-d", kind=UnitKind.DISTRICT, name="基准区", parent=city))
+    Unit.objects.bulk_create(
+        [
+            Unit(code=f"g-z{i}", kind=UnitKind.ZONE, name=f"基准功能区{i}", parent=district)
+            for i in range(zones)
+        ]
+    )
+    rows = list(Unit.objects.filter(code__startswith="g-z"))
+    for row in rows:
+        row.path, row.depth = f"{district.path}{row.pk}/", 2
+    Unit.objects.bulk_update(rows, ["path", "depth"], batch_size=1000)
+    # 3,000 squares of ~1 km² in a 60 × 50 grid over the city, 0.03° apart.
+    squares = [
+        box(
+            103.0 + (i % 60) * 0.03,
+            30.1 + (i // 60) * 0.025,
+            103.0104 + (i % 60) * 0.03,
+            30.109 + (i // 60) * 0.025,
+        )
+        for i in range(zones)
+    ]
+    shapes = []
+    for zone, square in zip(rows, squares, strict=True):
+        west, south, east, north = square.bounds
+        shapes.append(
+            {
+                "zone_id": zone.pk,
+                "kind": "core_area",
+                "geojson": shapely.to_geojson(square),
+                "area_m2": 1_000_000,
+                "min_lon": west,
+                "min_lat": south,
+                "max_lon": east,
+                "max_lat": north,
+                "source_crs": "wgs84",
+                "delineated_on": dt.date(2020, 6, 1),
+            }
+        )
+    bulk.insert_rows(ZoneShape, shapes)
+
+    rng = np.random.default_rng(2020)
+    lon = rng.uniform(103.0, 104.8, 1_000_000)
+    lat = rng.uniform(30.1, 31.35, 1_000_000)
+    polygons = [shapely.from_geojson(s["geojson"]) for s in shapes]
+
+    def assign():
+        tree = shapely.STRtree(polygons)
+        points = shapely.points(lon, lat)
+        point_index, polygon_index = tree.query(points, predicate="within")
+        owner = np.full(len(points), -1)
+        owner[point_index] = polygon_index
+        return owner
+
+    started = time.perf_counter()
+    owner = assign()
+    assign_s = time.perf_counter() - started
+    inside = int((owner >= 0).sum())
+
+    carriers = [
+        {
+            "zone_id": rows[i % zones].pk,
+            "kind": "scitech_space",
+            "name": f"点{i}",
+            "floor_area_m2": 1000,
+            "longitude": round(float(lon[i]), 6),
+            "latitude": round(float(lat[i]), 6),
+        }
+        for i in range(5000)
+    ]
+    bulk.insert_rows(
+        Carrier, carriers, constants={"updated_at": dt.datetime(2020, 1, 1, tzinfo=dt.UTC)}
+    )
+    admin = get_user_model().objects.create_superuser("bench-map", password="x")  # noqa: S106
+    client = Client()
+    client.force_login(admin)
+    response = client.get("/map/data.json", HTTP_ACCEPT_ENCODING="gzip")
+    size_gz = len(response.content)
+    size_raw = len(gzip.decompress(response.content))
+    map_ms = _median_ms(lambda: client.get("/map/data.json", HTTP_ACCEPT_ENCODING="gzip"), 10)
+    from django.db import connection
+
+    print(f"== geometry benchmark on {connection.vendor}: {zones:,} core areas ==")
+    print(
+        f"  assign 1,000,000 points to core areas   {assign_s * 1000:8.0f} ms (goal ≤ 3,000); {inside:,} fall inside one"
+    )
+    print(
+        f"  map data for {zones:,} zones + 5,000 points  {map_ms:8.0f} ms (median of 10; goal ≤ 300), "
+        f"{size_gz / 1024 / 1024:.2f} MB gzipped (goal ≤ 5), {size_raw / 1024 / 1024:.2f} MB raw"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument(
-        "what", nargs="?", choices=["tree", "import", "import-child", "progress"], default="tree"
+        "what",
+        nargs="?",
+        choices=["tree", "import", "import-child", "progress", "geo"],
+        default="tree",
     )
     parser.add_argument("--database", choices=sorted(URLS), default="sqlite")
     parser.add_argument("--zones", type=int, default=3000)
@@ -496,10 +616,12 @@ def main() -> None:
         subprocess.run(child, check=True)  # noqa: S603 - our own script
         bench_openpyxl_parse(path)
         return
-    if args.what in ("tree", "progress"):
+    if args.what in ("tree", "progress", "geo"):
         _prepare_database(args.database)
     django.setup()
-    if args.what == "progress":
+    if args.what == "geo":
+        bench_geo(args.zones)
+    elif args.what == "progress":
         bench_progress(args.zones)
     elif args.what == "import-child":
         bench_import_child(IMPORT_FILE.with_name(f"bench-carriers-{args.rows}.xlsx"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 
 import numpy as np
@@ -16,10 +17,14 @@ MAP_POINT_LIMIT = 5000
 def core_area_shares(zone_ids) -> dict[int, dict]:
     """Per zone: how many of its located carriers, and how much of their floor area, lie in
     its core area. One query for the shapes, one for the points; the test is vectorised."""
-    shapes = {
-        s.zone_id: shapely.from_geojson(s.geojson)
-        for s in ZoneShape.objects.filter(zone_id__in=zone_ids, kind=ZoneShape.Kind.CORE_AREA)
-    }
+    rows = list(
+        ZoneShape.objects.filter(zone_id__in=zone_ids, kind=ZoneShape.Kind.CORE_AREA).values_list(
+            "zone_id", "geojson"
+        )
+    )
+    shapes = dict(
+        zip([r[0] for r in rows], shapely.from_geojson([r[1] for r in rows]), strict=True)
+    )
     points = defaultdict(list)
     for zone_id, lon, lat, area in Carrier.objects.filter(
         zone_id__in=list(shapes), longitude__isnull=False
@@ -54,7 +59,7 @@ def map_data(zones, carriers) -> dict:
         features.append(
             {
                 "type": "Feature",
-                "geometry": shapely.geometry.mapping(shapely.from_geojson(shape.geojson)),
+                "geometry": json.loads(shape.geojson),  # stored as GeoJSON already: passed through
                 "properties": {
                     "code": shape.zone.code,
                     "name": shape.zone.name,
