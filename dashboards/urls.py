@@ -8,6 +8,7 @@ urlpatterns = [
     path("zones/<str:code>/", views.zone_detail, name="zone_detail"),
     path("zones/<str:code>/shape/<str:kind>/", views.zone_shape, name="zone_shape"),
     path("shapes.geojson", views.shapes_geojson, name="shapes_geojson"),
+    path("shapes.kml", views.shapes_kml, name="shapes_kml"),
     path("map/", views.zone_map, name="map"),
     path("map/data.json", views.map_data_view, name="map_data"),
     path("cockpit/", views.cockpit, name="cockpit"),

@@ -448,3 +448,28 @@ def map_data_view(request):
         map_data(zones, carriers),
         json_dumps_params={"ensure_ascii": False, "separators": (",", ":")},
     )
+
+
+@login_required
+def shapes_kml(request):
+    """The same shapes as /shapes.geojson, as KML for desktop GIS and Google Earth."""
+    import shapely
+
+    from territory.geometry import to_kml
+
+    shapes = restrict(ZoneShape.objects.select_related("zone"), request.user, via="zone").order_by(
+        "zone__code", "kind"
+    )
+    content = to_kml(
+        [
+            (
+                f"{s.zone.name} · {s.get_kind_display()}",
+                f"{float(s.area_m2) / 1e6:.3f} km² · {s.delineated_on}",
+                shapely.from_geojson(s.geojson),
+            )
+            for s in shapes
+        ]
+    )
+    response = HttpResponse(content, content_type="application/vnd.google-earth.kml+xml")
+    response["Content-Disposition"] = content_disposition_header(True, "核心起步区.kml")
+    return response

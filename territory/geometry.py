@@ -217,3 +217,38 @@ def check_shape(
 
 def convert(geometry: BaseGeometry, crs: str) -> BaseGeometry:
     return to_wgs84(geometry, crs)
+
+
+def to_kml(shapes: list[tuple[str, str, BaseGeometry]]) -> bytes:
+    """(name, description, geometry) → a KML document; names are escaped, never raw XML."""
+    from xml.sax.saxutils import escape
+
+    def ring(coords) -> str:
+        return " ".join(f"{x:.7f},{y:.7f},0" for x, y in coords)
+
+    def polygon(p: Polygon) -> str:
+        inner = "".join(
+            f"<innerBoundaryIs><LinearRing><coordinates>{ring(r.coords)}</coordinates></LinearRing></innerBoundaryIs>"
+            for r in p.interiors
+        )
+        return (
+            f"<Polygon><outerBoundaryIs><LinearRing><coordinates>{ring(p.exterior.coords)}</coordinates>"
+            f"</LinearRing></outerBoundaryIs>{inner}</Polygon>"
+        )
+
+    placemarks = []
+    for name, description, geometry in shapes:
+        parts = list(geometry.geoms) if isinstance(geometry, MultiPolygon) else [geometry]
+        body = (
+            polygon(parts[0])
+            if len(parts) == 1
+            else "<MultiGeometry>" + "".join(polygon(p) for p in parts) + "</MultiGeometry>"
+        )
+        placemarks.append(
+            f"<Placemark><name>{escape(name)}</name><description>{escape(description)}</description>{body}</Placemark>"
+        )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?><kml xmlns="http://www.opengis.net/kml/2.2"><Document>'
+        + "".join(placemarks)
+        + "</Document></kml>"
+    ).encode("utf-8")

@@ -97,3 +97,15 @@ def test_the_export_holds_only_what_the_user_may_see(login):
     everything = json.loads(login("viewer").get(reverse("shapes_geojson")).content)
     assert len(everything["features"]) == 2
     assert Unit.objects.get(code="z-new-economy").shapes.get().delineated_on == dt.date(2020, 6, 30)
+
+
+def test_the_kml_export_reads_back_as_the_same_shapes_with_escaped_names(login):
+    from territory.geometry import read_shape
+
+    _post(login("xinjingji"))
+    zone = Unit.objects.get(code="z-new-economy")
+    zone.name = "<script>&"
+    zone.save()
+    response = login("viewer").get(reverse("shapes_kml"))
+    assert b"&lt;script&gt;&amp;" in response.content and b"<script>" not in response.content
+    assert read_shape(response.content, "export.kml").equals(CELL)
