@@ -15,15 +15,12 @@ from django.utils import timezone
 
 from accounts.writes import require_change, save_in_zone
 from core import bulk
+from core.geo import location_problems
 from plans import cache
 
 from .choices import CarrierKind
 from .models import Carrier, ServiceProject, TechPlatform
 from .status import Status, status_on
-
-# China's extent, generously: a point outside it is a typo or swapped coordinates.
-LONGITUDE_RANGE = (Decimal(73), Decimal(136))
-LATITUDE_RANGE = (Decimal(3), Decimal(54))
 
 CARRIER_FIELDS = [
     "zone",
@@ -88,19 +85,7 @@ def carrier_problems(values: dict, *, today: dt.date | None = None) -> list[tupl
         )
         if status != Status.COMPLETED:
             problems.append(("occupancy_rate", "只有已建成（有实际竣工日期）的载体才填写入驻率"))
-    lon, lat = get("longitude"), get("latitude")
-    if (lon is None) != (lat is None):
-        problems.append(("longitude" if lon is None else "latitude", "经度和纬度须同时填写"))
-    elif lon is not None:
-        lon_ok = LONGITUDE_RANGE[0] <= lon <= LONGITUDE_RANGE[1]
-        lat_ok = LATITUDE_RANGE[0] <= lat <= LATITUDE_RANGE[1]
-        if not (lon_ok and lat_ok):
-            swapped = (
-                LONGITUDE_RANGE[0] <= lat <= LONGITUDE_RANGE[1]
-                and LATITUDE_RANGE[0] <= lon <= LATITUDE_RANGE[1]
-            )
-            hint = "经度和纬度似乎填反了" if swapped else "不在中国境内"
-            problems.append(("longitude", f"坐标（{lon}, {lat}）{hint}"))
+    problems += location_problems(get("longitude"), get("latitude"))
     return problems
 
 

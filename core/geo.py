@@ -54,3 +54,26 @@ def to_wgs84(geometry: BaseGeometry, crs: str) -> BaseGeometry:
 def geodesic_area_m2(geometry: BaseGeometry) -> float:
     """The area on the ellipsoid, in m² (positive whatever the ring orientation)."""
     return abs(GEOD.geometry_area_perimeter(geometry)[0])
+
+
+# China's extent, generously: a point outside it is a typo or swapped coordinates.
+LONGITUDE_RANGE = (73.0, 136.0)
+LATITUDE_RANGE = (3.0, 54.0)
+
+
+def location_problems(lon, lat) -> list[tuple[str, str]]:
+    """What is wrong with a point given as longitude and latitude (both or neither)."""
+    if (lon is None) != (lat is None):
+        return [("longitude" if lon is None else "latitude", "经度和纬度须同时填写")]
+    if lon is None:
+        return []
+    lon_ok = LONGITUDE_RANGE[0] <= float(lon) <= LONGITUDE_RANGE[1]
+    lat_ok = LATITUDE_RANGE[0] <= float(lat) <= LATITUDE_RANGE[1]
+    if lon_ok and lat_ok:
+        return []
+    swapped = (
+        LONGITUDE_RANGE[0] <= float(lat) <= LONGITUDE_RANGE[1]
+        and LATITUDE_RANGE[0] <= float(lon) <= LATITUDE_RANGE[1]
+    )
+    hint = "经度和纬度似乎填反了" if swapped else "不在中国境内"
+    return [("longitude", f"坐标（{lon}, {lat}）{hint}")]

@@ -302,8 +302,13 @@ def _seed_investment(rng: random.Random) -> int:
     enterprises = list(Enterprise.objects.filter(is_demo=True).order_by("credit_code"))
     tiers = [Tier.TOP500, Tier.SEGMENT_LEADER, Tier.CORE_SUPPLIER, Tier.OTHER, Tier.OTHER]
     rows = []
+    squares = {
+        s.zone_id: s.bounds
+        for s in ZoneShape.objects.filter(kind=ZoneShape.Kind.CORE_AREA, is_demo=True)
+    }
     for zone in zones:
         for n in range(1, rng.randint(3, 7) + 1):
+            longitude, latitude = _demo_point(rng, squares.get(zone.pk))
             lead = dt.date(2019, 6, 1) + dt.timedelta(days=rng.randint(0, 700))
             dates = [lead]
             for _ in range(rng.randint(0, 4)):
@@ -314,6 +319,8 @@ def _seed_investment(rng: random.Random) -> int:
             rows.append(
                 InvestmentProject(
                     zone=zone,
+                    longitude=longitude,
+                    latitude=latitude,
                     name=f"演示招商项目{n}号（{zone.name[:8]}）",
                     enterprise=rng.choice(enterprises),
                     tier=rng.choice(tiers),

@@ -14,9 +14,10 @@ from territory.models import ZoneShape
 MAP_POINT_LIMIT = 5000
 
 
-def core_area_shares(zone_ids) -> dict[int, dict]:
-    """Per zone: how many of its located carriers, and how much of their floor area, lie in
-    its core area. One query for the shapes, one for the points; the test is vectorised."""
+def core_area_shares(zone_ids, model=Carrier, weight: str = "floor_area_m2") -> dict[int, dict]:
+    """Per zone: how many of its located items (carriers by default, or investment projects
+    weighted by investment), and how much of their weight, lie in its core area. One query for
+    the shapes, one for the points; the test is vectorised."""
     rows = list(
         ZoneShape.objects.filter(zone_id__in=zone_ids, kind=ZoneShape.Kind.CORE_AREA).values_list(
             "zone_id", "geojson"
@@ -26,31 +27,42 @@ def core_area_shares(zone_ids) -> dict[int, dict]:
         zip([r[0] for r in rows], shapely.from_geojson([r[1] for r in rows]), strict=True)
     )
     points = defaultdict(list)
-    for zone_id, lon, lat, area in Carrier.objects.filter(
-        zone_id__in=list(shapes), longitude__isnull=False
-    ).values_list("zone_id", "longitude", "latitude", "floor_area_m2"):
-        points[zone_id].append((float(lon), float(lat), float(area)))
+    located = model.objects.filter(zone_id__in=list(shapes), longitude__isnull=False)
+    for zone_id, lon, lat, amount in located.values_list(
+        "zone_id", "longitude", "latitude", weight
+    ):
+        points[zone_id].append((float(lon), float(lat), float(amount or 0)))
     result = {}
     for zone_id, polygon in shapes.items():
-        rows = np.array(points.get(zone_id, []), dtype=float).reshape(-1, 3)
+        items = np.array(points.get(zone_id, []), dtype=float).reshape(-1, 3)
         inside = (
-            shapely.contains_xy(polygon, rows[:, 0], rows[:, 1]) if len(rows) else np.zeros(0, bool)
+            shapely.contains_xy(polygon, items[:, 0], items[:, 1])
+            if len(items)
+            else np.zeros(0, bool)
         )
-        total_area = rows[:, 2].sum() if len(rows) else 0.0
+        total = items[:, 2].sum() if len(items) else 0.0
         result[zone_id] = {
             "count": int(inside.sum()),
-            "total": len(rows),
-            "share_count": round(float(inside.mean()), 4) if len(rows) else None,
-            "share_area": round(float(rows[inside, 2].sum() / total_area), 4)
-            if total_area
-            else None,
+            "total": len(items),
+            "share_count": round(float(inside.mean()), 4) if len(items) else None,
+            "share_area": round(float(items[inside, 2].sum() / total), 4) if total else None,
         }
     return result
 
 
-def map_data(zones, carriers) -> dict:
-    """Core areas and boundaries of `zones` as GeoJSON with their shares, and `carriers` (scoped
-    querysets) as points, at most MAP_POINT_LIMIT of them."""
+def _points(queryset, label_field: str) -> list[list]:
+    located = queryset.filter(longitude__isnull=False).order_by("pk")
+    return [
+        [round(float(lon), 6), round(float(lat), 6), pk, name, label, bool(demo)]
+        for pk, lon, lat, name, label, demo in located.values_list(
+            "pk", "longitude", "latitude", "name", label_field, "is_demo"
+        )[:MAP_POINT_LIMIT]
+    ]
+
+
+def map_data(zones, carriers, projects) -> dict:
+    """Core areas and boundaries of `zones` as GeoJSON with the share of carriers inside, and
+    `carriers` and `projects` (scoped querysets) as points, at most MAP_POINT_LIMIT of each."""
     shapes = list(ZoneShape.objects.filter(zone__in=zones).select_related("zone"))
     shares = core_area_shares([s.zone_id for s in shapes if s.kind == ZoneShape.Kind.CORE_AREA])
     features = []
@@ -70,16 +82,11 @@ def map_data(zones, carriers) -> dict:
                 },
             }
         )
-    located = carriers.filter(longitude__isnull=False).order_by("pk")
-    points = [
-        [round(float(lon), 6), round(float(lat), 6), pk, name, kind, bool(demo)]
-        for pk, lon, lat, name, kind, demo in located.values_list(
-            "pk", "longitude", "latitude", "name", "kind", "is_demo"
-        )[:MAP_POINT_LIMIT]
-    ]
+    carrier_points = _points(carriers, "kind")
     return {
         "shapes": {"type": "FeatureCollection", "features": features},
-        "carriers": points,
-        "carriers_total": located.count(),
-        "carriers_shown": len(points),
+        "carriers": carrier_points,
+        "carriers_total": carriers.filter(longitude__isnull=False).count(),
+        "carriers_shown": len(carrier_points),
+        "projects": _points(projects, "tier"),
     }

@@ -23,6 +23,7 @@ from core.registry_views import xlsx_response
 from dashboards.briefing import briefing_docx, briefing_xlsx
 from dashboards.geo import core_area_shares, map_data
 from investment.measures import shared_claims
+from investment.models import InvestmentProject
 from plans import cache
 from plans.measures import zones_of
 from plans.progress import Status
@@ -159,6 +160,9 @@ def zone_detail(request, code: str):
         context["city_target_count"] = city_wide_target_count(plan)
     context["shapes"] = {s.kind: s for s in zone.shapes.all()}
     context["share"] = core_area_shares([zone.pk]).get(zone.pk)
+    context["project_share"] = core_area_shares(
+        [zone.pk], InvestmentProject, "investment_yuan"
+    ).get(zone.pk)
     context["shape_kinds"] = ZoneShape.Kind.choices
     if can_change:
         context["officers"] = Membership.objects.filter(unit=zone).select_related("user")
@@ -444,8 +448,9 @@ def map_data_view(request):
     units = visible_units(request.user)
     zones = units.filter(kind=UnitKind.ZONE)
     carriers = restrict(Carrier.objects.all(), request.user, via="zone")
+    projects = restrict(InvestmentProject.objects.all(), request.user, via="zone")
     return JsonResponse(
-        map_data(zones, carriers),
+        map_data(zones, carriers, projects),
         json_dumps_params={"ensure_ascii": False, "separators": (",", ":")},
     )
 

@@ -71,6 +71,8 @@ class ProjectForm(forms.ModelForm):
             "signed_on",
             "started_on",
             "production_on",
+            "longitude",
+            "latitude",
             "note",
         ]
         widgets = {

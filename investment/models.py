@@ -82,6 +82,12 @@ class InvestmentProject(models.Model):
     investment_yuan = models.DecimalField(
         _("investment (yuan)"), max_digits=18, decimal_places=2, null=True, blank=True
     )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
     lead_on = models.DateField(_("lead on"), null=True, blank=True)
     negotiating_on = models.DateField(_("negotiating since"), null=True, blank=True)
     signed_on = models.DateField(_("signed on"), null=True, blank=True)

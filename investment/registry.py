@@ -181,6 +181,8 @@ PROJECT_COLUMNS = [
         help="默认单位亿元；表头写“投资额（万元）”则按万元读取。",
     ),
     *[Column(field, label, field, "date") for field, label in STAGE_DATE_ZH.items()],
+    Column("longitude", "经度", "Longitude", "decimal", help="WGS84/CGCS2000 经度，例如 104.06。"),
+    Column("latitude", "纬度", "Latitude", "decimal", help="WGS84/CGCS2000 纬度，例如 30.65。"),
     Column("note", "备注", "Note", "text", max_length=2000),
 ]
 PROJECT_FIELDS = (
@@ -191,6 +193,8 @@ PROJECT_FIELDS = (
     "investment_yuan",
     *STAGE_DATE_ZH,
     "note",
+    "longitude",
+    "latitude",
 )
 TEXT = ("chain_action", "chain", "note")
 

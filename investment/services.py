@@ -12,6 +12,7 @@ from django.utils import timezone
 from accounts.scoping import is_city_admin
 from accounts.writes import require_change, save_in_zone
 from core import bulk
+from core.geo import location_problems
 from plans import cache
 
 from .choices import STAGE_DATE_ZH, STAGE_DATES
@@ -84,12 +85,14 @@ def project_problems(values: dict, *, today: dt.date | None = None) -> list[tupl
                 (field, f"{STAGE_DATE_ZH[field]}早于{STAGE_DATE_ZH[previous[0]]}（{previous[1]}）")
             )
         previous = (field, value)
-    return problems
+    return problems + location_problems(values.get("longitude"), values.get("latitude"))
 
 
 @transaction.atomic
 def save_project(*, user, project: InvestmentProject) -> InvestmentProject:
-    problems = project_problems({f: getattr(project, f) for _s, f in STAGE_DATES})
+    problems = project_problems(
+        {f: getattr(project, f) for f in [*(f for _s, f in STAGE_DATES), "longitude", "latitude"]}
+    )
     return save_in_zone(project, user=user, zone_path="zone", problems=problems)
 
 

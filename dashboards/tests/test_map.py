@@ -83,3 +83,43 @@ def test_the_map_page_needs_a_log_in_and_names_no_cdn(client, login):
         and "unpkg" not in body
         and "cdn" not in body.lower()
     )
+
+
+def test_investment_projects_are_located_and_weighted_by_investment(login, zone_with_core):
+    from investment.models import InvestmentProject
+
+    InvestmentProject.objects.all().delete()
+    for name, lon, investment in (("内", "104.065", 900), ("外", "104.090", 100)):
+        InvestmentProject.objects.create(
+            zone=zone_with_core,
+            name=name,
+            tier="top500",
+            investment_yuan=investment,
+            longitude=Decimal(lon),
+            latitude=Decimal("30.655"),
+        )
+    share = core_area_shares([zone_with_core.pk], InvestmentProject, "investment_yuan")[
+        zone_with_core.pk
+    ]
+    assert (share["count"], share["total"], share["share_area"]) == (1, 2, 0.9)
+    body = login("xinjingji").get(reverse("zone_detail", args=["z-new-economy"])).content.decode()
+    assert 'id="core-project-share"' in body
+    data = json.loads(login("xinjingji").get(reverse("map_data")).content)
+    assert sorted(p[3] for p in data["projects"]) == ["内", "外"]
+
+
+def test_a_project_location_outside_china_or_swapped_is_refused(login, zone_with_core):
+    from investment.models import InvestmentProject
+
+    response = login("xinjingji").post(
+        reverse("project_create"),
+        {
+            "zone": zone_with_core.pk,
+            "name": "坐标填反",
+            "tier": "other",
+            "longitude": "30.65",
+            "latitude": "104.06",
+        },
+    )
+    assert response.status_code == 400 and "经度和纬度似乎填反了" in response.content.decode()
+    assert not InvestmentProject.objects.filter(name="坐标填反").exists()

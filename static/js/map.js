@@ -28,7 +28,10 @@
     style: { color: "#495057", weight: 1, fill: false },
   }).addTo(map);
   const carriers = L.layerGroup().addTo(map);
-  L.control.layers(null, { [d.labelCore]: core, [d.labelBoundary]: boundaries, [d.labelCarriers]: carriers }).addTo(map);
+  const projects = L.layerGroup().addTo(map);
+  L.control.layers(null, {
+    [d.labelCore]: core, [d.labelBoundary]: boundaries, [d.labelCarriers]: carriers, [d.labelProjects]: projects,
+  }).addTo(map);
 
   const legend = L.control({ position: "bottomright" });
   legend.onAdd = () => {
@@ -50,6 +53,10 @@
     for (const [lon, lat, pk, name, kind, demo] of data.carriers) {
       L.circleMarker([lat, lon], { radius: 2, color: demo ? "#f59f00" : "#206bc4", weight: 1, fillOpacity: 0.8 })
         .bindPopup(`<a href="/carriers/${pk}/">${escape(name)}</a>`).addTo(carriers);
+    }
+    for (const [lon, lat, pk, name] of data.projects || []) {
+      L.circleMarker([lat, lon], { radius: 3, color: "#ae3ec9", weight: 1, fillOpacity: 0.8 })
+        .bindPopup(`<a href="/projects/${pk}/">${escape(name)}</a>`).addTo(projects);
     }
     if (data.shapes.features.length) {
       map.fitBounds(core.getBounds().pad(0.1));
