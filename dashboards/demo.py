@@ -397,6 +397,7 @@ def _seed_core_areas(rng: random.Random) -> None:
     for index, zone in enumerate(Unit.objects.filter(kind=UnitKind.ZONE).order_by("code")):
         if rng.random() < 0.2:
             continue  # some zones have not delineated theirs
+        _seed_scenes(rng, zone, _square(index))
         shape = save_shape(
             zone=zone,
             kind=ZoneShape.Kind.CORE_AREA,
@@ -418,3 +419,20 @@ def _demo_point(rng: random.Random, bounds) -> tuple[Decimal | None, Decimal | N
     else:
         lon, lat = rng.uniform(west - 0.01, east + 0.01), rng.uniform(south - 0.01, north + 0.01)
     return Decimal(f"{lon:.6f}"), Decimal(f"{lat:.6f}")
+
+
+def _seed_scenes(rng: random.Random, zone, square) -> None:
+    """Zero to three demo scenes inside a demo core area; some zones lack a kind."""
+    from territory.models import Scene
+
+    Scene.objects.filter(zone=zone, is_demo=True).delete()
+    west, south, east, north = square
+    for n, kind in enumerate(rng.sample(list(Scene.Kind), k=rng.randint(0, 3)), start=1):
+        Scene.objects.create(
+            zone=zone,
+            kind=kind,
+            name=f"演示{Scene.Kind(kind).label}{n}",
+            is_demo=True,
+            longitude=Decimal(f"{rng.uniform(west, east):.6f}"),
+            latitude=Decimal(f"{rng.uniform(south, north):.6f}"),
+        )

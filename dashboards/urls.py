@@ -7,6 +7,7 @@ urlpatterns = [
     path("zones/", views.zone_list, name="zone_list"),
     path("zones/<str:code>/", views.zone_detail, name="zone_detail"),
     path("zones/<str:code>/shape/<str:kind>/", views.zone_shape, name="zone_shape"),
+    path("zones/<str:code>/scene/", views.zone_scene, name="zone_scene"),
     path("shapes.geojson", views.shapes_geojson, name="shapes_geojson"),
     path("shapes.kml", views.shapes_kml, name="shapes_kml"),
     path("map/", views.zone_map, name="map"),

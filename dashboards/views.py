@@ -1,6 +1,7 @@
 import datetime as dt
 import json
 from collections import Counter
+from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.contrib import messages
@@ -40,9 +41,9 @@ from plans.selectors import (
 )
 from territory.choices import UnitKind
 from territory.geometry import GeometryError, check_coordinates, convert, read_shape
-from territory.models import Belt, Ecosystem, Stage, Unit, ZoneShape
+from territory.models import Belt, Ecosystem, Scene, Stage, Unit, ZoneShape
 from territory.selectors import ancestors, districts, zones
-from territory.services import save_shape, shape_problems
+from territory.services import save_shape, scene_counts, scene_gaps, scene_problems, shape_problems
 
 ZONES_PER_PAGE = 50
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -163,6 +164,9 @@ def zone_detail(request, code: str):
     context["project_share"] = core_area_shares(
         [zone.pk], InvestmentProject, "investment_yuan"
     ).get(zone.pk)
+    counts = scene_counts([zone.pk])[zone.pk]
+    context["scene_counts"] = [(label, counts[kind]) for kind, label in Scene.Kind.choices]
+    context["scenes"] = zone.scenes.all()
     context["shape_kinds"] = ZoneShape.Kind.choices
     if can_change:
         context["officers"] = Membership.objects.filter(unit=zone).select_related("user")
@@ -275,6 +279,7 @@ def cockpit(request, code: str | None = None):
                 lambda: contributions(plan, unit, day=day),
             ),
             "claims_total": claims_total,
+            "scene_gaps": _scene_gaps(units, unit),
             "days": month_ends(plan, until=timezone.localdate()),
             "chart": chart,
             "children": units.filter(parent=unit)
@@ -478,3 +483,62 @@ def shapes_kml(request):
     response = HttpResponse(content, content_type="application/vnd.google-earth.kml+xml")
     response["Content-Disposition"] = content_disposition_header(True, "核心起步区.kml")
     return response
+
+
+@login_required
+def zone_scene(request, code: str):
+    """Add a scene (a point inside the core area) to a zone."""
+    zone = get_object_or_404(
+        restrict(Unit.objects.filter(kind=UnitKind.ZONE), request.user, via=""), code=code
+    )
+    require_change(request.user, zone)
+    context = {
+        "nav": "zones",
+        "zone": zone,
+        "kinds": Scene.Kind.choices,
+        "errors": [],
+        "values": request.POST,
+    }
+    if request.method != "POST":
+        return render(request, "dashboards/zone_scene.html", context)
+    kind, name = request.POST.get("kind", ""), request.POST.get("name", "").strip()
+    errors = []
+    if kind not in Scene.Kind.values:
+        errors.append("请选择场景类型")
+    if not name or len(name) > 200:
+        errors.append("场景名称须填写，且不超过 200 字")
+    elif Scene.objects.filter(zone=zone, name=name).exists():
+        errors.append(f"本功能区已有名为“{name}”的场景")
+    try:
+        longitude = Decimal(request.POST.get("longitude", "").strip())
+        latitude = Decimal(request.POST.get("latitude", "").strip())
+        if not (longitude.is_finite() and latitude.is_finite()):
+            raise InvalidOperation
+    except InvalidOperation:
+        errors.append("经度和纬度须为数字（例如 104.06 和 30.65）")
+    else:
+        errors += scene_problems(zone=zone, longitude=longitude, latitude=latitude)
+    if errors:
+        context["errors"] = errors
+        return render(request, "dashboards/zone_scene.html", context, status=400)
+    scene = Scene(
+        zone=zone, kind=kind, name=name, longitude=round(longitude, 6), latitude=round(latitude, 6)
+    )
+    scene._history_user = request.user
+    scene.save()
+    messages.success(request, f"已添加场景：{name}")
+    return redirect("zone_detail", code=zone.code)
+
+
+def _scene_gaps(units, unit) -> dict:
+    """Zones under `unit` whose core area lacks a kind of scene (the first 20 named)."""
+    zone_ids = list(
+        units.filter(kind=UnitKind.ZONE, path__startswith=unit.path).values_list("pk", flat=True)
+    )
+    gaps = scene_gaps(zone_ids)
+    names = dict(Unit.objects.filter(pk__in=[z for z, _ in gaps[:20]]).values_list("pk", "name"))
+    labels = dict(Scene.Kind.choices)
+    return {
+        "total": len(gaps),
+        "rows": [(names[z], [str(labels[k]) for k in kinds]) for z, kinds in gaps[:20]],
+    }

@@ -246,3 +246,37 @@ class ZoneShape(models.Model):
     def bounds(self) -> tuple[float, float, float, float]:
         """(west, south, east, north) in degrees."""
         return (self.min_lon, self.min_lat, self.max_lon, self.max_lat)
+
+
+class Scene(models.Model):
+    """A production, living or ecology scene (生产/生活/生态场景) inside a zone's core area: the
+    plan asks for the three to be shown together there."""
+
+    class Kind(models.TextChoices):
+        PRODUCTION = "production", _("Production scene")
+        LIVING = "living", _("Living scene")
+        ECOLOGY = "ecology", _("Ecology scene")
+
+    zone = models.ForeignKey(
+        Unit,
+        verbose_name=_("zone"),
+        on_delete=models.PROTECT,
+        related_name="scenes",
+        limit_choices_to={"kind": UnitKind.ZONE},
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=200)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6)
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("scene")
+        verbose_name_plural = _("scenes")
+        ordering = ["zone", "kind", "name"]
+        constraints = [models.UniqueConstraint(fields=["zone", "name"], name="scene_name_unique")]
+
+    def __str__(self) -> str:
+        return self.name

@@ -111,3 +111,59 @@ def save_shape(
     shape._history_user = user
     shape.save()
     return shape
+
+
+def scene_problems(*, zone: Unit, longitude, latitude) -> list[str]:
+    """A scene must lie inside its zone's core area, which must be delineated first."""
+    import shapely
+
+    from core.geo import location_problems
+
+    from .models import ZoneShape
+
+    problems = [message for _field, message in location_problems(longitude, latitude)]
+    if problems:
+        return problems
+    core = ZoneShape.objects.filter(zone=zone, kind=ZoneShape.Kind.CORE_AREA).first()
+    if core is None:
+        return ["请先划定本功能区的核心起步区，场景须位于核心起步区内"]
+    if not shapely.contains_xy(
+        shapely.from_geojson(core.geojson), float(longitude), float(latitude)
+    ):
+        return [f"位置（{longitude}, {latitude}）不在本功能区的核心起步区内"]
+    return []
+
+
+def scene_gaps(zone_ids) -> list[tuple[int, list[str]]]:
+    """Zones (among `zone_ids`) whose delineated core area lacks a kind of scene, with the
+    kinds missing: what the plan's 生产、生活、生态场景…集中融合呈现 asks to follow."""
+    from .models import Scene, ZoneShape
+
+    delineated = list(
+        ZoneShape.objects.filter(zone_id__in=zone_ids, kind=ZoneShape.Kind.CORE_AREA)
+        .order_by("zone__order", "zone__code")
+        .values_list("zone_id", flat=True)
+    )
+    counts = scene_counts(delineated)
+    return [
+        (z, [k for k in Scene.Kind.values if counts[z][k] == 0])
+        for z in delineated
+        if 0 in counts[z].values()
+    ]
+
+
+def scene_counts(zone_ids) -> dict[int, dict[str, int]]:
+    """How many scenes of each kind each zone's core area shows (one query)."""
+    from django.db.models import Count
+
+    from .models import Scene
+
+    counts: dict[int, dict[str, int]] = {z: {k: 0 for k in Scene.Kind.values} for z in zone_ids}
+    for zone_id, kind, n in (
+        Scene.objects.filter(zone_id__in=zone_ids)
+        .values_list("zone_id", "kind")
+        .annotate(n=Count("pk"))
+        .values_list("zone_id", "kind", "n")
+    ):
+        counts[zone_id][kind] = n
+    return counts

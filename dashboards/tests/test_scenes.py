@@ -1,0 +1,81 @@
+"""Scenes inside core areas: added by the zone's officers, inside the core area or refused."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from shapely.geometry import box
+
+from territory.models import Scene, Unit, ZoneShape
+from territory.services import save_shape
+
+
+@pytest.fixture
+def core(db):
+    ZoneShape.objects.all().delete()
+    Scene.objects.all().delete()
+    zone = Unit.objects.get(code="z-new-economy")
+    save_shape(
+        zone=zone,
+        kind="core_area",
+        geometry=box(104.06, 30.65, 104.07, 30.66),
+        crs="wgs84",
+        delineated_on=dt.date(2020, 5, 1),
+    )
+    return zone
+
+
+def _add(client, **values):
+    data = {
+        "kind": "production",
+        "name": "智能工厂",
+        "longitude": "104.065",
+        "latitude": "30.655",
+    } | values
+    return client.post(reverse("zone_scene", args=["z-new-economy"]), data)
+
+
+def test_a_scene_inside_the_core_area_is_added_and_counted(login, core, users):
+    assert _add(login("xinjingji")).status_code == 302
+    scene = Scene.objects.get(name="智能工厂")
+    assert scene.history.get().history_user == users["xinjingji"]
+    body = login("xinjingji").get(reverse("zone_detail", args=["z-new-economy"])).content.decode()
+    assert "生产场景 <strong>1</strong>" in body and "生活场景 <strong>0</strong>" in body
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ({"longitude": "104.08"}, "不在本功能区的核心起步区内"),
+        ({"longitude": "东经104度"}, "经度和纬度须为数字"),
+        ({"longitude": "NaN"}, "经度和纬度须为数字"),
+        ({"longitude": "30.655", "latitude": "104.065"}, "经度和纬度似乎填反了"),
+        ({"kind": "party"}, "请选择场景类型"),
+        ({"name": ""}, "场景名称须填写"),
+        ({"name": "长" * 201}, "不超过 200 字"),
+    ],
+)
+def test_a_bad_scene_is_refused_with_a_message_and_nothing_saved(login, core, values, message):
+    response = _add(login("xinjingji"), **values)
+    assert response.status_code == 400 and message in response.content.decode()
+    assert not Scene.objects.exists()
+
+
+def test_a_scene_needs_a_core_area_and_a_unique_name(login, core):
+    client = login("xinjingji")
+    _add(client)
+    assert "已有名为“智能工厂”的场景" in _add(client).content.decode()
+    ZoneShape.objects.all().delete()
+    assert "请先划定本功能区的核心起步区" in _add(client, name="别的").content.decode()
+
+
+def test_only_the_zones_officers_add_scenes(login, core):
+    assert _add(login("viewer")).status_code == 403
+    assert _add(login("bailuwan")).status_code == 404
+    assert not Scene.objects.exists()
+
+
+def test_the_city_cockpit_lists_core_areas_missing_a_kind_of_scene(login, core):
+    _add(login("xinjingji"))
+    body = login("viewer").get(reverse("cockpit"), {"day": "2020-09-30"}).content.decode()
+    assert 'id="scene-gaps"' in body and "成都新经济活力区：缺少 生活场景、生态场景" in body
