@@ -86,11 +86,11 @@ COLUMNS = [
     ),
     Column("note", "备注", "Note", "text", max_length=2000),
 ]
-FIELDS = [c.key for c in COLUMNS]
-TEXT_FIELDS = ("developer", "address", "note")  # blank is "", never NULL
 
 
 class CarrierRegistry(RegistryBase):
+    model = Carrier
+    text_fields = ("developer", "address", "note")
     name = "carriers"
     columns = COLUMNS
     key_columns = ("zone", "kind", "name")
@@ -120,33 +120,7 @@ class CarrierRegistry(RegistryBase):
                 found[key] = carrier
         return found
 
-    def changes(self, obj: Carrier, values: dict) -> dict:
-        changed = {}
-        for key in FIELDS:
-            new = values.get(key) if key in values else getattr(obj, key)
-            new = "" if new is None and key in TEXT_FIELDS else new
-            if getattr(obj, key) != new:
-                changed[key] = (getattr(obj, key), new)
-        return changed
-
-    def write(self, rows: list[RowResult], existing: dict, *, user, reason: str) -> None:
-        creates, updates = [], []
-        for row in rows:
-            values = {
-                ("zone_id" if k == "zone" else k): (v.pk if k == "zone" else v)
-                for k, v in row.values.items()
-            }
-            for key in TEXT_FIELDS:
-                if key in values and values[key] is None:
-                    values[key] = ""
-            if row.action == "create":
-                creates.append(values)
-            else:
-                carrier = existing[row.key]
-                current = {
-                    f.attname: getattr(carrier, f.attname) for f in Carrier._meta.concrete_fields
-                }
-                updates.append(current | values)
+    def store(self, creates: list[dict], updates: list[dict], *, user, reason: str) -> None:
         write_carriers(creates=creates, updates=updates, user=user, reason=reason)
 
 
@@ -198,6 +172,8 @@ PLATFORM_COLUMNS = [
 
 
 class PlatformRegistry(RegistryBase):
+    model = TechPlatform
+    text_fields = ("operator", "note")
     name = "platforms"
     columns = PLATFORM_COLUMNS
     key_columns = ("carrier", "name")
@@ -228,33 +204,7 @@ class PlatformRegistry(RegistryBase):
         found = TechPlatform.objects.filter(carrier_id__in={k[0] for k in keys})
         return {(p.carrier_id, p.name): p for p in found if (p.carrier_id, p.name) in set(keys)}
 
-    def changes(self, obj: TechPlatform, values: dict) -> dict:
-        changed = {}
-        for key in ("kind", "operator", "opened_on", "note"):
-            if key not in values:
-                continue
-            new = values[key] if values[key] is not None or key == "opened_on" else ""
-            if getattr(obj, key) != new:
-                changed[key] = (getattr(obj, key), new)
-        return changed
-
-    def write(self, rows: list[RowResult], existing: dict, *, user, reason: str) -> None:
-        creates, updates = [], []
-        for row in rows:
-            values = {"carrier_id": row.values["carrier"].pk, "name": row.values["name"]}
-            for key in ("kind", "operator", "opened_on", "note"):
-                if key in row.values:
-                    value = row.values[key]
-                    values[key] = "" if value is None and key != "opened_on" else value
-            if row.action == "create":
-                creates.append(values)
-            else:
-                platform = existing[row.key]
-                current = {
-                    f.attname: getattr(platform, f.attname)
-                    for f in TechPlatform._meta.concrete_fields
-                }
-                updates.append(current | values)
+    def store(self, creates: list[dict], updates: list[dict], *, user, reason: str) -> None:
         write_platforms(creates=creates, updates=updates, user=user, reason=reason)
 
 
@@ -314,19 +264,11 @@ SERVICE_COLUMNS = [
     Column("actual_completion", "实际竣工日期", "Actual completion", "date"),
     Column("note", "备注", "Note", "text", max_length=2000),
 ]
-SERVICE_FIELDS = (
-    "item",
-    "investment_yuan",
-    "developer",
-    "planned_start",
-    "actual_start",
-    "planned_completion",
-    "actual_completion",
-    "note",
-)
 
 
 class ServiceProjectRegistry(RegistryBase):
+    model = ServiceProject
+    text_fields = ("developer", "note")
     name = "service_projects"
     columns = SERVICE_COLUMNS
     key_columns = ("zone", "name")
@@ -362,39 +304,7 @@ class ServiceProjectRegistry(RegistryBase):
         found = ServiceProject.objects.filter(zone_id__in={k[0] for k in keys})
         return {(p.zone_id, p.name): p for p in found if (p.zone_id, p.name) in wanted}
 
-    def changes(self, obj: ServiceProject, values: dict) -> dict:
-        changed = {}
-        for key in SERVICE_FIELDS:
-            if key not in values:
-                continue
-            new = values[key]
-            new = "" if new is None and key in ("developer", "note") else new
-            if getattr(obj, key) != new:
-                changed[key] = (getattr(obj, key), new)
-        return changed
-
-    def write(self, rows: list[RowResult], existing: dict, *, user, reason: str) -> None:
-        creates, updates = [], []
-        for row in rows:
-            values = {"zone_id": row.values["zone"].pk, "name": row.values["name"]}
-            for key in SERVICE_FIELDS:
-                if key in row.values:
-                    value = row.values[key]
-                    if key == "item":
-                        values["item_id"] = value.pk
-                    else:
-                        values[key] = (
-                            "" if value is None and key in ("developer", "note") else value
-                        )
-            if row.action == "create":
-                creates.append(values)
-            else:
-                project = existing[row.key]
-                current = {
-                    f.attname: getattr(project, f.attname)
-                    for f in ServiceProject._meta.concrete_fields
-                }
-                updates.append(current | values)
+    def store(self, creates: list[dict], updates: list[dict], *, user, reason: str) -> None:
         write_service_projects(creates=creates, updates=updates, user=user, reason=reason)
 
 

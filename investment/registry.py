@@ -185,21 +185,11 @@ PROJECT_COLUMNS = [
     Column("latitude", "纬度", "Latitude", "decimal", help="WGS84/CGCS2000 纬度，例如 30.65。"),
     Column("note", "备注", "Note", "text", max_length=2000),
 ]
-PROJECT_FIELDS = (
-    "enterprise",
-    "tier",
-    "chain_action",
-    "chain",
-    "investment_yuan",
-    *STAGE_DATE_ZH,
-    "note",
-    "longitude",
-    "latitude",
-)
-TEXT = ("chain_action", "chain", "note")
 
 
 class ProjectRegistry(RegistryBase):
+    model = InvestmentProject
+    text_fields = ("chain_action", "chain", "note")
     name = "investment_projects"
     columns = PROJECT_COLUMNS
     key_columns = ("zone", "name")
@@ -235,36 +225,7 @@ class ProjectRegistry(RegistryBase):
         found = InvestmentProject.objects.filter(zone_id__in={k[0] for k in keys})
         return {(p.zone_id, p.name): p for p in found if (p.zone_id, p.name) in wanted}
 
-    def changes(self, obj: InvestmentProject, values: dict) -> dict:
-        changed = {}
-        for key in PROJECT_FIELDS:
-            if key in values:
-                new = "" if values[key] is None and key in TEXT else values[key]
-                if getattr(obj, key) != new:
-                    changed[key] = (getattr(obj, key), new)
-        return changed
-
-    def write(self, rows: list[RowResult], existing: dict, *, user, reason: str) -> None:
-        creates, updates = [], []
-        for row in rows:
-            values = {"zone_id": row.values["zone"].pk, "name": row.values["name"]}
-            for key in PROJECT_FIELDS:
-                if key not in row.values:
-                    continue
-                value = row.values[key]
-                if key == "enterprise":
-                    values["enterprise_id"] = value.pk if value else None
-                else:
-                    values[key] = "" if value is None and key in TEXT else value
-            if row.action == "create":
-                creates.append(values)
-            else:
-                project = existing[row.key]
-                current = {
-                    f.attname: getattr(project, f.attname)
-                    for f in InvestmentProject._meta.concrete_fields
-                }
-                updates.append(current | values)
+    def store(self, creates: list[dict], updates: list[dict], *, user, reason: str) -> None:
         write_projects(creates=creates, updates=updates, user=user, reason=reason)
 
 

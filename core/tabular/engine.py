@@ -36,10 +36,66 @@ class Registry(Protocol):
 
 
 class RegistryBase:
-    """Defaults for the optional parts of a registry."""
+    """What registries share: comparing a row with the stored record and writing rows, from
+    the model's fields. A registry sets `model` and `text_fields` (blank means "", never NULL)
+    and implements `store(creates, updates, user=, reason=)` with its bulk writer."""
+
+    model = None
+    text_fields: tuple[str, ...] = ()
 
     def check_existing(self, row: RowResult, obj, context: dict) -> None:
         """Checks that need the stored record (e.g. who may change it); add to row.errors."""
+
+    def _field_names(self) -> set[str]:
+        return {f.name for f in self.model._meta.concrete_fields}
+
+    def _stored(self, key: str, value):
+        """A row value as the model stores it: a record becomes its primary key, blank text ""."""
+        if hasattr(value, "_meta"):
+            return value.pk
+        if value is None and key in self.text_fields:
+            return ""
+        return value
+
+    def to_row(self, values: dict) -> dict:
+        """A row's values by attribute name (`zone` → `zone_id`), for core.bulk."""
+        names = self._field_names()
+        row = {}
+        for key, value in values.items():
+            if key not in names:
+                continue
+            field = self.model._meta.get_field(key)
+            row[field.attname] = self._stored(key, value)
+        return row
+
+    def changes(self, obj, values: dict) -> dict:
+        names = self._field_names()
+        changed = {}
+        for key, value in values.items():
+            if key not in names:
+                continue
+            field = self.model._meta.get_field(key)
+            old, new = getattr(obj, field.attname), self._stored(key, value)
+            if old != new:
+                changed[key] = (getattr(obj, key), value)
+        return changed
+
+    def write(self, rows: list[RowResult], existing: dict, *, user, reason: str) -> None:
+        creates, updates = [], []
+        for row in rows:
+            values = self.to_row(row.values)
+            if row.action == "create":
+                creates.append(values)
+            else:
+                stored = existing[row.key]
+                current = {
+                    f.attname: getattr(stored, f.attname) for f in self.model._meta.concrete_fields
+                }
+                updates.append(current | values)
+        self.store(creates, updates, user=user, reason=reason)
+
+    def store(self, creates: list[dict], updates: list[dict], *, user, reason: str) -> None:
+        raise NotImplementedError
 
 
 @dataclass
