@@ -8,8 +8,10 @@ from __future__ import annotations
 from django.utils import timezone
 
 from accounts.scoping import zone_lookup
+from core import bulk
 from core.tabular.engine import RegistryBase
 from core.tabular.spec import Column, RowResult
+from plans import cache
 
 from .choices import CARRIER_KIND_ZH, PLATFORM_KIND_ZH, CarrierKind
 from .models import Carrier, ServiceItem, ServiceProject, TechPlatform
@@ -17,9 +19,6 @@ from .services import (
     carrier_problems,
     normalise_rate,
     service_project_problems,
-    write_carriers,
-    write_platforms,
-    write_service_projects,
 )
 
 COLUMNS = [
@@ -121,7 +120,16 @@ class CarrierRegistry(RegistryBase):
         return found
 
     def store(self, creates: list[dict], updates: list[dict], *, user, reason: str) -> None:
-        write_carriers(creates=creates, updates=updates, user=user, reason=reason)
+        bulk.save_rows(
+            Carrier,
+            creates=creates,
+            updates=updates,
+            key=("zone_id", "kind", "name"),
+            user=user,
+            reason=reason,
+            constants={"updated_at": timezone.now()},
+        )
+        cache.bump()  # bulk writes send no signals
 
 
 REGISTRY = CarrierRegistry()
@@ -205,7 +213,15 @@ class PlatformRegistry(RegistryBase):
         return {(p.carrier_id, p.name): p for p in found if (p.carrier_id, p.name) in set(keys)}
 
     def store(self, creates: list[dict], updates: list[dict], *, user, reason: str) -> None:
-        write_platforms(creates=creates, updates=updates, user=user, reason=reason)
+        bulk.save_rows(
+            TechPlatform,
+            creates=creates,
+            updates=updates,
+            key=("carrier_id", "name"),
+            user=user,
+            reason=reason,
+        )
+        cache.bump()  # bulk writes send no signals
 
 
 PLATFORM_REGISTRY = PlatformRegistry()
@@ -305,7 +321,15 @@ class ServiceProjectRegistry(RegistryBase):
         return {(p.zone_id, p.name): p for p in found if (p.zone_id, p.name) in wanted}
 
     def store(self, creates: list[dict], updates: list[dict], *, user, reason: str) -> None:
-        write_service_projects(creates=creates, updates=updates, user=user, reason=reason)
+        bulk.save_rows(
+            ServiceProject,
+            creates=creates,
+            updates=updates,
+            key=("zone_id", "name"),
+            user=user,
+            reason=reason,
+        )
+        cache.bump()  # bulk writes send no signals
 
 
 SERVICE_REGISTRY = ServiceProjectRegistry()

@@ -14,9 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.writes import require_change, save_in_zone
-from core import bulk
 from core.geo import location_problems
-from plans import cache
 
 from .choices import CarrierKind
 from .models import Carrier, ServiceProject, TechPlatform
@@ -107,30 +105,6 @@ def delete_carrier(*, user, carrier: Carrier) -> None:
     carrier.delete()
 
 
-def write_carriers(*, creates: list[dict], updates: list[dict], user, reason: str) -> None:
-    """Bulk writes for imports, with a history row per carrier (who, when, why). Rows are
-    dicts of every field by attribute name (`zone_id`, ...); updates carry their `id`.
-
-    Uses core.bulk: at 100,000 rows Django's bulk_create spends most of its time compiling
-    SQL (see benchmarks/run.py import)."""
-    constants = {"updated_at": timezone.now()}
-    if creates:
-        bulk.insert_with_history(
-            Carrier,
-            creates,
-            constants=constants,
-            key=("zone_id", "kind", "name"),
-            key_query=lambda: Carrier.objects.filter(zone_id__in={r["zone_id"] for r in creates})
-            .values_list("pk", "zone_id", "kind", "name")
-            .iterator(chunk_size=10000),
-            user=user,
-            reason=reason,
-        )
-    if updates:
-        bulk.update_with_history(Carrier, updates, constants=constants, user=user, reason=reason)
-    cache.bump()  # bulk writes send no signals
-
-
 def platform_problems(values: dict) -> list[tuple[str, str]]:
     carrier = values.get("carrier")
     if carrier is not None and carrier.kind != CarrierKind.SCITECH_SPACE:
@@ -149,24 +123,6 @@ def delete_platform(*, user, platform: TechPlatform) -> None:
     require_change(user, platform.carrier.zone)
     platform._history_user = user
     platform.delete()
-
-
-def write_platforms(*, creates: list[dict], updates: list[dict], user, reason: str) -> None:
-    if creates:
-        bulk.insert_with_history(
-            TechPlatform,
-            creates,
-            constants={},
-            key=("carrier_id", "name"),
-            key_query=lambda: TechPlatform.objects.filter(
-                carrier_id__in={r["carrier_id"] for r in creates}
-            ).values_list("pk", "carrier_id", "name"),
-            user=user,
-            reason=reason,
-        )
-    if updates:
-        bulk.update_with_history(TechPlatform, updates, constants={}, user=user, reason=reason)
-    cache.bump()  # bulk writes send no signals
 
 
 def service_project_problems(
@@ -188,21 +144,3 @@ def delete_service_project(*, user, project: ServiceProject) -> None:
     require_change(user, project.zone)
     project._history_user = user
     project.delete()
-
-
-def write_service_projects(*, creates: list[dict], updates: list[dict], user, reason: str) -> None:
-    if creates:
-        bulk.insert_with_history(
-            ServiceProject,
-            creates,
-            constants={},
-            key=("zone_id", "name"),
-            key_query=lambda: ServiceProject.objects.filter(
-                zone_id__in={r["zone_id"] for r in creates}
-            ).values_list("pk", "zone_id", "name"),
-            user=user,
-            reason=reason,
-        )
-    if updates:
-        bulk.update_with_history(ServiceProject, updates, constants={}, user=user, reason=reason)
-    cache.bump()  # bulk writes send no signals

@@ -231,3 +231,34 @@ def insert_rows(
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     build = _row_builder(fields, constants or {})
     _write_rows(model._meta.db_table, [f.column for f in fields], (build(r) for r in rows))
+
+
+def save_rows(
+    model: type[models.Model],
+    *,
+    creates: list[dict],
+    updates: list[dict],
+    key: tuple[str, ...],
+    user,
+    reason: str,
+    constants: dict | None = None,
+) -> None:
+    """Insert `creates` and update `updates` (dicts by attribute name), each with a history row.
+    New rows are found again by their natural key `key` (attribute names)."""
+    constants = constants or {}
+    if creates:
+        first = key[0]
+        wanted = {r[first] for r in creates}
+        insert_with_history(
+            model,
+            creates,
+            constants=constants,
+            key=key,
+            key_query=lambda: model.objects.filter(**{f"{first}__in": wanted})
+            .values_list("pk", *key)
+            .iterator(chunk_size=10000),
+            user=user,
+            reason=reason,
+        )
+    if updates:
+        update_with_history(model, updates, constants=constants, user=user, reason=reason)

@@ -5,14 +5,16 @@ from __future__ import annotations
 from django.utils import timezone
 
 from accounts.scoping import is_city_admin, zone_lookup
+from core import bulk
 from core.tabular.engine import RegistryBase
 from core.tabular.spec import Column, RowResult
+from plans import cache
 
 from .choices import CHAIN_ACTION_ZH, ENTERPRISE_KINDS, STAGE_DATE_ZH, TIER_ZH
 from .creditcode import normalise
 from .creditcode import problem as credit_code_problem
 from .models import Enterprise, InvestmentProject
-from .services import may_change_enterprise, project_problems, write_enterprises, write_projects
+from .services import may_change_enterprise, project_problems
 
 KIND_FIELDS = [field for field, _zh, _en in ENTERPRISE_KINDS]
 
@@ -118,7 +120,15 @@ class EnterpriseRegistry(RegistryBase):
                     for f in Enterprise._meta.concrete_fields
                 }
                 updates.append(current | values)
-        write_enterprises(creates=creates, updates=updates, user=user, reason=reason)
+        bulk.save_rows(
+            Enterprise,
+            creates=creates,
+            updates=updates,
+            key=("credit_code",),
+            user=user,
+            reason=reason,
+        )
+        cache.bump()  # bulk writes send no signals
 
 
 ENTERPRISE_REGISTRY = EnterpriseRegistry()
@@ -226,7 +236,15 @@ class ProjectRegistry(RegistryBase):
         return {(p.zone_id, p.name): p for p in found if (p.zone_id, p.name) in wanted}
 
     def store(self, creates: list[dict], updates: list[dict], *, user, reason: str) -> None:
-        write_projects(creates=creates, updates=updates, user=user, reason=reason)
+        bulk.save_rows(
+            InvestmentProject,
+            creates=creates,
+            updates=updates,
+            key=("zone_id", "name"),
+            user=user,
+            reason=reason,
+        )
+        cache.bump()  # bulk writes send no signals
 
 
 PROJECT_REGISTRY = ProjectRegistry()

@@ -11,9 +11,7 @@ from django.utils import timezone
 
 from accounts.scoping import is_city_admin
 from accounts.writes import require_change, save_in_zone
-from core import bulk
 from core.geo import location_problems
-from plans import cache
 
 from .choices import STAGE_DATE_ZH, STAGE_DATES
 from .creditcode import normalise
@@ -101,40 +99,3 @@ def delete_project(*, user, project: InvestmentProject) -> None:
     require_change(user, project.zone)
     project._history_user = user
     project.delete()
-
-
-def write_enterprises(*, creates: list[dict], updates: list[dict], user, reason: str) -> None:
-    if creates:
-        codes = {r["credit_code"] for r in creates}
-        bulk.insert_with_history(
-            Enterprise,
-            creates,
-            constants={},
-            key=("credit_code",),
-            key_query=lambda: Enterprise.objects.filter(credit_code__in=codes).values_list(
-                "pk", "credit_code"
-            ),
-            user=user,
-            reason=reason,
-        )
-    if updates:
-        bulk.update_with_history(Enterprise, updates, constants={}, user=user, reason=reason)
-    cache.bump()  # bulk writes send no signals
-
-
-def write_projects(*, creates: list[dict], updates: list[dict], user, reason: str) -> None:
-    if creates:
-        bulk.insert_with_history(
-            InvestmentProject,
-            creates,
-            constants={},
-            key=("zone_id", "name"),
-            key_query=lambda: InvestmentProject.objects.filter(
-                zone_id__in={r["zone_id"] for r in creates}
-            ).values_list("pk", "zone_id", "name"),
-            user=user,
-            reason=reason,
-        )
-    if updates:
-        bulk.update_with_history(InvestmentProject, updates, constants={}, user=user, reason=reason)
-    cache.bump()  # bulk writes send no signals
