@@ -12,6 +12,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 from django.views.decorators.gzip import gzip_page
 
 from accounts.choices import Action, Role
@@ -337,6 +338,57 @@ def briefing(request, kind: str, code: str | None = None):
     return _briefing(request, code, kind)
 
 
+def _draw_text() -> dict:
+    """The drawing toolbar's words, in the shape of Leaflet.draw's L.drawLocal (it ships English)."""
+    finish, cancel = _("Finish"), _("Cancel")
+    return {
+        "draw": {
+            "toolbar": {
+                "actions": {"title": _("Cancel drawing"), "text": cancel},
+                "finish": {"title": _("Finish drawing"), "text": finish},
+                "undo": {"title": _("Delete the last point drawn"), "text": _("Delete last point")},
+                "buttons": {"polygon": _("Draw a polygon"), "rectangle": _("Draw a rectangle")},
+            },
+            "handlers": {
+                "polygon": {
+                    "tooltip": {
+                        "start": _("Click to start drawing the shape."),
+                        "cont": _("Click to continue drawing the shape."),
+                        "end": _("Click the first point to close the shape."),
+                    }
+                },
+                "polyline": {"error": _("The edges of the shape cannot cross.")},
+                "rectangle": {"tooltip": {"start": _("Click and drag to draw a rectangle.")}},
+                "simpleshape": {"tooltip": {"end": _("Release the mouse to finish drawing.")}},
+            },
+        },
+        "edit": {
+            "toolbar": {
+                "actions": {
+                    "save": {"title": _("Keep the changes"), "text": _("Keep")},
+                    "cancel": {"title": _("Undo the changes"), "text": cancel},
+                    "clearAll": {"title": _("Clear the drawing"), "text": _("Clear all")},
+                },
+                "buttons": {
+                    "edit": _("Edit the drawing"),
+                    "editDisabled": _("Nothing to edit"),
+                    "remove": _("Delete the drawing"),
+                    "removeDisabled": _("Nothing to delete"),
+                },
+            },
+            "handlers": {
+                "edit": {
+                    "tooltip": {
+                        "text": _("Drag the handles to change the shape."),
+                        "subtext": _("Click Cancel to undo the changes."),
+                    }
+                },
+                "remove": {"tooltip": {"text": _("Click the shape to delete it.")}},
+            },
+        },
+    }
+
+
 @login_required
 def zone_shape(request, code: str, kind: str):
     """Upload a zone's core area or boundary: read, convert, check; save only when nothing is
@@ -347,7 +399,12 @@ def zone_shape(request, code: str, kind: str):
         restrict(Unit.objects.filter(kind=UnitKind.ZONE), request.user, via=""), code=code
     )
     require_change(request.user, zone)
+    existing = zone.shapes.filter(kind=kind).first()
     context = {
+        "existing": json.loads(existing.geojson) if existing else None,
+        "tile_url": settings.ZONEPLAN_TILE_URL,
+        "extent": settings.ZONEPLAN_CITY_EXTENT,
+        "draw_text": _draw_text(),
         "nav": "zones",
         "zone": zone,
         "kind": kind,
@@ -360,25 +417,36 @@ def zone_shape(request, code: str, kind: str):
     if request.method != "POST":
         return render(request, "dashboards/zone_shape.html", context)
     upload = request.FILES.get("file")
+    drawn = request.POST.get("geojson", "").strip()  # a shape drawn on the map, as GeoJSON
+    context["drawn"] = (
+        drawn  # kept in the form, so a warning can be confirmed without drawing again
+    )
     crs = request.POST.get("crs", "")
     try:
         delineated_on = dt.date.fromisoformat(request.POST.get("delineated_on", ""))
     except ValueError:
         delineated_on = None
-    if upload is None:
-        context["error"] = "请选择要上传的文件（GeoJSON、KML 或 zip 打包的 Shapefile）"
+    size = upload.size if upload is not None else len(drawn.encode())
+    limit = settings.ZONEPLAN_GEOMETRY_MAX_BYTES
+    if upload is None and not drawn:
+        context["error"] = (
+            "请选择要上传的文件（GeoJSON、KML 或 zip 打包的 Shapefile），或在地图上绘制"
+        )
     elif crs not in dict(CRS.CHOICES):
         context["error"] = "请选择文件使用的坐标系"
     elif delineated_on is None or delineated_on > timezone.localdate():
         context["error"] = "划定日期应为今天或之前的有效日期（YYYY-MM-DD）"
-    elif upload.size > settings.ZONEPLAN_GEOMETRY_MAX_BYTES:
+    elif size > limit:
         context["error"] = (
-            f"文件过大（{upload.size / 1024 / 1024:.1f} MB，上限 {settings.ZONEPLAN_GEOMETRY_MAX_BYTES / 1024 / 1024:.1f} MB）"
+            f"文件过大（{size / 1024 / 1024:.1f} MB，上限 {limit / 1024 / 1024:.1f} MB）"
         )
     if context["error"]:
         return render(request, "dashboards/zone_shape.html", context, status=400)
     try:
-        raw = read_shape(upload.read(), upload.name or "")
+        if upload is not None:
+            raw = read_shape(upload.read(), upload.name or "")
+        else:
+            raw = read_shape(drawn.encode(), "drawn.geojson")
     except GeometryError as exc:
         context["error"] = str(exc)
         return render(request, "dashboards/zone_shape.html", context, status=400)

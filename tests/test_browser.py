@@ -82,3 +82,28 @@ def test_a_zone_officer_sees_the_own_zone_and_not_a_neighbour(page):
     )
     response = page.goto(f"{page.base}/zones/z-new-economy/")
     assert response.status == 404
+
+
+def test_an_officer_draws_the_core_area_confirms_the_size_warning_and_it_is_saved(page):
+    from territory.models import ZoneShape
+
+    ZoneShape.objects.filter(zone__code="z-new-economy").delete()
+    ZoneShape.objects.all().delete()  # the demo's squares would overlap a hand-drawn shape
+    log_in(page, "xinjingji")
+    page.goto(f"{page.base}/zones/z-new-economy/shape/core_area/")
+    page.click(".leaflet-draw-draw-polygon")
+    box = page.locator("#draw-map").bounding_box()
+    cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    for dx, dy in ((0, 0), (40, 0), (40, 30), (0, 30)):
+        page.mouse.click(cx + dx, cy + dy)
+        page.wait_for_timeout(300)  # as a person clicks: quick clicks count as one double click
+    expect(page.locator(".leaflet-draw-tooltip")).to_contain_text("单击第一个点以闭合图形")
+    page.click(".leaflet-draw-actions a:has-text('完成')")
+    expect(page.locator("#draw-status")).to_contain_text("已绘制")
+    page.click("#shape-form button[type=submit]")
+    expect(page.locator('[data-level="warning"]')).to_contain_text("以1平方公里范围起步")
+    assert not ZoneShape.objects.filter(zone__code="z-new-economy").exists()
+    page.check("input[name=confirm]")
+    page.click("#shape-form button[type=submit]")
+    expect(page.locator("#zone-shapes")).to_contain_text("平方公里")
+    assert ZoneShape.objects.get(zone__code="z-new-economy").source_crs == "wgs84"

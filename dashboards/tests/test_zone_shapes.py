@@ -109,3 +109,42 @@ def test_the_kml_export_reads_back_as_the_same_shapes_with_escaped_names(login):
     response = login("viewer").get(reverse("shapes_kml"))
     assert b"&lt;script&gt;&amp;" in response.content and b"<script>" not in response.content
     assert read_shape(response.content, "export.kml").equals(CELL)
+
+
+def test_a_shape_drawn_on_the_map_arrives_as_geojson_and_is_checked_the_same_way(login):
+    client = login("xinjingji")
+    url = reverse("zone_shape", args=["z-new-economy", "core_area"])
+    drawn = json.dumps(CELL.__geo_interface__)
+    assert (
+        client.post(
+            url, {"geojson": drawn, "crs": "wgs84", "delineated_on": "2020-06-30"}
+        ).status_code
+        == 302
+    )
+    assert float(ZoneShape.objects.get().area_m2) == 1062586.83
+    bowtie = {
+        "type": "Polygon",
+        "coordinates": [
+            [[104.06, 30.65], [104.07, 30.66], [104.07, 30.65], [104.06, 30.66], [104.06, 30.65]]
+        ],
+    }
+    response = client.post(
+        url, {"geojson": json.dumps(bowtie), "crs": "wgs84", "delineated_on": "2020-06-30"}
+    )
+    assert response.status_code == 400 and "边界自相交" in response.content.decode()
+    assert (
+        client.post(
+            url, {"geojson": "{", "crs": "wgs84", "delineated_on": "2020-06-30"}
+        ).status_code
+        == 400
+    )
+
+
+def test_an_oversized_drawing_is_refused(login, settings):
+    settings.ZONEPLAN_GEOMETRY_MAX_BYTES = 1024
+    response = login("xinjingji").post(
+        reverse("zone_shape", args=["z-new-economy", "core_area"]),
+        {"geojson": "{" + " " * 4000 + "}", "crs": "wgs84", "delineated_on": "2020-06-30"},
+    )
+    assert response.status_code == 400 and "文件过大" in response.content.decode()
+    assert not ZoneShape.objects.exists()
