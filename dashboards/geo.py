@@ -9,7 +9,7 @@ import numpy as np
 import shapely
 
 from carriers.models import Carrier
-from territory.models import ZoneShape
+from territory.models import Outline, ZoneShape
 
 MAP_POINT_LIMIT = 5000
 
@@ -83,7 +83,16 @@ def map_data(zones, carriers, projects) -> dict:
             }
         )
     carrier_points = _points(carriers, "kind")
+    outlines = [  # the offline base layer: geography, not data, so shown to everyone
+        {
+            "type": "Feature",
+            "geometry": json.loads(o.geojson),
+            "properties": {"code": o.unit.code, "name": o.unit.name},
+        }
+        for o in Outline.objects.select_related("unit").order_by("unit__code")
+    ]
     return {
+        "outlines": {"type": "FeatureCollection", "features": outlines},
         "shapes": {"type": "FeatureCollection", "features": features},
         "carriers": carrier_points,
         "carriers_total": carriers.filter(longitude__isnull=False).count(),

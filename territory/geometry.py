@@ -148,6 +148,9 @@ def _polygons(geometries: list[BaseGeometry]) -> BaseGeometry:
     return polygons[0] if len(polygons) == 1 else shapely.union_all(polygons)
 
 
+SWAPPED = Problem("error", "坐标似乎把经度和纬度填反了（落在市域之外）：请按“经度,纬度”的顺序")
+
+
 def city_extent() -> BaseGeometry:
     west, south, east, north = settings.ZONEPLAN_CITY_EXTENT
     return box(west, south, east, north)
@@ -157,6 +160,10 @@ def check_coordinates(geometry: BaseGeometry) -> list[Problem]:
     """Before conversion: degrees, not metres; longitude first."""
     west, south, east, north = geometry.bounds
     if abs(west) > 180 or abs(east) > 180 or abs(south) > 90 or abs(north) > 90:
+        if city_extent().contains(
+            box(south, west, north, east)
+        ):  # Chengdu's 104°E reads as a latitude
+            return [SWAPPED]
         return [
             Problem(
                 "error", "坐标超出经纬度范围，看起来是投影坐标（米）：请导出为经纬度坐标后再上传"
@@ -183,11 +190,7 @@ def check_shape(
     if not extent.contains(geometry):
         swapped = shapely.transform(geometry, lambda c: c[:, ::-1])
         if extent.contains(swapped):
-            return [
-                Problem(
-                    "error", "坐标似乎把经度和纬度填反了（落在市域之外）：请按“经度,纬度”的顺序"
-                )
-            ]
+            return [SWAPPED]
         return [
             Problem(
                 "error",

@@ -280,3 +280,29 @@ class Scene(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Outline(models.Model):
+    """The outline of a district or development unit, imported by an administrator: the map's
+    base layer when no tile service is reachable (an intranet)."""
+
+    unit = models.OneToOneField(
+        Unit,
+        verbose_name=_("unit"),
+        on_delete=models.PROTECT,
+        related_name="outline",
+        limit_choices_to={"kind__in": [UnitKind.DISTRICT, UnitKind.DEVELOPMENT_UNIT]},
+    )
+    geojson = models.TextField(_("geometry (GeoJSON, WGS84)"))
+    area_m2 = models.DecimalField(_("area (m²)"), max_digits=16, decimal_places=2)
+    source_crs = models.CharField(_("coordinate system of the upload"), max_length=10)
+    source = models.CharField(_("source"), max_length=200, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("outline")
+        verbose_name_plural = _("outlines")
+
+    def __str__(self) -> str:
+        return f"{self.unit} · {self._meta.verbose_name}"

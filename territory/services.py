@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .choices import ALLOWED_PARENT_KINDS
+from .choices import ALLOWED_PARENT_KINDS, UnitKind
 from .models import Unit
 
 
@@ -167,3 +167,33 @@ def scene_counts(zone_ids) -> dict[int, dict[str, int]]:
     ):
         counts[zone_id][kind] = n
     return counts
+
+
+OUTLINE_KINDS = (UnitKind.DISTRICT, UnitKind.DEVELOPMENT_UNIT)
+
+
+def outline_problems(*, unit: Unit, geometry) -> list:
+    """The checks of a converted (WGS84) outline: a district or development unit, a valid
+    polygon inside the city's extent."""
+    from .geometry import Problem, check_shape
+
+    if unit.kind not in OUTLINE_KINDS:
+        return [Problem("error", f"“{unit.name}”不是区（市）县或开发单元，不能导入区界")]
+    return check_shape(geometry, kind_label="区界", others=[], boundary=None, band_km2=None)
+
+
+def save_outline(*, unit: Unit, geometry, crs: str, source: str = "", user=None):
+    """Store a checked outline, replacing the unit's earlier one (kept in its history)."""
+    import shapely
+
+    from core.geo import geodesic_area_m2
+
+    from .models import Outline
+
+    outline = Outline.objects.filter(unit=unit).first() or Outline(unit=unit)
+    outline.geojson = shapely.to_geojson(geometry)
+    outline.area_m2 = round(geodesic_area_m2(geometry), 2)
+    outline.source_crs, outline.source = crs, source[:200]
+    outline._history_user = user
+    outline.save()
+    return outline

@@ -14,6 +14,10 @@
   const steps = [[0.8, "#2b8a3e"], [0.6, "#74b816"], [0.4, "#f59f00"], [0.2, "#f76707"], [0, "#c92a2a"]];
   const colour = (share) => (share === null || share === undefined ? "#adb5bd" : steps.find(([min]) => share >= min)[1]);
   let measure = document.getElementById("colour-by").value;
+  const outlines = L.geoJSON(null, {  // district outlines an administrator imported: works offline
+    style: { color: "#5c7cfa", weight: 1.5, fillColor: "#edf2ff", fillOpacity: 0.35 },
+    onEachFeature: (f, layer) => layer.bindTooltip(escape(f.properties.name), { sticky: true }),
+  }).addTo(map);
   const core = L.geoJSON(null, {
     filter: (f) => f.properties.kind === "core_area",
     style: (f) => ({ color: "#1864ab", weight: 1, fillColor: colour(f.properties[measure]), fillOpacity: 0.7 }),
@@ -30,7 +34,7 @@
   const carriers = L.layerGroup().addTo(map);
   const projects = L.layerGroup().addTo(map);
   L.control.layers(null, {
-    [d.labelCore]: core, [d.labelBoundary]: boundaries, [d.labelCarriers]: carriers, [d.labelProjects]: projects,
+    [d.labelOutlines]: outlines, [d.labelCore]: core, [d.labelBoundary]: boundaries, [d.labelCarriers]: carriers, [d.labelProjects]: projects,
   }).addTo(map);
 
   const legend = L.control({ position: "bottomright" });
@@ -48,6 +52,7 @@
   }
 
   fetch(d.url, { credentials: "same-origin" }).then((r) => r.json()).then((data) => {
+    outlines.addData(data.outlines);
     core.addData(data.shapes);
     boundaries.addData(data.shapes);
     for (const [lon, lat, pk, name, kind, demo] of data.carriers) {
@@ -60,6 +65,8 @@
     }
     if (data.shapes.features.length) {
       map.fitBounds(core.getBounds().pad(0.1));
+    } else if (data.outlines.features.length) {
+      map.fitBounds(outlines.getBounds());
     }
     document.getElementById("map-status").textContent =
       `${data.shapes.features.length} · ${data.carriers_shown}/${data.carriers_total}`;

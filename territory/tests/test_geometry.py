@@ -157,3 +157,8 @@ def test_an_oversized_file_is_refused_before_it_is_parsed(settings):
     settings.ZONEPLAN_GEOMETRY_MAX_BYTES = 1024
     with pytest.raises(GeometryError, match="文件过大"):
         read_shape(b"{" + b" " * 2048 + b"}", "big.geojson")
+
+
+def test_swapped_degrees_are_called_swapped_not_metres():
+    # 104°E as a latitude is past 90°: the message must still say latitude and longitude are swapped.
+    assert "经度和纬度填反" in check_coordinates(box(30.65, 104.06, 30.66, 104.07))[0].message
