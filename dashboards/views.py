@@ -3,6 +3,7 @@ import json
 from collections import Counter
 from decimal import Decimal, InvalidOperation
 
+import shapely
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -44,7 +45,14 @@ from territory.choices import UnitKind
 from territory.geometry import GeometryError, check_coordinates, convert, read_shape
 from territory.models import Belt, Ecosystem, Scene, Stage, Unit, ZoneShape
 from territory.selectors import ancestors, districts, zones
-from territory.services import save_shape, scene_counts, scene_gaps, scene_problems, shape_problems
+from territory.services import (
+    save_shape,
+    scene_area_problems,
+    scene_counts,
+    scene_gaps,
+    scene_problems,
+    shape_problems,
+)
 
 ZONES_PER_PAGE = 50
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -555,12 +563,20 @@ def shapes_kml(request):
 
 @login_required
 def zone_scene(request, code: str):
-    """Add a scene (a point inside the core area) to a zone."""
+    """Add a scene to a zone: a point, or an area drawn on the map, inside the core area."""
     zone = get_object_or_404(
         restrict(Unit.objects.filter(kind=UnitKind.ZONE), request.user, via=""), code=code
     )
     require_change(request.user, zone)
+    core = zone.shapes.filter(kind=ZoneShape.Kind.CORE_AREA).first()
     context = {
+        "existing": json.loads(core.geojson) if core else None,  # drawn for reference
+        "tile_url": settings.ZONEPLAN_TILE_URL,
+        "extent": settings.ZONEPLAN_CITY_EXTENT,
+        "draw_text": _draw_text(),
+        "drawn": ""
+        if len(request.POST.get("geojson", "")) > 100_000
+        else request.POST.get("geojson", ""),
         "nav": "zones",
         "zone": zone,
         "kinds": Scene.Kind.choices,
@@ -577,25 +593,57 @@ def zone_scene(request, code: str):
         errors.append("场景名称须填写，且不超过 200 字")
     elif Scene.objects.filter(zone=zone, name=name).exists():
         errors.append(f"本功能区已有名为“{name}”的场景")
-    try:
-        longitude = Decimal(request.POST.get("longitude", "").strip())
-        latitude = Decimal(request.POST.get("latitude", "").strip())
-        if not (longitude.is_finite() and latitude.is_finite()):
-            raise InvalidOperation
-    except InvalidOperation:
-        errors.append("经度和纬度须为数字（例如 104.06 和 30.65）")
+    drawn, area = request.POST.get("geojson", "").strip(), ""  # an area drawn on the map
+    if drawn:
+        try:
+            geometry = _drawn_geometry(drawn)
+        except GeometryError as error:
+            errors.append(str(error))
+        else:
+            problems = scene_area_problems(zone=zone, geometry=geometry)
+            errors += problems
+            if not problems:
+                point = geometry.representative_point()  # inside the area, unlike a centroid
+                longitude = Decimal(str(round(point.x, 6)))
+                latitude = Decimal(str(round(point.y, 6)))
+                area = shapely.to_geojson(geometry)
     else:
-        errors += scene_problems(zone=zone, longitude=longitude, latitude=latitude)
+        try:
+            longitude = Decimal(request.POST.get("longitude", "").strip())
+            latitude = Decimal(request.POST.get("latitude", "").strip())
+            if not (longitude.is_finite() and latitude.is_finite()):
+                raise InvalidOperation
+        except InvalidOperation:
+            errors.append("经度和纬度须为数字（例如 104.06 和 30.65），或在地图上画出场景范围")
+        else:
+            errors += scene_problems(zone=zone, longitude=longitude, latitude=latitude)
     if errors:
         context["errors"] = errors
         return render(request, "dashboards/zone_scene.html", context, status=400)
     scene = Scene(
-        zone=zone, kind=kind, name=name, longitude=round(longitude, 6), latitude=round(latitude, 6)
+        zone=zone,
+        kind=kind,
+        name=name,
+        longitude=round(longitude, 6),
+        latitude=round(latitude, 6),
+        geojson=area,
     )
     scene._history_user = request.user
     scene.save()
     messages.success(request, f"已添加场景：{name}")
     return redirect("zone_detail", code=zone.code)
+
+
+def _drawn_geometry(text: str):
+    """A shape drawn on a map (WGS84 GeoJSON text): read with the upload's reader and limits."""
+    limit = settings.ZONEPLAN_GEOMETRY_MAX_BYTES
+    if len(text.encode()) > limit:
+        raise GeometryError(f"绘制的图形过大（上限 {limit / 1024 / 1024:.1f} MB）")
+    geometry = read_shape(text.encode(), "drawn.geojson")
+    problems = check_coordinates(geometry)
+    if problems:
+        raise GeometryError(problems[0].message)
+    return geometry
 
 
 def _scene_gaps(units, unit) -> dict:

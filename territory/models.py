@@ -268,6 +268,8 @@ class Scene(models.Model):
     name = models.CharField(_("name"), max_length=200)
     longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6)
     latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6)
+    # A scene drawn as an area; its point (above) is then a point inside it, for counts and pins.
+    geojson = models.TextField(_("area (GeoJSON, WGS84)"), blank=True)
     is_demo = models.BooleanField(_("demo data"), default=False)
 
     history = HistoricalRecords()

@@ -134,6 +134,24 @@ def scene_problems(*, zone: Unit, longitude, latitude) -> list[str]:
     return []
 
 
+def scene_area_problems(*, zone: Unit, geometry) -> list[str]:
+    """A scene drawn as an area must be a valid polygon inside its zone's core area."""
+    import shapely
+    from shapely.validation import explain_validity
+
+    from .models import ZoneShape
+
+    if not geometry.is_valid:
+        reason = explain_validity(geometry)
+        return ["场景范围图形无效：" + ("边界自相交" if "Self-intersection" in reason else reason)]
+    core = ZoneShape.objects.filter(zone=zone, kind=ZoneShape.Kind.CORE_AREA).first()
+    if core is None:
+        return ["请先划定本功能区的核心起步区，场景须位于核心起步区内"]
+    if not shapely.from_geojson(core.geojson).buffer(1e-6).contains(geometry):
+        return ["场景范围超出了本功能区的核心起步区"]
+    return []
+
+
 def scene_gaps(zone_ids) -> list[tuple[int, list[str]]]:
     """Zones (among `zone_ids`) whose delineated core area lacks a kind of scene, with the
     kinds missing: what the plan's 生产、生活、生态场景…集中融合呈现 asks to follow."""

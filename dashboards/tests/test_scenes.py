@@ -1,10 +1,12 @@
 """Scenes inside core areas: added by the zone's officers, inside the core area or refused."""
 
 import datetime as dt
+import json
 
 import pytest
+import shapely
 from django.urls import reverse
-from shapely.geometry import box
+from shapely.geometry import Point, box
 
 from territory.models import Scene, Unit, ZoneShape
 from territory.services import save_shape
@@ -79,3 +81,51 @@ def test_the_city_cockpit_lists_core_areas_missing_a_kind_of_scene(login, core):
     _add(login("xinjingji"))
     body = login("viewer").get(reverse("cockpit"), {"day": "2020-09-30"}).content.decode()
     assert 'id="scene-gaps"' in body and "成都新经济活力区：缺少 生活场景、生态场景" in body
+
+
+def _area(*ring):
+    return json.dumps({"type": "Polygon", "coordinates": [[*ring, ring[0]]]})
+
+
+INSIDE = _area([104.061, 30.651], [104.064, 30.651], [104.064, 30.654], [104.061, 30.654])
+
+
+def test_a_scene_drawn_as_an_area_is_saved_with_a_point_inside_it(login, core):
+    response = _add(login("xinjingji"), longitude="", latitude="", geojson=INSIDE)
+    assert response.status_code == 302
+    scene = Scene.objects.get(name="智能工厂")
+    area = shapely.from_geojson(scene.geojson)
+    assert area.contains(Point(float(scene.longitude), float(scene.latitude)))
+    assert area.area == pytest.approx(0.003 * 0.003)
+
+
+@pytest.mark.parametrize(
+    ("geojson", "message"),
+    [
+        (
+            _area([104.065, 30.655], [104.08, 30.655], [104.08, 30.658]),
+            "超出了本功能区的核心起步区",
+        ),
+        (
+            _area([104.061, 30.651], [104.064, 30.654], [104.064, 30.651], [104.061, 30.654]),
+            "边界自相交",
+        ),
+        ('{"type": "Polygon", "coordinates": [[[104.061', "不是有效的 GeoJSON"),
+        ('{"type": "Point", "coordinates": [104.061, 30.651]}', "文件中没有面"),
+        (_area([30.651, 104.061], [30.651, 104.064], [30.654, 104.064]), "经度和纬度填反了"),
+        ("<kml>" + "x" * 2_000, "不是有效的 KML"),
+    ],
+)
+def test_a_bad_scene_area_is_refused_with_a_message_and_nothing_saved(
+    login, core, geojson, message
+):
+    response = _add(login("xinjingji"), geojson=geojson)
+    assert response.status_code == 400 and message in response.content.decode()
+    assert not Scene.objects.exists()
+
+
+def test_an_oversized_scene_area_is_refused(login, core, settings):
+    settings.ZONEPLAN_GEOMETRY_MAX_BYTES = 100
+    response = _add(login("xinjingji"), geojson=INSIDE)
+    assert response.status_code == 400 and "绘制的图形过大" in response.content.decode()
+    assert not Scene.objects.exists()

@@ -35,7 +35,8 @@
     field.value = layers.length ? JSON.stringify(layers[layers.length - 1].toGeoJSON().geometry) : "";
     if (layers.length) {
       status.textContent = status.dataset.drawn;
-      document.getElementById("id_crs").value = "wgs84";
+      const crs = document.getElementById("id_crs");  // the shape page also takes files in other systems
+      if (crs) crs.value = "wgs84";
     }
   }
   if (field.value) {
