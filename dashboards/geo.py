@@ -60,7 +60,7 @@ def _points(queryset, label_field: str) -> list[list]:
     ]
 
 
-def map_data(zones, carriers, projects) -> dict:
+def map_data(zones, carriers, projects, progress=None) -> dict:
     """Core areas and boundaries of `zones` as GeoJSON with the share of carriers inside, and
     `carriers` and `projects` (scoped querysets) as points, at most MAP_POINT_LIMIT of each."""
     shapes = list(ZoneShape.objects.filter(zone__in=zones).select_related("zone"))
@@ -82,6 +82,13 @@ def map_data(zones, carriers, projects) -> dict:
                 },
             }
         )
+    keys = [key for key, _indicator in progress.choices] if progress else []
+    by_zone = {  # compact: [shares…, values…] in the order of keys, per zone with a core area
+        shape.zone.code: [progress.shares[shape.zone_id].get(k) for k in keys]
+        + [progress.values[shape.zone_id].get(k) for k in keys]
+        for shape in shapes
+        if progress and shape.kind == ZoneShape.Kind.CORE_AREA and shape.zone_id in progress.shares
+    }
     carrier_points = _points(carriers, "kind")
     outlines = [  # the offline base layer: geography, not data, so shown to everyone
         {
@@ -94,6 +101,7 @@ def map_data(zones, carriers, projects) -> dict:
     return {
         "outlines": {"type": "FeatureCollection", "features": outlines},
         "shapes": {"type": "FeatureCollection", "features": features},
+        "progress": {"keys": keys, "zones": by_zone},
         "carriers": carrier_points,
         "carriers_total": carriers.filter(longitude__isnull=False).count(),
         "carriers_shown": len(carrier_points),

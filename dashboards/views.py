@@ -40,6 +40,8 @@ from plans.selectors import (
     plan_counts,
     plan_progress,
     plan_sections,
+    zone_progress,
+    zone_progress_choices,
 )
 from territory.choices import UnitKind
 from territory.geometry import GeometryError, check_coordinates, convert, read_shape
@@ -519,6 +521,7 @@ def zone_map(request):
             "tile_url": settings.ZONEPLAN_TILE_URL,
             "tile_attribution": settings.ZONEPLAN_TILE_ATTRIBUTION,
             "extent": settings.ZONEPLAN_CITY_EXTENT,
+            "progress_choices": zone_progress_choices(plan) if (plan := current_plan()) else [],
         },
     )
 
@@ -530,8 +533,20 @@ def map_data_view(request):
     zones = units.filter(kind=UnitKind.ZONE)
     carriers = restrict(Carrier.objects.all(), request.user, via="zone")
     projects = restrict(InvestmentProject.objects.all(), request.user, via="zone")
+    plan = current_plan()
+    progress = None
+    if plan is not None:
+        day = min(timezone.localdate(), plan.ends_on)
+        progress = cache.cached(  # all zones, once per data version; the scope applies below
+            f"map-progress:{plan.pk}:{day.isoformat()}",
+            lambda: zone_progress(
+                plan,
+                dict(Unit.objects.filter(kind=UnitKind.ZONE).values_list("pk", "path")),
+                day=day,
+            ),
+        )
     return JsonResponse(
-        map_data(zones, carriers, projects),
+        map_data(zones, carriers, projects, progress),
         json_dumps_params={"ensure_ascii": False, "separators": (",", ":")},
     )
 

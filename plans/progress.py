@@ -120,6 +120,13 @@ class Engine:
         values = self._by_zone(indicator.code, measure.by_zone, day)
         return measures.combine(values[z] for z in self._zone_ids(target.unit, day) if z in values)
 
+    def zone_values(self, code: str, day: dt.date) -> dict[int, Decimal]:
+        """A derived indicator's value for every zone in force on `day`."""
+        measure = measures.get(code)
+        if measure is None or day < self.plan.starts_on:
+            return {}
+        return self._by_zone(code, measure.by_zone, day)
+
     def pipeline(self, target: Target, day: dt.date, deadline: dt.date) -> Decimal | None:
         measure = (
             measures.get(target.indicator.code)

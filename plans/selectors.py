@@ -9,7 +9,8 @@ from django.db.models import QuerySet
 
 from territory.choices import UnitKind
 
-from .models import Plan, Section, Target
+from . import measures
+from .models import Indicator, Plan, Section, Target
 
 
 def current_plan() -> Plan | None:
@@ -173,3 +174,63 @@ def contributions(plan: Plan, unit, *, day) -> list[Contribution]:
             continue
         result.append(Contribution(target=target, value=value, whole=engine.value(target, day)))
     return result
+
+
+@dataclass
+class ZoneProgress:
+    """For the map: each zone coloured by the share reached of the nearest quantified target
+    above it on one indicator (its district's, else the city's), with its own contribution."""
+
+    choices: list[tuple[str, Indicator]]  # (key, indicator), one per indicator with a target
+    shares: dict[int, dict[str, float | None]]  # zone id → key → share reached (0..1+)
+    values: dict[int, dict[str, float]]  # zone id → key → the zone's own value
+
+
+def _measured_targets(plan: Plan) -> list[Target]:
+    """Quantified targets whose indicator Zoneplan measures from its registries."""
+    return [
+        t
+        for t in _targets(plan).exclude(value=None).exclude(indicator=None)
+        if t.value and measures.get(t.indicator.code) is not None
+    ]
+
+
+def zone_progress_choices(plan: Plan) -> list[tuple[str, Indicator]]:
+    """The indicators a map can colour zones by, as (key, indicator)."""
+    indicators = {t.indicator.code: t.indicator for t in _measured_targets(plan)}
+    return [(f"target:{c}", indicators[c]) for c in sorted(indicators)]
+
+
+def zone_progress(plan: Plan, zone_paths: dict[int, str], *, day) -> ZoneProgress:
+    """`zone_paths` maps each zone's id to its tree path. One grouped query per indicator."""
+    from .progress import Engine
+
+    engine = Engine(plan)
+    targets = _measured_targets(plan)
+    by_indicator: dict[str, dict[int, Target]] = {}  # indicator code → unit id → target
+    indicators: dict[str, Indicator] = {}
+    for t in targets:
+        by_indicator.setdefault(t.indicator.code, {})[t.unit_id] = t
+        indicators[t.indicator.code] = t.indicator
+    reached = {t.pk: engine.value(t, day) for t in targets}
+    shares: dict[int, dict[str, float | None]] = {z: {} for z in zone_paths}
+    values: dict[int, dict[str, float]] = {z: {} for z in zone_paths}
+    for code, on_unit in by_indicator.items():
+        mine = engine.zone_values(code, day)
+        key = f"target:{code}"
+        for zone_id, path in zone_paths.items():
+            ancestors = [int(a) for a in path.strip("/").split("/")][::-1]  # nearest first
+            target = next((on_unit[a] for a in ancestors if a in on_unit), None)
+            if target is None:
+                continue
+            value = reached[target.pk]
+            shares[zone_id][key] = None if value is None else round(float(value / target.value), 4)
+            # combine: some measures hold sets (an enterprise counted once across zones)
+            values[zone_id][key] = float(
+                measures.combine([mine[zone_id]] if zone_id in mine else [])
+            )
+    return ZoneProgress(
+        choices=[(f"target:{c}", indicators[c]) for c in sorted(by_indicator)],
+        shares=shares,
+        values=values,
+    )

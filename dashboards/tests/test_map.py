@@ -39,6 +39,7 @@ def zone_with_core(db):
             kind="scitech_space",
             name=name,
             floor_area_m2=area,
+            actual_start=dt.date(2020, 3, 1),
             longitude=Decimal(lon) if lon else None,
             latitude=Decimal(lat) if lat else None,
         )
@@ -123,3 +124,22 @@ def test_a_project_location_outside_china_or_swapped_is_refused(login, zone_with
     )
     assert response.status_code == 400 and "经度和纬度似乎填反了" in response.content.decode()
     assert not InvestmentProject.objects.filter(name="坐标填反").exists()
+
+
+def test_core_areas_can_be_coloured_by_the_target_above_them(login, zone_with_core):
+    body = login("gaoxin").get(reverse("map")).content.decode()
+    assert "目标完成度：已划定核心起步区的产业功能区数" in body
+    data = json.loads(login("gaoxin").get(reverse("map_data")).content)
+    keys, row = data["progress"]["keys"], data["progress"]["zones"]["z-new-economy"]
+    shares, values = row[: len(keys)], row[len(keys) :]
+    p = dict(zip(keys, shares, strict=True)) | {
+        f"value:{k}": v for k, v in zip(keys, values, strict=True)
+    }
+    # One core area of the city's 66: the city-wide target is the nearest one above the zone.
+    assert p["target:core_areas_delineated"] == round(1 / 66, 4)
+    assert p["value:target:core_areas_delineated"] == 1
+    # Sci-tech space: 高新区's own 1,000,000 m² target, not the city's 10,000,000 m², and this
+    # zone holds all of the district's sci-tech space here.
+    own = p["value:target:scitech_space_floor_area"]
+    assert own > 0
+    assert p["target:scitech_space_floor_area"] == round(own / 1_000_000, 4)

@@ -23,8 +23,15 @@
     style: (f) => ({ color: "#1864ab", weight: 1, fillColor: colour(f.properties[measure]), fillOpacity: 0.7 }),
     onEachFeature: (f, layer) => {
       const p = f.properties;
-      const share = p[measure] === null || p[measure] === undefined ? d.labelNone : (p[measure] * 100).toFixed(1) + "%";
-      layer.bindPopup(`<a href="/zones/${encodeURIComponent(p.code)}/">${escape(p.name)}</a>${p.demo ? " (" + d.labelDemo + ")" : ""}<br>${p.area_km2} ${d.labelArea} · ${share}`);
+      layer.bindPopup(() => {  // a function: the popup follows the measure chosen now
+        const target = measure.startsWith("target:");
+        const none = target ? d.labelNoTarget : d.labelNone;
+        let text = p[measure] === null || p[measure] === undefined ? none : (p[measure] * 100).toFixed(1) + "%";
+        if (target && p["value:" + measure] !== undefined) {
+          text = `${d.labelReached} ${text} · ${d.labelOwn} ${p["value:" + measure].toLocaleString()}`;
+        }
+        return `<a href="/zones/${encodeURIComponent(p.code)}/">${escape(p.name)}</a>${p.demo ? " (" + d.labelDemo + ")" : ""}<br>${p.area_km2} ${d.labelArea} · ${text}`;
+      });
     },
   }).addTo(map);
   const boundaries = L.geoJSON(null, {
@@ -52,6 +59,12 @@
   }
 
   fetch(d.url, { credentials: "same-origin" }).then((r) => r.json()).then((data) => {
+    const keys = data.progress.keys;  // [shares…, values…] per zone, unpacked onto its core area
+    for (const f of data.shapes.features) {
+      const row = data.progress.zones[f.properties.code];
+      if (f.properties.kind !== "core_area" || !row) continue;
+      keys.forEach((key, i) => { f.properties[key] = row[i]; f.properties["value:" + key] = row[keys.length + i]; });
+    }
     outlines.addData(data.outlines);
     core.addData(data.shapes);
     boundaries.addData(data.shapes);
