@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "plans",
     "carriers",
     "investment",
+    "reporting",
     "dashboards",
 ]
 

@@ -1,0 +1,116 @@
+"""The statistics system (统计体系): data sets name reported indicators, and a submission is one
+unit's data set for one period, moved up an approval chain (DHIS2's data sets and approval
+levels are the reference). Values count toward the plan only once the city has approved."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from plans.models import Indicator
+from territory.models import Unit
+
+from .choices import PeriodType, State, Step
+
+
+class DataSet(models.Model):
+    """What is reported, by whom, how often, when it is due and when it locks."""
+
+    code = models.CharField(_("code"), max_length=64, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    name_en = models.CharField(_("English name"), max_length=200, blank=True)
+    period_type = models.CharField(_("period type"), max_length=10, choices=PeriodType.choices)
+    indicators = models.ManyToManyField(Indicator, verbose_name=_("indicators"))
+    units = models.ManyToManyField(
+        Unit, verbose_name=_("reporting units"), related_name="data_sets"
+    )
+    due_days = models.PositiveSmallIntegerField(_("due (days after the period ends)"), default=10)
+    lock_days = models.PositiveSmallIntegerField(
+        _("locks (days after the period ends)"), default=30
+    )
+
+    class Meta:
+        verbose_name = _("data set")
+        verbose_name_plural = _("data sets")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Submission(models.Model):
+    """One unit's data set for one period. `version` moves on at every write, so a save made
+    from a stale page is refused instead of overwriting someone else's (no lost update)."""
+
+    data_set = models.ForeignKey(
+        DataSet, verbose_name=_("data set"), on_delete=models.PROTECT, related_name="submissions"
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="submissions"
+    )
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.DRAFT)
+    unlock_requested = models.BooleanField(_("unlock requested"), default=False)
+    # After an unlock the unit may edit until this day, even past the data set's lock.
+    unlocked_until = models.DateField(_("unlocked until"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("version"), default=0)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("submission")
+        verbose_name_plural = _("submissions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["data_set", "unit", "period_end"], name="submission_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.data_set} · {self.unit} · {self.period_end}"
+
+
+class SubmissionValue(models.Model):
+    submission = models.ForeignKey(
+        Submission, verbose_name=_("submission"), on_delete=models.CASCADE, related_name="values"
+    )
+    indicator = models.ForeignKey(Indicator, verbose_name=_("indicator"), on_delete=models.PROTECT)
+    value = models.DecimalField(_("value"), max_digits=20, decimal_places=4, null=True)
+
+    history = HistoricalRecords()  # who changed a value, when, from what to what
+
+    class Meta:
+        verbose_name = _("submitted value")
+        verbose_name_plural = _("submitted values")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission", "indicator"], name="submission_value_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.submission} · {self.indicator}"
+
+
+class Event(models.Model):
+    """A step of a submission's life: who, when, from which state to which, with what comment."""
+
+    submission = models.ForeignKey(
+        Submission, verbose_name=_("submission"), on_delete=models.CASCADE, related_name="events"
+    )
+    step = models.CharField(_("step"), max_length=20, choices=Step.choices)
+    from_state = models.CharField(_("from"), max_length=20, choices=State.choices)
+    to_state = models.CharField(_("to"), max_length=20, choices=State.choices)
+    comment = models.TextField(_("comment"), blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("submission event")
+        verbose_name_plural = _("submission events")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.submission} · {self.get_step_display()}"

@@ -1,0 +1,246 @@
+"""Writes to submissions: values and the approval chain. Every refusal is a `Refused` with the
+message an officer reads; nothing is written when one is raised."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.choices import WRITING_ROLES, Role
+from core.tabular.cells import CellError, parse_decimal
+
+from .choices import EDITABLE, PeriodType, State, Step
+from .models import DataSet, Event, Submission, SubmissionValue
+
+UNLOCK_DAYS = 7  # how long an unlocked submission stays open past its data set's lock
+
+
+class Refused(Exception):
+    """A write that must not happen, with the reason in Chinese."""
+
+
+def period_of(period_type: str, day: dt.date) -> tuple[dt.date, dt.date]:
+    """The period of `period_type` that contains `day`, as (first day, last day)."""
+    if period_type == PeriodType.YEAR:
+        return dt.date(day.year, 1, 1), dt.date(day.year, 12, 31)
+    months = 3 if period_type == PeriodType.QUARTER else 1
+    first_month = (day.month - 1) // months * months + 1
+    start = dt.date(day.year, first_month, 1)
+    next_start = dt.date(
+        start.year + (first_month + months - 1) // 12, (first_month + months - 1) % 12 + 1, 1
+    )
+    return start, next_start - dt.timedelta(days=1)
+
+
+def is_locked(submission: Submission, today: dt.date | None = None) -> bool:
+    """Approved by the city, or past the data set's lock without an unlock in force."""
+    today = today or timezone.localdate()
+    if submission.state == State.CITY_APPROVED:
+        return True
+    lock_day = submission.period_end + dt.timedelta(days=submission.data_set.lock_days)
+    return today > lock_day and not (
+        submission.unlocked_until and today <= submission.unlocked_until
+    )
+
+
+def open_submission(data_set: DataSet, unit, period_end: dt.date, *, today=None) -> Submission:
+    """The unit's submission for the period ending on `period_end`, created as a draft."""
+    today = today or timezone.localdate()
+    start, end = period_of(data_set.period_type, period_end)
+    if end != period_end:
+        raise Refused(f"{period_end} 不是报表期的最后一天（应为 {end}）")
+    if start > today:
+        raise Refused(f"{start} 开始的报表期尚未开始，不能填报")
+    if not data_set.units.filter(pk=unit.pk).exists():
+        raise Refused(f"“{unit.name}”不在“{data_set.name}”的填报单位中")
+    submission, _created = Submission.objects.get_or_create(
+        data_set=data_set, unit=unit, period_end=end, defaults={"period_start": start}
+    )
+    return submission
+
+
+def _memberships(user) -> list[tuple[str, str]]:
+    return list(user.memberships.values_list("role", "unit__path"))
+
+
+def _reports_for(user, submission: Submission) -> bool:
+    """The reporting unit's own officers (or the city's admins) edit and submit."""
+    if user.is_superuser:
+        return True
+    path = submission.unit.path
+    return any(
+        (role in WRITING_ROLES and unit_path == path) or role == Role.CITY_ADMIN
+        for role, unit_path in _memberships(user)
+    )
+
+
+def _reviews_for_district(user, submission: Submission) -> bool:
+    path = submission.unit.path
+    return any(
+        role == Role.DISTRICT_OFFICER and path.startswith(unit_path) and path != unit_path
+        for role, unit_path in _memberships(user)
+    )
+
+
+def _is_city_admin(user) -> bool:
+    return user.is_superuser or any(role == Role.CITY_ADMIN for role, _p in _memberships(user))
+
+
+def _check_version(submission: Submission, version: int) -> None:
+    if submission.version != version:
+        raise Refused(
+            "该报表已被他人修改（您打开后又有人保存或审核）：您的修改未保存，请刷新后重新填写"
+        )
+
+
+def _locked_for_update(submission: Submission) -> Submission:
+    return (
+        Submission.objects.select_for_update()
+        .select_related("data_set", "unit")
+        .get(pk=submission.pk)
+    )
+
+
+def save_values(
+    submission: Submission, values: dict[str, str], *, user, version: int
+) -> Submission:
+    """Save the entered values (indicator code → text as typed). All or nothing."""
+    with transaction.atomic():
+        current = _locked_for_update(submission)
+        if not _reports_for(user, current):
+            raise Refused("您无权填写该单位的报表")
+        _check_version(current, version)
+        if current.state not in EDITABLE:
+            raise Refused(f"报表当前状态为“{current.get_state_display()}”，不能修改")
+        if is_locked(current):
+            raise Refused("报表已过锁定期，需向上级申请解锁后才能修改")
+        indicators = {i.code: i for i in current.data_set.indicators.all()}
+        unknown = sorted(set(values) - set(indicators))
+        if unknown:
+            raise Refused(f"报表中没有指标：{'、'.join(unknown)}")
+        parsed, errors = {}, []
+        for code, text in values.items():
+            text = (text or "").strip()
+            if not text:
+                parsed[code] = None
+                continue
+            try:
+                parsed[code] = parse_decimal(text, allow_negative=True)
+            except CellError as error:
+                errors.append(f"“{indicators[code].name}”：{error}")
+        if errors:
+            raise Refused("；".join(errors))
+        existing = {v.indicator_id: v for v in current.values.all()}
+        for code, number in parsed.items():
+            indicator = indicators[code]
+            row = existing.get(indicator.pk) or SubmissionValue(
+                submission=current, indicator=indicator
+            )
+            if row.pk and row.value == number:
+                continue
+            row.value = number
+            row._history_user = user
+            row.save()
+        current.version += 1
+        current.save(update_fields=["version", "updated_at"])
+        Event.objects.create(
+            submission=current,
+            step=Step.SAVE,
+            from_state=current.state,
+            to_state=current.state,
+            user=user,
+        )
+        return current
+
+
+# step → (states it starts from, state it leads to, who may take it)
+_STEPS = {
+    Step.SUBMIT: (EDITABLE, State.SUBMITTED, _reports_for),
+    Step.DISTRICT_APPROVE: ({State.SUBMITTED}, State.DISTRICT_APPROVED, _reviews_for_district),
+    Step.CITY_APPROVE: (
+        {State.DISTRICT_APPROVED},
+        State.CITY_APPROVED,
+        lambda u, s: _is_city_admin(u),
+    ),
+}
+
+
+def _may_return(user, submission: Submission) -> bool:
+    if submission.state == State.SUBMITTED:
+        return _reviews_for_district(user, submission)
+    if submission.state == State.DISTRICT_APPROVED:
+        return _is_city_admin(user)
+    return False
+
+
+def take_step(
+    submission: Submission, step: str, *, user, version: int, comment: str = ""
+) -> Submission:
+    """Move a submission along the chain. Returns need a comment; approval by the city writes
+    the values where the plan's progress reads them."""
+    comment = (comment or "").strip()
+    if len(comment) > 2000:
+        raise Refused("意见不能超过 2000 字")
+    with transaction.atomic():
+        current = _locked_for_update(submission)
+        _check_version(current, version)
+        before = current.state
+        if step in _STEPS:
+            sources, target, allowed = _STEPS[step]
+            if before not in sources:
+                raise Refused(f"报表当前状态为“{current.get_state_display()}”，不能执行此操作")
+            if not allowed(user, current):
+                raise Refused("您无权执行此操作")
+            if step == Step.SUBMIT and is_locked(current):
+                raise Refused("报表已过锁定期，需向上级申请解锁后才能提交")
+            current.state = target
+        elif step == Step.RETURN:
+            if not _may_return(user, current):
+                raise Refused("您无权退回该报表，或报表当前状态不能退回")
+            if not comment:
+                raise Refused("退回时须填写意见，说明需要修改什么")
+            current.state = State.RETURNED
+        elif step == Step.REQUEST_UNLOCK:
+            if not _reports_for(user, current) or not is_locked(current):
+                raise Refused("只有本单位可以为已锁定的报表申请解锁")
+            if not comment:
+                raise Refused("申请解锁时须说明原因")
+            current.unlock_requested = True
+        elif step == Step.UNLOCK:
+            if not _is_city_admin(user) or not is_locked(current):
+                raise Refused("只有市级管理员可以解锁已锁定的报表")
+            current.state = State.RETURNED
+            current.unlock_requested = False
+            current.unlocked_until = timezone.localdate() + dt.timedelta(days=UNLOCK_DAYS)
+        else:
+            raise Refused("未知的操作")
+        current.version += 1
+        current.save()
+        Event.objects.create(
+            submission=current,
+            step=step,
+            from_state=before,
+            to_state=current.state,
+            user=user,
+            comment=comment,
+        )
+        if current.state == State.CITY_APPROVED:
+            _publish(current)
+        return current
+
+
+def _publish(submission: Submission) -> None:
+    """Approved values become the reported values the plan's progress reads."""
+    from plans.cache import bump
+    from plans.models import ReportedValue
+
+    for row in submission.values.exclude(value=None):
+        ReportedValue.objects.update_or_create(
+            indicator_id=row.indicator_id,
+            unit=submission.unit,
+            period_end=submission.period_end,
+            defaults={"value": row.value},
+        )
+    bump()
