@@ -67,12 +67,16 @@ def _memberships(user) -> list[tuple[str, str]]:
 
 def _reports_for(user, submission: Submission) -> bool:
     """The reporting unit's own officers (or the city's admins) edit and submit."""
+    return reports_for_unit(user, submission.unit)
+
+
+def reports_for_unit(user, unit) -> bool:
+    """Whether `user` enters data for `unit`: its own officers, or the city's administrators."""
     if user.is_superuser:
         return True
-    path = submission.unit.path
     return any(
-        (role in WRITING_ROLES and unit_path == path) or role == Role.CITY_ADMIN
-        for role, unit_path in _memberships(user)
+        (role in WRITING_ROLES and path == unit.path) or role == Role.CITY_ADMIN
+        for role, path in _memberships(user)
     )
 
 
@@ -189,10 +193,10 @@ def take_step(
         before = current.state
         if step in _STEPS:
             sources, target, allowed = _STEPS[step]
-            if before not in sources:
-                raise Refused(f"报表当前状态为“{current.get_state_display()}”，不能执行此操作")
             if not allowed(user, current):
                 raise Refused("您无权执行此操作")
+            if before not in sources:
+                raise Refused(f"报表当前状态为“{current.get_state_display()}”，不能执行此操作")
             if step == Step.SUBMIT and is_locked(current):
                 raise Refused("报表已过锁定期，需向上级申请解锁后才能提交")
             current.state = target
@@ -244,3 +248,21 @@ def _publish(submission: Submission) -> None:
             defaults={"value": row.value},
         )
     bump()
+
+
+def steps_for(user, submission: Submission) -> list[str]:
+    """The steps `user` may take on `submission` now: the page shows only these buttons (the
+    services check again on every post)."""
+    state, steps = submission.state, []
+    locked = is_locked(submission)
+    if state in EDITABLE and not locked and _reports_for(user, submission):
+        steps += [Step.SAVE, Step.SUBMIT]
+    if state == State.SUBMITTED and _reviews_for_district(user, submission):
+        steps += [Step.DISTRICT_APPROVE, Step.RETURN]
+    if state == State.DISTRICT_APPROVED and _is_city_admin(user):
+        steps += [Step.CITY_APPROVE, Step.RETURN]
+    if locked and _reports_for(user, submission) and not submission.unlock_requested:
+        steps.append(Step.REQUEST_UNLOCK)
+    if locked and _is_city_admin(user):
+        steps.append(Step.UNLOCK)
+    return steps

@@ -11,5 +11,6 @@ urlpatterns = [
     path("", include("plans.urls")),
     path("", include("carriers.urls")),
     path("", include("investment.urls")),
+    path("", include("reporting.urls")),
     path("", include("dashboards.urls")),
 ]

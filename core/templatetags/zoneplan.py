@@ -102,3 +102,12 @@ def percent(share) -> str:
     if share is None:
         return "—"
     return f"{float(share) * 100:.1f}%"
+
+
+@register.filter
+def plain_number(value) -> str:
+    """A stored Decimal as an officer would type it: 0.8000 → 0.8, 125000.0000 → 125000."""
+    if value is None:
+        return ""
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text

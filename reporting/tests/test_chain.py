@@ -98,7 +98,8 @@ def test_approved_data_is_locked_and_unlocked_by_the_city_on_request(submission,
     [
         (Step.DISTRICT_APPROVE, "xinjingji", "无权"),  # a zone officer forging an approval
         (Step.DISTRICT_APPROVE, "jinjiang", "无权"),  # another district's officer
-        (Step.CITY_APPROVE, "gaoxin", "不能执行此操作"),  # skipping the district
+        (Step.CITY_APPROVE, "gaoxin", "无权"),  # a district officer approving for the city
+        (Step.CITY_APPROVE, "admin", "不能执行此操作"),  # skipping the district
         (Step.RETURN, "viewer", "无权退回"),
         ("approve_everything", "admin", "未知的操作"),
     ],

@@ -1,0 +1,137 @@
+"""The submission pages: open a period, enter, submit, review; refusals show the message and
+write nothing; out-of-scope users see nothing."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from plans.models import Indicator
+from reporting.models import DataSet, Submission
+from territory.models import Unit
+
+LAST_MONTH_END = timezone.localdate().replace(day=1) - dt.timedelta(days=1)
+
+
+@pytest.fixture
+def data_set(db):
+    ds = DataSet.objects.create(
+        code="monthly", name="功能区月报", period_type="month", lock_days=60
+    )
+    ds.indicators.add(
+        Indicator.objects.create(code="output", name="产值", kind="reported", measure="money")
+    )
+    ds.units.add(Unit.objects.get(code="z-new-economy"))
+    return ds
+
+
+def _open(client):
+    response = client.post(
+        reverse("submission_open"),
+        {"data_set": "monthly", "unit": "z-new-economy", "period_end": LAST_MONTH_END.isoformat()},
+    )
+    assert response.status_code == 302
+    return Submission.objects.get(), response["Location"]
+
+
+def _post(client, submission, step, **data):
+    return client.post(
+        reverse("submission_page", args=[submission.pk]),
+        {"step": step, "version": Submission.objects.get(pk=submission.pk).version} | data,
+    )
+
+
+def test_a_zone_reports_and_the_district_and_city_approve_through_the_pages(login, data_set):
+    zone = login("xinjingji")
+    assert "功能区月报" in zone.get(reverse("submission_list")).content.decode()
+    submission, url = _open(zone)
+    assert _post(zone, submission, "save", **{"value:output": "12.5万"}).status_code == 302
+    assert 'value="125000"' in zone.get(url).content.decode()
+    _post(zone, submission, "submit")
+    district = login("gaoxin")
+    page = district.get(url).content.decode()
+    assert (
+        "已提交" in page
+        and 'value="district_approve"' in page
+        and 'name="value:output"' not in page
+    )
+    _post(district, submission, "district_approve")
+    city = login("admin")
+    _post(city, submission, "city_approve")
+    page = city.get(url).content.decode()
+    assert "市级已审核" in page and 'id="locked"' in page and "区级已审核" in page
+
+
+def test_a_stale_save_is_refused_and_what_was_typed_is_shown_back(login, data_set):
+    zone = login("xinjingji")
+    submission, url = _open(zone)
+    _post(zone, submission, "save", **{"value:output": "100"})
+    response = zone.post(url, {"step": "save", "version": 0, "value:output": "200"})
+    body = response.content.decode()
+    assert response.status_code == 409 and "已被他人修改" in body
+    assert 'value="200"' in body  # the second person's figure is still on screen
+    assert Submission.objects.get().values.get().value == 100
+
+
+@pytest.mark.parametrize(
+    ("who", "step", "data", "message"),
+    [
+        ("xinjingji", "district_approve", {}, "无权"),
+        ("xinjingji", "save", {"value:output": "一百万元整"}, "不是数字"),
+        ("xinjingji", "save", {"value:output": "<script>alert(1)</script>"}, "不是数字"),
+        ("xinjingji", "save", {"value:profit": "5"}, "报表中没有指标"),
+        ("viewer", "submit", {}, "无权"),
+    ],
+)
+def test_a_refused_post_shows_the_message_and_writes_nothing(
+    login, data_set, who, step, data, message
+):
+    submission, _url = _open(login("xinjingji"))
+    response = _post(login(who), submission, step, **data)
+    assert response.status_code == 400 and message in response.content.decode()
+    assert "<script>alert(1)</script>" not in response.content.decode()
+    fresh = Submission.objects.get()
+    assert fresh.state == "draft" and fresh.version == 0 and not fresh.values.exists()
+
+
+def test_out_of_scope_users_see_no_submission(login, data_set):
+    submission, url = _open(login("xinjingji"))
+    for who in ("bailuwan", "jinjiang"):
+        assert login(who).get(url).status_code == 404
+        assert _post(login(who), submission, "district_approve").status_code == 404
+        assert "z-new-economy" not in login(who).get(reverse("submission_list")).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"period_end": "下个月"}, "报表期应为日期"),
+        ({"period_end": "2099-12-31"}, "尚未开始"),
+        ({"period_end": LAST_MONTH_END.replace(day=1).isoformat()}, "不是报表期的最后一天"),
+    ],
+)
+def test_opening_a_wrong_period_says_why_and_creates_nothing(login, data_set, data, message):
+    client = login("xinjingji")
+    response = client.post(
+        reverse("submission_open"),
+        {"data_set": "monthly", "unit": "z-new-economy"} | data,
+        follow=True,
+    )
+    assert message in response.content.decode() and not Submission.objects.exists()
+    other = login("bailuwan").post(
+        reverse("submission_open"),
+        {"data_set": "monthly", "unit": "z-new-economy", "period_end": LAST_MONTH_END.isoformat()},
+    )
+    assert other.status_code == 404 and not Submission.objects.exists()
+
+
+def test_a_district_officer_reviews_but_does_not_report_for_a_zone(login, data_set):
+    district = login("gaoxin")
+    assert "填报一期" not in district.get(reverse("submission_list")).content.decode()
+    response = district.post(
+        reverse("submission_open"),
+        {"data_set": "monthly", "unit": "z-new-economy", "period_end": LAST_MONTH_END.isoformat()},
+        follow=True,
+    )
+    assert "的报表由其本单位填报" in response.content.decode() and not Submission.objects.exists()

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("reporting/", views.submission_list, name="submission_list"),
+    path("reporting/open/", views.submission_open, name="submission_open"),
+    path("reporting/<int:pk>/", views.submission_page, name="submission_page"),
+]

@@ -1,0 +1,134 @@
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from accounts.scoping import restrict
+
+from .choices import Step
+from .models import DataSet, Submission
+from .services import (
+    Refused,
+    is_locked,
+    open_submission,
+    reports_for_unit,
+    save_values,
+    steps_for,
+    take_step,
+)
+
+
+@login_required
+def submission_list(request):
+    """The submissions the user may see, newest period first, and the data sets the user's
+    units report, to open this period's submission."""
+    submissions = (
+        restrict(Submission.objects.all(), request.user, via="unit")
+        .select_related("data_set", "unit")
+        .order_by("-period_end", "unit__code")[:200]
+    )
+    reporting = [
+        (data_set, unit)
+        for data_set in DataSet.objects.prefetch_related("units")
+        for unit in restrict(data_set.units.all(), request.user, "change", via="")
+        if reports_for_unit(request.user, unit)
+    ]
+    return render(
+        request,
+        "reporting/submission_list.html",
+        {"nav": "reporting", "submissions": submissions, "reporting": reporting},
+    )
+
+
+@login_required
+def submission_open(request):
+    """Open (or find) a unit's submission for a period, then go to it."""
+    if request.method != "POST":
+        return redirect("submission_list")
+    data_set = get_object_or_404(DataSet, code=request.POST.get("data_set", ""))
+    unit = get_object_or_404(
+        restrict(data_set.units.all(), request.user, "change", via=""),
+        code=request.POST.get("unit", ""),
+    )
+    if not reports_for_unit(request.user, unit):
+        messages.error(request, f"“{unit.name}”的报表由其本单位填报")
+        return redirect("submission_list")
+    try:
+        period_end = dt.date.fromisoformat(request.POST.get("period_end", ""))
+        submission = open_submission(data_set, unit, period_end)
+    except ValueError:
+        messages.error(request, "报表期应为日期（YYYY-MM-DD），例如上月最后一天")
+        return redirect("submission_list")
+    except Refused as error:
+        messages.error(request, str(error))
+        return redirect("submission_list")
+    return redirect("submission_page", pk=submission.pk)
+
+
+@login_required
+def submission_page(request, pk: int):
+    """The entry form and the review page in one: values, state, history and the steps the user
+    may take. The version travels in the form, so a stale save is refused."""
+    submission = get_object_or_404(
+        restrict(Submission.objects.select_related("data_set", "unit"), request.user, via="unit"),
+        pk=pk,
+    )
+    error, status = "", 200
+    if request.method == "POST":
+        step = request.POST.get("step", "")
+        try:
+            version = int(request.POST.get("version", ""))
+        except ValueError:
+            version = -1
+        try:
+            if step == Step.SAVE:
+                values = {
+                    key.removeprefix("value:"): text[:100]
+                    for key, text in request.POST.items()
+                    if key.startswith("value:")
+                }
+                save_values(submission, values, user=request.user, version=version)
+                messages.success(request, _("Saved"))
+            else:
+                take_step(
+                    submission,
+                    step,
+                    user=request.user,
+                    version=version,
+                    comment=request.POST.get("comment", ""),
+                )
+                messages.success(request, Step(step).label)
+            return redirect("submission_page", pk=submission.pk)
+        except Refused as refused:
+            error, status = str(refused), 409 if "已被他人修改" in str(refused) else 400
+            submission.refresh_from_db()
+    if submission.pk is None:
+        raise Http404
+    values = {v.indicator_id: v.value for v in submission.values.all()}
+    posted = request.POST if status != 200 else {}  # what they typed is shown back, not lost
+    rows = [
+        {
+            "indicator": indicator,
+            "value": values.get(indicator.pk),
+            "posted": posted.get(f"value:{indicator.code}") if posted else None,
+        }
+        for indicator in submission.data_set.indicators.order_by("code")
+    ]
+    return render(
+        request,
+        "reporting/submission.html",
+        {
+            "nav": "reporting",
+            "submission": submission,
+            "rows": rows,
+            "steps": steps_for(request.user, submission),
+            "events": submission.events.select_related("user"),
+            "locked": is_locked(submission),
+            "error": error,
+            "Step": {s.name: s.value for s in Step},
+        },
+        status=status,
+    )
