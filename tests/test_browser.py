@@ -107,3 +107,67 @@ def test_an_officer_draws_the_core_area_confirms_the_size_warning_and_it_is_save
     page.click("#shape-form button[type=submit]")
     expect(page.locator("#zone-shapes")).to_contain_text("平方公里")
     assert ZoneShape.objects.get(zone__code="z-new-economy").source_crs == "wgs84"
+
+
+def test_the_whole_reporting_chain_runs_in_the_browser(page):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from plans.models import Indicator, ReportedValue
+    from reporting.models import DataSet
+    from territory.models import Unit
+
+    data_set = DataSet.objects.create(
+        code="monthly", name="功能区月报", period_type="month", lock_days=60
+    )
+    data_set.indicators.add(
+        Indicator.objects.create(code="output", name="产值", kind="reported", measure="money")
+    )
+    data_set.units.add(Unit.objects.get(code="z-new-economy"))
+    period_end = timezone.localdate().replace(day=1) - dt.timedelta(days=1)
+
+    def as_user(username):
+        page.context.clear_cookies()
+        log_in(page, username)
+        page.goto(url)
+
+    def step(label, comment=""):
+        if comment:
+            page.fill("#id_comment", comment)
+        page.click(f"#submission-form button:has-text('{label}')")
+
+    log_in(page, "xinjingji")
+    page.click("#main-nav >> text=数据填报")
+    page.fill("#period-1", period_end.isoformat())
+    page.click("#open-submission button")
+    url = page.url
+    page.fill("input[name='value:output']", "12.5万")
+    step("保存")
+    expect(page.locator("input[name='value:output']")).to_have_value("125000")
+    step("提交")
+    expect(page.locator("#submission-state")).to_contain_text("已提交")
+
+    as_user("gaoxin")
+    step("退回", "产值请按万元核实")
+    expect(page.locator("#submission-state")).to_contain_text("已退回")
+    as_user("xinjingji")
+    expect(page.locator("#submission-events")).to_contain_text("产值请按万元核实")
+    page.fill("input[name='value:output']", "13万")
+    step("保存")
+    step("提交")
+    as_user("gaoxin")
+    step("审核通过（区级）")
+    as_user("admin")
+    step("审核通过（市级）")
+    expect(page.locator("#locked")).to_be_visible()
+    assert ReportedValue.objects.get(indicator__code="output").value == 130_000
+
+    as_user("xinjingji")
+    expect(page.locator("input[name='value:output']")).to_have_count(0)  # locked: no input
+    step("申请解锁", "漏报了一个项目")
+    as_user("admin")
+    step("解锁")
+    as_user("xinjingji")
+    expect(page.locator("#submission-state")).to_contain_text("已退回")
+    expect(page.locator("input[name='value:output']")).to_have_value("130000")
