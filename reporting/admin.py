@@ -1,12 +1,18 @@
 from django.contrib import admin
 
-from .models import DataSet, Event, Submission
+from .models import DataSet, Event, Submission, ValidationRule
+
+
+class ValidationRuleInline(admin.TabularInline):
+    model = ValidationRule
+    extra = 1
 
 
 @admin.register(DataSet)
 class DataSetAdmin(admin.ModelAdmin):
-    """Data sets are defined by the city's administrators (pages for submissions come next)."""
+    """Data sets and their rules are defined by the city's administrators."""
 
+    inlines = [ValidationRuleInline]
     list_display = ["code", "name", "period_type", "due_days", "lock_days"]
     filter_horizontal = ["indicators", "units"]
     search_fields = ["code", "name"]

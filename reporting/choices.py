@@ -28,3 +28,8 @@ class Step(models.TextChoices):
     RETURN = "return", _("Returned")
     REQUEST_UNLOCK = "request_unlock", _("Unlock requested")
     UNLOCK = "unlock", _("Unlocked")
+
+
+class Severity(models.TextChoices):
+    ERROR = "error", _("Error: blocks the submission")
+    WARNING = "warning", _("Warning: needs a comment")

@@ -10,7 +10,7 @@ from simple_history.models import HistoricalRecords
 from plans.models import Indicator
 from territory.models import Unit
 
-from .choices import PeriodType, State, Step
+from .choices import PeriodType, Severity, State, Step
 
 
 class DataSet(models.Model):
@@ -36,6 +36,41 @@ class DataSet(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ValidationRule(models.Model):
+    """A check of a submission's values (reporting.rules), run when it is submitted."""
+
+    data_set = models.ForeignKey(
+        DataSet, verbose_name=_("data set"), on_delete=models.CASCADE, related_name="rules"
+    )
+    expression = models.CharField(
+        _("rule"),
+        max_length=500,
+        help_text=_("For example: completed_area <= total_area, or output >= previous(output)"),
+    )
+    severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices)
+    message = models.CharField(_("message shown when it fails"), max_length=200)
+
+    class Meta:
+        verbose_name = _("validation rule")
+        verbose_name_plural = _("validation rules")
+
+    def __str__(self) -> str:
+        return self.expression
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        from .rules import RuleError, parse
+
+        if self.data_set_id is None:
+            return
+        codes = set(self.data_set.indicators.values_list("code", flat=True))
+        try:
+            parse(self.expression, codes)
+        except RuleError as error:
+            raise ValidationError({"expression": str(error)}) from None
 
 
 class Submission(models.Model):

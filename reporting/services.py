@@ -199,6 +199,12 @@ def take_step(
                 raise Refused(f"报表当前状态为“{current.get_state_display()}”，不能执行此操作")
             if step == Step.SUBMIT and is_locked(current):
                 raise Refused("报表已过锁定期，需向上级申请解锁后才能提交")
+            if step == Step.SUBMIT:
+                errors, warnings = rule_failures(current)
+                if errors:
+                    raise Refused("未通过校验，不能提交：" + "；".join(errors))
+                if warnings and not comment:
+                    raise Refused("请在意见中说明以下提示后再提交：" + "；".join(warnings))
             current.state = target
         elif step == Step.RETURN:
             if not _may_return(user, current):
@@ -266,3 +272,38 @@ def steps_for(user, submission: Submission) -> list[str]:
     if locked and _is_city_admin(user):
         steps.append(Step.UNLOCK)
     return steps
+
+
+def rule_failures(submission: Submission) -> tuple[list[str], list[str]]:
+    """The messages of the data set's rules this submission breaks: (errors, warnings). A rule
+    whose values are not all there is not applied."""
+    from .choices import Severity
+    from .rules import RuleError, evaluate, parse
+
+    codes = dict(submission.data_set.indicators.values_list("code", "pk"))
+    by_pk = {v.indicator_id: v.value for v in submission.values.all()}
+    values = {code: by_pk.get(pk) for code, pk in codes.items()}
+    earlier = (
+        Submission.objects.filter(
+            data_set=submission.data_set,
+            unit=submission.unit,
+            period_end__lt=submission.period_end,
+            state=State.CITY_APPROVED,
+        )
+        .order_by("-period_end")
+        .first()
+    )
+    before = (
+        {v.indicator.code: v.value for v in earlier.values.select_related("indicator")}
+        if earlier
+        else {}
+    )
+    errors, warnings = [], []
+    for rule in submission.data_set.rules.all():
+        try:
+            tree = parse(rule.expression, set(codes))
+        except RuleError:
+            continue  # refused when saved; an indicator removed since leaves it inapplicable
+        if evaluate(tree, values, before.get) is False:
+            (errors if rule.severity == Severity.ERROR else warnings).append(rule.message)
+    return errors, warnings

@@ -8,13 +8,14 @@ from django.utils.translation import gettext as _
 
 from accounts.scoping import restrict
 
-from .choices import Step
+from .choices import EDITABLE, Step
 from .models import DataSet, Submission
 from .services import (
     Refused,
     is_locked,
     open_submission,
     reports_for_unit,
+    rule_failures,
     save_values,
     steps_for,
     take_step,
@@ -125,6 +126,7 @@ def submission_page(request, pk: int):
             "submission": submission,
             "rows": rows,
             "steps": steps_for(request.user, submission),
+            "checks": rule_failures(submission) if submission.state in EDITABLE else ([], []),
             "events": submission.events.select_related("user"),
             "locked": is_locked(submission),
             "error": error,
