@@ -111,6 +111,8 @@ class SubmissionValue(models.Model):
     )
     indicator = models.ForeignKey(Indicator, verbose_name=_("indicator"), on_delete=models.PROTECT)
     value = models.DecimalField(_("value"), max_digits=20, decimal_places=4, null=True)
+    # Far from the unit's own history when submitted (reporting.outliers): to follow up.
+    flagged = models.BooleanField(_("flagged for follow-up"), default=False)
 
     history = HistoricalRecords()  # who changed a value, when, from what to what
 

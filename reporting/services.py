@@ -200,6 +200,7 @@ def take_step(
             if step == Step.SUBMIT and is_locked(current):
                 raise Refused("报表已过锁定期，需向上级申请解锁后才能提交")
             if step == Step.SUBMIT:
+                flag_outliers(current)
                 errors, warnings = rule_failures(current)
                 if errors:
                     raise Refused("未通过校验，不能提交：" + "；".join(errors))
@@ -307,3 +308,34 @@ def rule_failures(submission: Submission) -> tuple[list[str], list[str]]:
         if evaluate(tree, values, before.get) is False:
             (errors if rule.severity == Severity.ERROR else warnings).append(rule.message)
     return errors, warnings
+
+
+def flag_outliers(submission: Submission) -> list[str]:
+    """Flag the values far from the unit's last 12 city-approved values of the same indicator;
+    the names of the flagged indicators. Two queries."""
+    from .outliers import is_outlier
+
+    rows = list(submission.values.select_related("indicator").exclude(value=None))
+    history: dict[int, list] = {}
+    for indicator_id, value in (
+        SubmissionValue.objects.filter(
+            submission__data_set=submission.data_set,
+            submission__unit=submission.unit,
+            submission__state=State.CITY_APPROVED,
+            submission__period_end__lt=submission.period_end,
+            indicator_id__in=[r.indicator_id for r in rows],
+        )
+        .exclude(value=None)
+        .order_by("-submission__period_end")
+        .values_list("indicator_id", "value")
+    ):
+        if len(history.setdefault(indicator_id, [])) < 12:
+            history[indicator_id].append(value)
+    flagged = []
+    for row in rows:
+        outlier = is_outlier(row.value, history.get(row.indicator_id, []))
+        if outlier != row.flagged:
+            SubmissionValue.objects.filter(pk=row.pk).update(flagged=outlier)
+        if outlier:
+            flagged.append(row.indicator.name)
+    return flagged

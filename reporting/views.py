@@ -108,12 +108,13 @@ def submission_page(request, pk: int):
             submission.refresh_from_db()
     if submission.pk is None:
         raise Http404
-    values = {v.indicator_id: v.value for v in submission.values.all()}
+    stored = {v.indicator_id: v for v in submission.values.all()}
     posted = request.POST if status != 200 else {}  # what they typed is shown back, not lost
     rows = [
         {
             "indicator": indicator,
-            "value": values.get(indicator.pk),
+            "value": stored[indicator.pk].value if indicator.pk in stored else None,
+            "flagged": indicator.pk in stored and stored[indicator.pk].flagged,
             "posted": posted.get(f"value:{indicator.code}") if posted else None,
         }
         for indicator in submission.data_set.indicators.order_by("code")
