@@ -5,5 +5,6 @@ from . import views
 urlpatterns = [
     path("reporting/", views.submission_list, name="submission_list"),
     path("reporting/open/", views.submission_open, name="submission_open"),
+    path("reporting/completeness/", views.completeness_page, name="completeness"),
     path("reporting/<int:pk>/", views.submission_page, name="submission_page"),
 ]

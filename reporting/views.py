@@ -4,12 +4,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.scoping import restrict
 
 from .choices import EDITABLE, Step
 from .models import DataSet, Submission
+from .selectors import completeness
 from .services import (
     Refused,
     is_locked,
@@ -134,4 +136,29 @@ def submission_page(request, pk: int):
             "Step": {s.name: s.value for s in Step},
         },
         status=status,
+    )
+
+
+@login_required
+def completeness_page(request):
+    """For each reporting unit in the user's scope, which recent periods were reported and
+    whether on time (a missing or late report is what a district chases)."""
+    data_sets = list(DataSet.objects.all())
+    code = request.GET.get("data_set") or (data_sets[0].code if data_sets else "")
+    data_set = next((d for d in data_sets if d.code == code), None)
+    if data_sets and data_set is None:
+        raise Http404
+    table = (
+        completeness(
+            data_set,
+            restrict(data_set.units.all(), request.user, via=""),
+            today=timezone.localdate(),
+        )
+        if data_set
+        else None
+    )
+    return render(
+        request,
+        "reporting/completeness.html",
+        {"nav": "reporting", "data_sets": data_sets, "data_set": data_set, "table": table},
     )

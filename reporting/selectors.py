@@ -1,0 +1,95 @@
+"""Reads of the statistics system."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Min
+from django.utils import timezone
+
+from .choices import State, Step
+from .models import DataSet, Event, Submission
+from .services import period_of
+
+SUBMITTED_STATES = {State.SUBMITTED, State.DISTRICT_APPROVED, State.CITY_APPROVED}
+
+
+def recent_periods(
+    data_set: DataSet, today: dt.date, count: int = 6
+) -> list[tuple[dt.date, dt.date]]:
+    """The last `count` periods that have ended by `today`, oldest first."""
+    periods = []
+    start, end = period_of(data_set.period_type, today)
+    if end > today:
+        start, end = period_of(data_set.period_type, start - dt.timedelta(days=1))
+    while len(periods) < count:
+        periods.append((start, end))
+        start, end = period_of(data_set.period_type, start - dt.timedelta(days=1))
+    return periods[::-1]
+
+
+@dataclass
+class Cell:
+    state: str | None  # None: no submission at all
+    submitted_on: dt.date | None  # the first submission, in local time
+    due: dt.date
+    today: dt.date
+
+    @property
+    def counted(self) -> bool:
+        return self.state in SUBMITTED_STATES
+
+    @property
+    def late(self) -> bool:
+        """Submitted after the due day, or not submitted and the due day has passed."""
+        if self.submitted_on is not None:
+            return self.submitted_on > self.due
+        return self.today > self.due
+
+
+@dataclass
+class Completeness:
+    periods: list[tuple[dt.date, dt.date]]
+    rows: list[tuple[object, list[Cell]]]  # (unit, one cell per period)
+    submitted: list[int]  # per period: units that submitted
+    on_time: list[int]  # per period: units that submitted by the due day
+
+    @property
+    def totals(self) -> list[tuple[int, int]]:
+        return list(zip(self.submitted, self.on_time, strict=True))
+
+
+def completeness(data_set: DataSet, units, *, today: dt.date) -> Completeness:
+    """Which of `units` reported each recent period, and whether on time. Two queries besides
+    the units."""
+    periods = recent_periods(data_set, today)
+    ends = [end for _start, end in periods]
+    units = list(units.order_by("order", "code"))
+    submissions = {
+        (s.unit_id, s.period_end): s
+        for s in Submission.objects.filter(data_set=data_set, unit__in=units, period_end__in=ends)
+    }
+    first_submit = dict(
+        Event.objects.filter(submission__in=submissions.values(), step=Step.SUBMIT)
+        .values_list("submission_id")
+        .annotate(first=Min("at"))
+    )
+    rows, submitted, on_time = [], [0] * len(periods), [0] * len(periods)
+    for unit in units:
+        cells = []
+        for i, end in enumerate(ends):
+            s = submissions.get((unit.pk, end))
+            at = first_submit.get(s.pk) if s else None
+            cell = Cell(
+                state=s.state if s else None,
+                submitted_on=timezone.localtime(at).date() if at else None,
+                due=end + dt.timedelta(days=data_set.due_days),
+                today=today,
+            )
+            if cell.counted:
+                submitted[i] += 1
+                on_time[i] += not cell.late
+            cells.append(cell)
+        rows.append((unit, cells))
+    return Completeness(periods=periods, rows=rows, submitted=submitted, on_time=on_time)

@@ -1,0 +1,56 @@
+"""Completeness and timeliness: who reported which period, and on time."""
+
+import datetime as dt
+
+from django.urls import reverse
+from django.utils import timezone
+
+from plans.models import Indicator
+from reporting.models import DataSet, Event, Submission
+from reporting.selectors import completeness, recent_periods
+from territory.models import Unit
+
+
+def test_recent_periods_are_whole_ended_periods_oldest_first(db):
+    monthly = DataSet(period_type="month")
+    assert recent_periods(monthly, dt.date(2020, 3, 15), count=3) == [
+        (dt.date(2019, 12, 1), dt.date(2019, 12, 31)),
+        (dt.date(2020, 1, 1), dt.date(2020, 1, 31)),
+        (dt.date(2020, 2, 1), dt.date(2020, 2, 29)),
+    ]
+    assert recent_periods(DataSet(period_type="quarter"), dt.date(2020, 12, 31), count=1) == [
+        (dt.date(2020, 10, 1), dt.date(2020, 12, 31))
+    ]
+
+
+def test_the_table_counts_on_time_late_and_missing_reports(login, users):
+    ds = DataSet.objects.create(code="monthly", name="功能区月报", period_type="month", due_days=10)
+    ds.indicators.add(
+        Indicator.objects.create(code="output", name="产值", kind="reported", measure="money")
+    )
+    zone, other = Unit.objects.get(code="z-new-economy"), Unit.objects.get(code="z-bailuwan")
+    ds.units.add(zone, other)
+    today = timezone.localdate()
+    end = recent_periods(ds, today)[-1][1]
+    on_time = Submission.objects.create(
+        data_set=ds, unit=zone, period_start=end.replace(day=1), period_end=end, state="submitted"
+    )
+    event = Event.objects.create(
+        submission=on_time,
+        step="submit",
+        from_state="draft",
+        to_state="submitted",
+        user=users["xinjingji"],
+    )
+    Event.objects.filter(pk=event.pk).update(
+        at=timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=3), dt.time(12)))
+    )
+    table = completeness(ds, ds.units.all(), today=end + dt.timedelta(days=20))
+    cells = {unit.code: cells[-1] for unit, cells in table.rows}
+    assert cells["z-new-economy"].counted and not cells["z-new-economy"].late
+    assert cells["z-bailuwan"].state is None and cells["z-bailuwan"].late  # past due, nothing
+    assert table.totals[-1] == (1, 1)
+    # The page follows the scope: 白鹭湾's officer sees only 白鹭湾.
+    body = login("bailuwan").get(reverse("completeness")).content.decode()
+    assert "白鹭湾" in body and "成都新经济活力区" not in body
+    assert login("viewer").get(reverse("completeness"), {"data_set": "nope"}).status_code == 404
