@@ -151,3 +151,39 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.submission} · {self.get_step_display()}"
+
+
+class Notice(models.Model):
+    """An in-app notice (also sent by e-mail): a reminder before a report is due, or an
+    escalation to the district after it. One per user, kind, data set, unit and period."""
+
+    class Kind(models.TextChoices):
+        REMINDER = "reminder", _("Reminder")
+        ESCALATION = "escalation", _("Escalation")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="notices",
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    data_set = models.ForeignKey(DataSet, verbose_name=_("data set"), on_delete=models.CASCADE)
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.CASCADE)
+    period_end = models.DateField(_("period end"))
+    text = models.CharField(_("text"), max_length=300)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    read = models.BooleanField(_("read"), default=False)
+
+    class Meta:
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "kind", "data_set", "unit", "period_end"], name="notice_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.text

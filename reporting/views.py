@@ -42,7 +42,12 @@ def submission_list(request):
     return render(
         request,
         "reporting/submission_list.html",
-        {"nav": "reporting", "submissions": submissions, "reporting": reporting},
+        {
+            "nav": "reporting",
+            "submissions": submissions,
+            "reporting": reporting,
+            "notices": request.user.notices.all()[:20],
+        },
     )
 
 

@@ -148,6 +148,15 @@ ZONEPLAN_TILE_ATTRIBUTION = envstr("ZONEPLAN_TILE_ATTRIBUTION", "")
 # A plan file larger than this is refused before it is parsed.
 ZONEPLAN_PLAN_FILE_MAX_BYTES = envint("ZONEPLAN_PLAN_FILE_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
 
+# E-mail for reminders and escalations (reporting.reminders). The default prints mails to the
+# console; set the backend to django.core.mail.backends.smtp.EmailBackend and the host in production.
+EMAIL_BACKEND = envstr("ZONEPLAN_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = envstr("ZONEPLAN_EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("ZONEPLAN_EMAIL_PORT", 25, minimum=1)
+DEFAULT_FROM_EMAIL = envstr("ZONEPLAN_EMAIL_FROM", "zoneplan@localhost")
+# Reminders start this many days before a report is due.
+ZONEPLAN_REMIND_DAYS = envint("ZONEPLAN_REMIND_DAYS", 3, minimum=0)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
