@@ -7,4 +7,5 @@ urlpatterns = [
     path("reporting/open/", views.submission_open, name="submission_open"),
     path("reporting/completeness/", views.completeness_page, name="completeness"),
     path("reporting/<int:pk>/", views.submission_page, name="submission_page"),
+    path("reporting/<int:pk>/form.xlsx", views.submission_workbook, name="submission_workbook"),
 ]

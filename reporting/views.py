@@ -1,5 +1,6 @@
 import datetime as dt
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -8,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.scoping import restrict
+from core.registry_views import xlsx_response
+from core.tabular.read import UploadError
 
 from .choices import EDITABLE, Step
 from .models import DataSet, Submission
@@ -22,6 +25,7 @@ from .services import (
     steps_for,
     take_step,
 )
+from .spreadsheets import form_workbook, values_from_workbook
 
 
 @login_required
@@ -92,7 +96,19 @@ def submission_page(request, pk: int):
         except ValueError:
             version = -1
         try:
-            if step == Step.SAVE:
+            if step == "upload":  # the same form, filled in Excel
+                upload = request.FILES.get("file")
+                if upload is None:
+                    raise Refused("请选择填好的填报表（.xlsx）")
+                if upload.size > settings.ZONEPLAN_IMPORT_MAX_BYTES:
+                    raise Refused("文件过大")
+                try:
+                    values = values_from_workbook(upload.read(), upload.name)
+                except UploadError as bad:
+                    raise Refused(str(bad)) from None
+                save_values(submission, values, user=request.user, version=version)
+                messages.success(request, _("Saved"))
+            elif step == Step.SAVE:
                 values = {
                     key.removeprefix("value:"): text[:100]
                     for key, text in request.POST.items()
@@ -167,3 +183,14 @@ def completeness_page(request):
         "reporting/completeness.html",
         {"nav": "reporting", "data_sets": data_sets, "data_set": data_set, "table": table},
     )
+
+
+@login_required
+def submission_workbook(request, pk: int):
+    """The entry form as a workbook, to fill in Excel and upload on the submission's page."""
+    submission = get_object_or_404(
+        restrict(Submission.objects.select_related("data_set", "unit"), request.user, via="unit"),
+        pk=pk,
+    )
+    name = f"{submission.data_set.name}-{submission.unit.name}-{submission.period_end:%Y-%m}.xlsx"
+    return xlsx_response(form_workbook(submission), name)
