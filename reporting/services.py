@@ -339,3 +339,40 @@ def flag_outliers(submission: Submission) -> list[str]:
         if outlier:
             flagged.append(row.indicator.name)
     return flagged
+
+
+MAX_EVIDENCE_PER_SUBMISSION = 50
+
+
+def attach_evidence(submission: Submission, upload, *, user):
+    """Attach a file to a submission the user reports for and may still change."""
+    from .evidence import EvidenceError, kind_of
+    from .models import Evidence
+
+    if upload is None:
+        raise Refused("请选择要上传的文件")
+    if not _reports_for(user, submission):
+        raise Refused("您无权为该报表上传附件")
+    if submission.state not in EDITABLE or is_locked(submission):
+        raise Refused("报表已提交或已锁定，不能再上传附件")
+    if submission.evidence.count() >= MAX_EVIDENCE_PER_SUBMISSION:
+        raise Refused(f"每份报表最多 {MAX_EVIDENCE_PER_SUBMISSION} 个附件")
+    from django.conf import settings
+
+    if upload.size > settings.ZONEPLAN_EVIDENCE_MAX_BYTES:  # refused before it is read
+        raise Refused(
+            f"文件过大（上限 {settings.ZONEPLAN_EVIDENCE_MAX_BYTES / 1024 / 1024:.0f} MB）"
+        )
+    data = upload.read()
+    try:
+        kind = kind_of(data, upload.name)
+    except EvidenceError as error:
+        raise Refused(str(error)) from None
+    return Evidence.objects.create(
+        submission=submission,
+        name=upload.name[-200:],
+        kind=kind,
+        size=len(data),
+        content=data,
+        uploaded_by=user,
+    )

@@ -8,4 +8,7 @@ urlpatterns = [
     path("reporting/completeness/", views.completeness_page, name="completeness"),
     path("reporting/<int:pk>/", views.submission_page, name="submission_page"),
     path("reporting/<int:pk>/form.xlsx", views.submission_workbook, name="submission_workbook"),
+    path(
+        "reporting/<int:pk>/evidence/<int:evidence_pk>/", views.evidence_file, name="evidence_file"
+    ),
 ]

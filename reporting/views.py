@@ -17,6 +17,7 @@ from .models import DataSet, Submission
 from .selectors import completeness
 from .services import (
     Refused,
+    attach_evidence,
     is_locked,
     open_submission,
     reports_for_unit,
@@ -96,7 +97,10 @@ def submission_page(request, pk: int):
         except ValueError:
             version = -1
         try:
-            if step == "upload":  # the same form, filled in Excel
+            if step == "evidence":
+                attach_evidence(submission, request.FILES.get("evidence"), user=request.user)
+                messages.success(request, _("File attached"))
+            elif step == "upload":  # the same form, filled in Excel
                 upload = request.FILES.get("file")
                 if upload is None:
                     raise Refused("请选择填好的填报表（.xlsx）")
@@ -152,6 +156,7 @@ def submission_page(request, pk: int):
             "steps": steps_for(request.user, submission),
             "checks": rule_failures(submission) if submission.state in EDITABLE else ([], []),
             "events": submission.events.select_related("user"),
+            "evidence": submission.evidence.defer("content").select_related("uploaded_by"),
             "locked": is_locked(submission),
             "error": error,
             "Step": {s.name: s.value for s in Step},
@@ -194,3 +199,22 @@ def submission_workbook(request, pk: int):
     )
     name = f"{submission.data_set.name}-{submission.unit.name}-{submission.period_end:%Y-%m}.xlsx"
     return xlsx_response(form_workbook(submission), name)
+
+
+@login_required
+def evidence_file(request, pk: int, evidence_pk: int):
+    """An evidence file, to whoever may see its submission; always as a download (never shown
+    inline, so a crafted file cannot run in the page's origin)."""
+    from django.http import HttpResponse
+    from django.utils.http import content_disposition_header
+
+    from .models import Evidence
+
+    submission = get_object_or_404(
+        restrict(Submission.objects.all(), request.user, via="unit"), pk=pk
+    )
+    evidence = get_object_or_404(Evidence, pk=evidence_pk, submission=submission)
+    response = HttpResponse(bytes(evidence.content), content_type="application/octet-stream")
+    response["Content-Disposition"] = content_disposition_header(True, evidence.name)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

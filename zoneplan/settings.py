@@ -154,6 +154,8 @@ EMAIL_BACKEND = envstr("ZONEPLAN_EMAIL_BACKEND", "django.core.mail.backends.cons
 EMAIL_HOST = envstr("ZONEPLAN_EMAIL_HOST", "localhost")
 EMAIL_PORT = envint("ZONEPLAN_EMAIL_PORT", 25, minimum=1)
 DEFAULT_FROM_EMAIL = envstr("ZONEPLAN_EMAIL_FROM", "zoneplan@localhost")
+# An evidence file (photo, contract, PDF) attached to a submission may be at most this large.
+ZONEPLAN_EVIDENCE_MAX_BYTES = envint("ZONEPLAN_EVIDENCE_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
 # Reminders start this many days before a report is due.
 ZONEPLAN_REMIND_DAYS = envint("ZONEPLAN_REMIND_DAYS", 3, minimum=0)
 
