@@ -110,22 +110,11 @@ def test_an_officer_draws_the_core_area_confirms_the_size_warning_and_it_is_save
 
 
 def test_the_whole_reporting_chain_runs_in_the_browser(page):
-    import datetime as dt
+    from plans.models import ReportedValue
+    from reporting.tests.factories import last_month_end, make_data_set
 
-    from django.utils import timezone
-
-    from plans.models import Indicator, ReportedValue
-    from reporting.models import DataSet
-    from territory.models import Unit
-
-    data_set = DataSet.objects.create(
-        code="monthly", name="功能区月报", period_type="month", lock_days=60
-    )
-    data_set.indicators.add(
-        Indicator.objects.create(code="output", name="产值", kind="reported", measure="money")
-    )
-    data_set.units.add(Unit.objects.get(code="z-new-economy"))
-    period_end = timezone.localdate().replace(day=1) - dt.timedelta(days=1)
+    make_data_set()
+    period_end = last_month_end()
 
     def as_user(username):
         page.context.clear_cookies()

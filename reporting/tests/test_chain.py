@@ -5,35 +5,24 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 
-from plans.models import Indicator, ReportedValue
+from plans.models import ReportedValue
 from reporting.choices import State, Step
-from reporting.models import DataSet, Event, Submission
+from reporting.models import Event, Submission
 from reporting.services import Refused, open_submission, period_of, save_values, take_step
+from reporting.tests.factories import last_month_end, make_data_set
 from territory.models import Unit
 
 
 @pytest.fixture
 def data_set(db):
-    # Locks 60 days after the month ends, so last month is always open whatever day tests run.
-    ds = DataSet.objects.create(
-        code="monthly", name="功能区月报", period_type="month", lock_days=60
-    )
-    for code, name in (("occupancy", "入驻率"), ("output", "产值")):
-        ds.indicators.add(
-            Indicator.objects.create(code=code, name=name, kind="reported", measure="ratio")
-        )
-    ds.units.add(Unit.objects.get(code="z-new-economy"))
-    return ds
+    return make_data_set((("occupancy", "入驻率", "ratio"), ("output", "产值", "ratio")))
 
 
 @pytest.fixture
 def submission(data_set):
     zone = Unit.objects.get(code="z-new-economy")
-    return open_submission(
-        data_set, zone, timezone.localdate().replace(day=1) - dt.timedelta(days=1)
-    )
+    return open_submission(data_set, zone, last_month_end())
 
 
 def test_periods_are_whole_months_quarters_and_years():

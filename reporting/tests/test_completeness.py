@@ -5,9 +5,9 @@ import datetime as dt
 from django.urls import reverse
 from django.utils import timezone
 
-from plans.models import Indicator
 from reporting.models import DataSet, Event, Submission
 from reporting.selectors import completeness, recent_periods
+from reporting.tests.factories import make_data_set
 from territory.models import Unit
 
 
@@ -24,12 +24,8 @@ def test_recent_periods_are_whole_ended_periods_oldest_first(db):
 
 
 def test_the_table_counts_on_time_late_and_missing_reports(login, users):
-    ds = DataSet.objects.create(code="monthly", name="功能区月报", period_type="month", due_days=10)
-    ds.indicators.add(
-        Indicator.objects.create(code="output", name="产值", kind="reported", measure="money")
-    )
-    zone, other = Unit.objects.get(code="z-new-economy"), Unit.objects.get(code="z-bailuwan")
-    ds.units.add(zone, other)
+    ds = make_data_set(units=("z-new-economy", "z-bailuwan"), due_days=10)
+    zone = Unit.objects.get(code="z-new-economy")
     today = timezone.localdate()
     end = recent_periods(ds, today)[-1][1]
     on_time = Submission.objects.create(

@@ -1,18 +1,16 @@
 """Evidence files: the type is read from the content; disguised, oversized and unwanted files
 are refused with a message and nothing is stored; only those in scope can download."""
 
-import datetime as dt
 import io
 
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
 
-from plans.models import Indicator
-from reporting.models import DataSet, Evidence
+from reporting.models import Evidence
 from reporting.services import open_submission
+from reporting.tests.factories import last_month_end, make_data_set
 from territory.models import Unit
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
@@ -21,15 +19,9 @@ PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 @pytest.fixture
 def submission(db):
-    ds = DataSet.objects.create(
-        code="monthly", name="功能区月报", period_type="month", lock_days=60
+    return open_submission(
+        make_data_set(), Unit.objects.get(code="z-new-economy"), last_month_end()
     )
-    ds.indicators.add(
-        Indicator.objects.create(code="output", name="产值", kind="reported", measure="money")
-    )
-    zone = Unit.objects.get(code="z-new-economy")
-    ds.units.add(zone)
-    return open_submission(ds, zone, timezone.localdate().replace(day=1) - dt.timedelta(days=1))
 
 
 def _attach(client, submission, content, name):

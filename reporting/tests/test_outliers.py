@@ -4,13 +4,12 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 
-from plans.models import Indicator
 from reporting.choices import State, Step
-from reporting.models import DataSet, Submission, SubmissionValue
+from reporting.models import Submission, SubmissionValue
 from reporting.outliers import is_outlier
 from reporting.services import open_submission, save_values, take_step
+from reporting.tests.factories import last_month_end, make_data_set
 from territory.models import Unit
 
 D = Decimal
@@ -34,14 +33,10 @@ def test_values_far_from_the_units_history_are_outliers(value, history, flagged)
 
 
 def test_a_submitted_outlier_is_flagged_and_shown_but_not_refused(login, users, db):
-    ds = DataSet.objects.create(
-        code="monthly", name="功能区月报", period_type="month", lock_days=60
-    )
-    output = Indicator.objects.create(code="output", name="产值", kind="reported", measure="money")
-    ds.indicators.add(output)
+    ds = make_data_set()
+    output = ds.indicators.get()
     zone = Unit.objects.get(code="z-new-economy")
-    ds.units.add(zone)
-    end = timezone.localdate().replace(day=1) - dt.timedelta(days=1)
+    end = last_month_end()
     for months, value in ((2, 100), (3, 102), (4, 98), (5, 101)):
         day = end
         for _ in range(months - 1):

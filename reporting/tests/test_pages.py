@@ -1,29 +1,18 @@
 """The submission pages: open a period, enter, submit, review; refusals show the message and
 write nothing; out-of-scope users see nothing."""
 
-import datetime as dt
-
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
-from plans.models import Indicator
-from reporting.models import DataSet, Submission
-from territory.models import Unit
+from reporting.models import Submission
+from reporting.tests.factories import last_month_end, make_data_set
 
-LAST_MONTH_END = timezone.localdate().replace(day=1) - dt.timedelta(days=1)
+LAST_MONTH_END = last_month_end()
 
 
 @pytest.fixture
 def data_set(db):
-    ds = DataSet.objects.create(
-        code="monthly", name="功能区月报", period_type="month", lock_days=60
-    )
-    ds.indicators.add(
-        Indicator.objects.create(code="output", name="产值", kind="reported", measure="money")
-    )
-    ds.units.add(Unit.objects.get(code="z-new-economy"))
-    return ds
+    return make_data_set()
 
 
 def _open(client):

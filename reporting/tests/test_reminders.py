@@ -8,9 +8,9 @@ from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
 
-from plans.models import Indicator
-from reporting.models import DataSet, Notice, Submission
+from reporting.models import Notice, Submission
 from reporting.reminders import send_reminders
+from reporting.tests.factories import make_data_set
 from territory.models import Unit
 
 END = dt.date(2026, 10, 31)  # due 10 days later: 2026-11-10
@@ -18,11 +18,7 @@ END = dt.date(2026, 10, 31)  # due 10 days later: 2026-11-10
 
 @pytest.fixture
 def data_set(db, users):
-    ds = DataSet.objects.create(code="monthly", name="功能区月报", period_type="month", due_days=10)
-    ds.indicators.add(
-        Indicator.objects.create(code="output", name="产值", kind="reported", measure="money")
-    )
-    ds.units.add(Unit.objects.get(code="z-new-economy"), Unit.objects.get(code="z-bailuwan"))
+    ds = make_data_set(units=("z-new-economy", "z-bailuwan"), due_days=10)
     for name in ("xinjingji", "gaoxin", "bailuwan", "jinjiang"):
         users[name].email = f"{name}@example.org"
         users[name].save()

@@ -6,13 +6,13 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
 from plans.models import Indicator
 from reporting.choices import State, Step
-from reporting.models import DataSet, Submission, SubmissionValue, ValidationRule
+from reporting.models import Submission, SubmissionValue, ValidationRule
 from reporting.rules import RuleError, evaluate, parse
 from reporting.services import Refused, open_submission, save_values, take_step
+from reporting.tests.factories import last_month_end, make_data_set
 from territory.models import Unit
 
 CODES = {"completed", "total", "occupancy", "output"}
@@ -62,14 +62,13 @@ def test_a_wrong_or_hostile_rule_is_refused_with_a_message(expression, message):
 
 @pytest.fixture
 def data_set(db):
-    ds = DataSet.objects.create(
-        code="monthly", name="功能区月报", period_type="month", lock_days=60
-    )
-    for code, name in (("completed", "已建成面积"), ("total", "总面积"), ("output", "累计产值")):
-        ds.indicators.add(
-            Indicator.objects.create(code=code, name=name, kind="reported", measure="area")
+    ds = make_data_set(
+        (
+            ("completed", "已建成面积", "area"),
+            ("total", "总面积", "area"),
+            ("output", "累计产值", "area"),
         )
-    ds.units.add(Unit.objects.get(code="z-new-economy"))
+    )
     ValidationRule.objects.create(
         data_set=ds,
         expression="completed <= total",
@@ -92,7 +91,7 @@ def test_an_admin_cannot_save_a_rule_naming_an_unknown_indicator(data_set):
 
 
 def _submission(data_set, months_back=1):
-    end = timezone.localdate().replace(day=1) - dt.timedelta(days=1)
+    end = last_month_end()
     for _ in range(months_back - 1):
         end = end.replace(day=1) - dt.timedelta(days=1)
     return open_submission(data_set, Unit.objects.get(code="z-new-economy"), end)

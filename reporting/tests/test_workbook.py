@@ -1,7 +1,6 @@
 """The entry form in Excel: downloaded, filled, uploaded; a wrong or hostile file says why and
 writes nothing."""
 
-import datetime as dt
 import io
 from decimal import Decimal
 
@@ -9,28 +8,17 @@ import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
 
-from plans.models import Indicator
-from reporting.models import DataSet, Submission
+from reporting.models import Submission
 from reporting.services import open_submission
+from reporting.tests.factories import last_month_end, make_data_set
 from territory.models import Unit
 
 
 @pytest.fixture
 def submission(db):
-    ds = DataSet.objects.create(
-        code="monthly", name="功能区月报", period_type="month", lock_days=60
-    )
-    ds.indicators.add(
-        Indicator.objects.create(code="output", name="产值", kind="reported", measure="money")
-    )
-    ds.indicators.add(
-        Indicator.objects.create(code="occupancy", name="入驻率", kind="reported", measure="ratio")
-    )
-    zone = Unit.objects.get(code="z-new-economy")
-    ds.units.add(zone)
-    return open_submission(ds, zone, timezone.localdate().replace(day=1) - dt.timedelta(days=1))
+    ds = make_data_set((("output", "产值", "money"), ("occupancy", "入驻率", "ratio")))
+    return open_submission(ds, Unit.objects.get(code="z-new-economy"), last_month_end())
 
 
 def _filled(client, submission, **values):
