@@ -10,7 +10,7 @@ from django.utils import timezone
 from accounts.scoping import zone_lookup
 from core import bulk
 from core.tabular.engine import RegistryBase
-from core.tabular.spec import Column, RowResult
+from core.tabular.spec import Column, RowResult, zone_column
 from plans import cache
 
 from .choices import CARRIER_KIND_ZH, PLATFORM_KIND_ZH, CarrierKind
@@ -22,16 +22,7 @@ from .services import (
 )
 
 COLUMNS = [
-    Column(
-        "zone",
-        "所在功能区",
-        "Zone",
-        "lookup",
-        required=True,
-        lookup="zone",
-        aliases=("功能区",),
-        help="填写功能区全称或代码，须在您的权限范围内。",
-    ),
+    zone_column(),
     Column(
         "kind",
         "载体类型",
@@ -136,16 +127,7 @@ REGISTRY = CarrierRegistry()
 
 
 PLATFORM_COLUMNS = [
-    Column(
-        "zone",
-        "所在功能区",
-        "Zone",
-        "lookup",
-        required=True,
-        lookup="zone",
-        aliases=("功能区",),
-        help="科创空间所在的功能区（全称或代码）。",
-    ),
+    zone_column("科创空间所在的功能区（全称或代码）。"),
     Column(
         "carrier",
         "所在科创空间",
@@ -228,16 +210,7 @@ PLATFORM_REGISTRY = PlatformRegistry()
 
 
 SERVICE_COLUMNS = [
-    Column(
-        "zone",
-        "所在功能区",
-        "Zone",
-        "lookup",
-        required=True,
-        lookup="zone",
-        aliases=("功能区",),
-        help="填写功能区全称或代码，须在您的权限范围内。",
-    ),
+    zone_column(),
     Column(
         "name",
         "项目名称",

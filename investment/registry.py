@@ -7,7 +7,7 @@ from django.utils import timezone
 from accounts.scoping import is_city_admin, zone_lookup
 from core import bulk
 from core.tabular.engine import RegistryBase
-from core.tabular.spec import Column, RowResult
+from core.tabular.spec import Column, RowResult, zone_column
 from plans import cache
 
 from .choices import CHAIN_ACTION_ZH, ENTERPRISE_KINDS, STAGE_DATE_ZH, TIER_ZH
@@ -30,15 +30,7 @@ ENTERPRISE_COLUMNS = [
         help="18 位，按 GB 32100-2015 校验最后一位；已登记的代码再次上传即更新该企业。",
     ),
     Column("name", "企业名称", "Name", "text", required=True, aliases=("名称",)),
-    Column(
-        "zone",
-        "所在功能区",
-        "Zone",
-        "lookup",
-        lookup="zone",
-        aliases=("功能区",),
-        help="企业所在并负责维护其信息的功能区；不填则由市级维护。",
-    ),
+    zone_column("企业所在并负责维护其信息的功能区；不填则由市级维护。", required=False),
     Column(
         "kinds",
         "企业类型",
@@ -135,16 +127,7 @@ ENTERPRISE_REGISTRY = EnterpriseRegistry()
 
 
 PROJECT_COLUMNS = [
-    Column(
-        "zone",
-        "所在功能区",
-        "Zone",
-        "lookup",
-        required=True,
-        lookup="zone",
-        aliases=("功能区",),
-        help="填写功能区全称或代码，须在您的权限范围内。",
-    ),
+    zone_column(),
     Column(
         "name",
         "项目名称",

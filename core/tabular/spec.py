@@ -47,6 +47,23 @@ class Column:
         return mapping
 
 
+def zone_column(
+    help: str = "填写功能区全称或代码，须在您的权限范围内。", *, required: bool = True
+) -> Column:
+    """The zone column of a zone registry's sheet: the zone's full name or code, looked up
+    within the officer's scope."""
+    return Column(
+        "zone",
+        "所在功能区",
+        "Zone",
+        "lookup",
+        required=required,
+        lookup="zone",
+        aliases=("功能区",),
+        help=help,
+    )
+
+
 def _norm_header(text) -> str:
     return "".join(unicodedata.normalize("NFKC", str(text or "")).split()).lower()
 
