@@ -149,3 +149,11 @@ def test_a_period_not_yet_open_or_past_its_lock_is_refused(data_set, users):
     with pytest.raises(Refused, match="已过锁定期"):
         save_values(old, {"output": "1"}, user=users["xinjingji"], version=0)
     assert not Submission.objects.get(pk=old.pk).values.exists()
+
+
+def test_an_oversized_comment_is_refused_and_nothing_changes(submission, users):
+    s = take_step(submission, Step.SUBMIT, user=users["xinjingji"], version=0)
+    with pytest.raises(Refused, match="意见不能超过 2000 字"):
+        take_step(s, Step.RETURN, user=users["gaoxin"], version=s.version, comment="改" * 2001)
+    s.refresh_from_db()
+    assert s.state == State.SUBMITTED and s.events.count() == 1
