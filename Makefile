@@ -57,6 +57,8 @@ bench: $(VENV)/.test-deps
 	$(BIN)/python benchmarks/run.py progress --database sqlite
 	$(BIN)/python benchmarks/run.py progress --database postgres
 	$(BIN)/python benchmarks/run.py geo --database postgres
+	$(BIN)/python benchmarks/reporters.py
+	$(BIN)/python benchmarks/reporters.py --think 0
 
 # Translations: needs gettext. The compiled .mo files are committed so `make run` needs no gettext.
 messages: $(VENV)/.test-deps

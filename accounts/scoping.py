@@ -26,12 +26,17 @@ def _membership_paths(user, action: str) -> list[str] | None:
         return []
     if user.is_superuser:
         return None
+    roles = WRITING_ROLES if action == Action.CHANGE else set(Role)
+    return sorted({path for role, path in memberships(user) if role in roles})
+
+
+def memberships(user) -> list[tuple[str, str]]:
+    """The user's (role, unit path) pairs, read once per request (kept on the user object)."""
     cached = getattr(user, "_zoneplan_paths", None)
     if cached is None:
         cached = list(user.memberships.values_list("role", "unit__path"))
         user._zoneplan_paths = cached
-    roles = WRITING_ROLES if action == Action.CHANGE else set(Role)
-    return sorted({path for role, path in cached if role in roles})
+    return cached
 
 
 def visible_units(user, action: str = Action.VIEW) -> QuerySet[Unit]:
@@ -68,11 +73,7 @@ def roles_of(user) -> set[str]:
         return set()
     if user.is_superuser:
         return {Role.CITY_ADMIN}
-    cached = getattr(user, "_zoneplan_paths", None)
-    if cached is None:
-        _membership_paths(user, Action.VIEW)
-        cached = user._zoneplan_paths
-    return {role for role, _path in cached}
+    return {role for role, _path in memberships(user)}
 
 
 def is_city_admin(user) -> bool:

@@ -19,6 +19,7 @@ from django.db import connection, models
 from django.utils import timezone
 
 BATCH = 5000
+SMALL = 200  # fewer rows than this are updated one statement each, pipelined (a form's save)
 
 
 def _converter(field: models.Field) -> Callable | None:
@@ -191,7 +192,7 @@ def update_with_history(
     built = [build(r) for r in rows]
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
-    if connection.vendor == "postgresql":
+    if connection.vendor == "postgresql" and len(rows) > SMALL:
         # COPY the new values into a temporary table, then one UPDATE ... FROM.
         with connection.cursor() as cursor:
             cursor.execute(
@@ -242,9 +243,11 @@ def save_rows(
     user,
     reason: str,
     constants: dict | None = None,
+    key_scope: dict | None = None,
 ) -> None:
     """Insert `creates` and update `updates` (dicts by attribute name), each with a history row.
-    New rows are found again by their natural key `key` (attribute names)."""
+    New rows are found again by their natural key `key` (attribute names), among the rows
+    matching `key_scope` when the key is unique only within it (e.g. one submission's values)."""
     constants = constants or {}
     if creates:
         first = key[0]
@@ -254,7 +257,7 @@ def save_rows(
             creates,
             constants=constants,
             key=key,
-            key_query=lambda: model.objects.filter(**{f"{first}__in": wanted})
+            key_query=lambda: model.objects.filter(**(key_scope or {}), **{f"{first}__in": wanted})
             .values_list("pk", *key)
             .iterator(chunk_size=10000),
             user=user,

@@ -9,6 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.choices import WRITING_ROLES, Role
+from accounts.scoping import memberships
+from core.bulk import save_rows
 from core.tabular.cells import CellError, parse_decimal
 
 from .choices import EDITABLE, PeriodType, State, Step
@@ -61,10 +63,6 @@ def open_submission(data_set: DataSet, unit, period_end: dt.date, *, today=None)
     return submission
 
 
-def _memberships(user) -> list[tuple[str, str]]:
-    return list(user.memberships.values_list("role", "unit__path"))
-
-
 def _reports_for(user, submission: Submission) -> bool:
     """The reporting unit's own officers (or the city's admins) edit and submit."""
     return reports_for_unit(user, submission.unit)
@@ -76,7 +74,7 @@ def reports_for_unit(user, unit) -> bool:
         return True
     return any(
         (role in WRITING_ROLES and path == unit.path) or role == Role.CITY_ADMIN
-        for role, path in _memberships(user)
+        for role, path in memberships(user)
     )
 
 
@@ -84,12 +82,12 @@ def _reviews_for_district(user, submission: Submission) -> bool:
     path = submission.unit.path
     return any(
         role == Role.DISTRICT_OFFICER and path.startswith(unit_path) and path != unit_path
-        for role, unit_path in _memberships(user)
+        for role, unit_path in memberships(user)
     )
 
 
 def _is_city_admin(user) -> bool:
-    return user.is_superuser or any(role == Role.CITY_ADMIN for role, _p in _memberships(user))
+    return user.is_superuser or any(role == Role.CITY_ADMIN for role, _p in memberships(user))
 
 
 def _check_version(submission: Submission, version: int) -> None:
@@ -136,17 +134,29 @@ def save_values(
                 errors.append(f"“{indicators[code].name}”：{error}")
         if errors:
             raise Refused("；".join(errors))
-        existing = {v.indicator_id: v for v in current.values.all()}
+        existing = {
+            row["indicator_id"]: row
+            for row in current.values.values("id", "indicator_id", "value", "flagged")
+        }
+        added, changed = [], []
         for code, number in parsed.items():
-            indicator = indicators[code]
-            row = existing.get(indicator.pk) or SubmissionValue(
-                submission=current, indicator=indicator
-            )
-            if row.pk and row.value == number:
-                continue
-            row.value = number
-            row._history_user = user
-            row.save()
+            row = existing.get(indicators[code].pk)
+            if row is None:
+                added.append({"indicator_id": indicators[code].pk, "value": number})
+            elif row["value"] != number:
+                changed.append(row | {"value": number})
+        # A form is saved often: a few statements in all, with a history row per changed value
+        # (who, when, what it became; the row before it says what it was).
+        save_rows(
+            SubmissionValue,
+            creates=[row | {"flagged": False} for row in added],
+            updates=changed,
+            key=("indicator_id",),
+            constants={"submission_id": current.pk},
+            key_scope={"submission_id": current.pk},
+            user=user,
+            reason="",
+        )
         current.version += 1
         current.save(update_fields=["version", "updated_at"])
         Event.objects.create(

@@ -28,6 +28,8 @@ from .services import (
 )
 from .spreadsheets import form_workbook, values_from_workbook
 
+EVENTS_SHOWN = 50
+
 
 @login_required
 def submission_list(request):
@@ -155,7 +157,11 @@ def submission_page(request, pk: int):
             "rows": rows,
             "steps": steps_for(request.user, submission),
             "checks": rule_failures(submission) if submission.state in EDITABLE else ([], []),
-            "events": submission.events.select_related("user"),
+            # Newest first, and only the latest: a busy form is saved hundreds of times.
+            "events": submission.events.select_related("user").order_by("-at", "-pk")[
+                :EVENTS_SHOWN
+            ],
+            "event_count": submission.events.count(),
             "evidence": submission.evidence.defer("content").select_related("uploaded_by"),
             "locked": is_locked(submission),
             "error": error,

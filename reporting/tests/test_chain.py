@@ -61,6 +61,7 @@ def test_the_whole_chain_counts_the_values_only_once_the_city_approves(submissio
     )
     history = s.values.get(indicator__code="occupancy").history.order_by("history_date")
     assert [h.value for h in history] == [Decimal("0.85"), Decimal("0.8")]
+    assert {h.history_user.username for h in history} == {"xinjingji"}  # who changed it
 
 
 def test_approved_data_is_locked_and_unlocked_by_the_city_on_request(submission, users):

@@ -124,3 +124,14 @@ def test_a_district_officer_reviews_but_does_not_report_for_a_zone(login, data_s
         follow=True,
     )
     assert "的报表由其本单位填报" in response.content.decode() and not Submission.objects.exists()
+
+
+def test_a_form_saved_many_times_shows_its_latest_history_first(login, data_set):
+    zone = login("xinjingji")
+    submission, url = _open(zone)
+    for n in range(55):
+        assert _post(zone, submission, "save", **{"value:output": str(n)}).status_code == 302
+    page = zone.get(url).content.decode()
+    history = page[page.index('id="submission-events"') :]
+    assert "最近 50 条（共 55 条），最新在前" in history
+    assert history.count('class="list-group-item"') == 50
