@@ -1,0 +1,266 @@
+"""Every URL of the project, for every role, with an object in the role's scope and one outside
+it: a page in scope opens (or, for a page that changes data, opens only for roles that may
+change it), a page outside scope is not found, and lists and exports show the one and not the
+other. Each named URL needs a rule in RULES, so a new page without one fails here.
+
+The roles are the demo users (conftest.users): a city admin and a city viewer, the district
+officers of 高新区 and 锦江区, and the zone officers of a zone in each.
+"""
+
+from __future__ import annotations
+
+import io
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import openpyxl
+import pytest
+from django.urls import resolve, reverse
+
+from carriers.models import Carrier, ServiceCategory, ServiceItem, ServiceProject, TechPlatform
+from core import uploads
+from investment.creditcode import check_character
+from investment.models import Enterprise, InvestmentProject
+from reporting.models import Evidence
+from reporting.services import open_submission
+from reporting.tests.factories import last_month_end, make_data_set
+from territory.models import Unit
+
+from .test_every_url import PUBLIC, _patterns
+
+A, B = "z-new-economy", "z-bailuwan"  # a zone in 高新区 and one in 锦江区
+
+# user: (a zone in scope, a zone out of scope or None, may change data)
+ROLES = {
+    "admin": (A, None, True),
+    "viewer": (B, None, False),
+    "gaoxin": (A, B, True),
+    "jinjiang": (B, A, True),
+    "xinjingji": (A, B, True),
+    "bailuwan": (B, A, True),
+}
+REFUSED = (403, 404)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """kind: "page" (no object: opens for everyone, or only writers when `writes`), "object"
+    (`args(objects of a zone)` names one zone's object), "own" (an import token: only its
+    uploader's), "list" (shows the zone's objects by name: `marker(objects)`), "export" (the
+    same, in a workbook)."""
+
+    kind: str
+    args: Callable[[dict], dict] | None = None
+    writes: bool = False
+    marker: Callable[[dict], str] | None = None
+    method: str = "get"
+    query: str = ""  # for lists: narrow to the walk's objects (city roles see thousands)
+    shared: bool = False  # seen by everyone (enterprises), changed only within scope
+    redirects: bool = False  # may send a district or zone officer to their own unit's page
+
+
+def _registry_rules(prefix: str, model_key: str, *, shared: bool = False) -> dict[str, Rule]:
+    def pk(objects):
+        return {"pk": objects[model_key].pk}
+
+    def name(objects):
+        return objects[model_key].name
+
+    return {
+        f"{prefix}_list": Rule("list", marker=name, query="?q=巡检", shared=shared),
+        f"{prefix}_export": Rule("export", marker=name, query="?q=巡检", shared=shared),
+        f"{prefix}_detail": Rule("object", pk, shared=shared),
+        f"{prefix}_edit": Rule("object", pk, writes=True),
+        f"{prefix}_delete": Rule("object", pk, writes=True),
+        f"{prefix}_create": Rule("page", writes=True),
+        f"{prefix}_import": Rule("page", writes=True),
+        f"{prefix}_template": Rule("page"),
+        f"{prefix}_import_errors": Rule("own"),
+        f"{prefix}_import_commit": Rule("own", method="post", writes=True),
+    }
+
+
+RULES: dict[str, Rule] = {
+    **_registry_rules("carrier", "carrier"),
+    **_registry_rules("platform", "platform"),
+    **_registry_rules("service", "service"),
+    # Enterprises are shared: any zone may name one as its project's investor (investment.models).
+    **_registry_rules("enterprise", "enterprise", shared=True),
+    **_registry_rules("project", "project"),
+    "home": Rule("page"),
+    "zone_list": Rule("list", marker=lambda o: o["zone"].name),
+    "zone_detail": Rule("object", lambda o: {"code": o["zone"].code}),
+    "zone_shape": Rule(
+        "object", lambda o: {"code": o["zone"].code, "kind": "core_area"}, writes=True
+    ),
+    "zone_scene": Rule("object", lambda o: {"code": o["zone"].code}, writes=True),
+    "shapes_geojson": Rule("page"),
+    "shapes_kml": Rule("page"),
+    "map": Rule("page"),
+    "map_data": Rule("page"),
+    "cockpit": Rule("page", redirects=True),
+    "cockpit_unit": Rule("object", lambda o: {"code": o["zone"].code}),
+    "briefing": Rule("page", lambda o: {"kind": "docx"}, redirects=True),
+    "briefing_unit": Rule("object", lambda o: {"code": o["zone"].code, "kind": "xlsx"}),
+    "plan_current": Rule("page"),
+    "plan_detail": Rule("page", lambda o: {"code": "cd-2020"}),
+    "schedule_list": Rule("page"),
+    "submission_list": Rule("list", marker=lambda o: o["zone"].name),
+    "submission_open": Rule("page", method="redirect"),
+    "submission_page": Rule("object", lambda o: {"pk": o["submission"].pk}),
+    "submission_workbook": Rule("object", lambda o: {"pk": o["submission"].pk}),
+    "evidence_file": Rule(
+        "object", lambda o: {"pk": o["submission"].pk, "evidence_pk": o["evidence"].pk}
+    ),
+    "completeness": Rule("list", marker=lambda o: o["zone"].name),
+}
+
+NAMES = sorted({name for name, _pattern in _patterns() if name not in PUBLIC})
+
+
+def test_every_page_has_a_scope_rule():
+    missing = [name for name in NAMES if name not in RULES]
+    assert not missing, f"pages without a rule in RULES: {missing}"
+    assert not set(RULES) - set(NAMES), "rules for pages that no longer exist"
+
+
+def _objects_in(zone: Unit, data_set, officer) -> dict:
+    """One object of every kind in `zone`, named after it."""
+    tag = zone.code
+    carrier = Carrier.objects.create(
+        zone=zone, kind="scitech_space", name=f"巡检载体-{tag}", floor_area_m2=100
+    )
+    body = f"91510100MA6C{zlib.crc32(tag.encode()) % 100000:05d}"
+    submission = open_submission(data_set, zone, last_month_end())
+    return {
+        "zone": zone,
+        "carrier": carrier,
+        "platform": TechPlatform.objects.create(
+            carrier=carrier, kind="pilot_testing", name=f"巡检平台-{tag}"
+        ),
+        "service": ServiceProject.objects.create(
+            zone=zone,
+            item=ServiceItem.objects.get_or_create(
+                code="t-walk",
+                defaults={
+                    "category": ServiceCategory.objects.get(code="medical"),
+                    "name": "巡检医院",
+                },
+            )[0],
+            name=f"巡检医院-{tag}",
+        ),
+        "enterprise": Enterprise.objects.create(
+            zone=zone, credit_code=body + check_character(body), name=f"巡检公司-{tag}"
+        ),
+        "project": InvestmentProject.objects.create(
+            zone=zone, name=f"巡检项目-{tag}", tier="core_supplier"
+        ),
+        "submission": submission,
+        "evidence": Evidence.objects.create(
+            submission=submission,
+            name="合同.pdf",
+            kind="pdf",
+            size=8,
+            content=b"%PDF-1.4",
+            uploaded_by=officer,
+        ),
+    }
+
+
+@pytest.fixture
+def world(db, users):
+    data_set = make_data_set(units=(A, B))
+    return {
+        code: _objects_in(Unit.objects.get(code=code), data_set, users["admin"]) for code in (A, B)
+    }
+
+
+def _registry_name(name: str) -> str:
+    """The spreadsheet registry behind a registry's import page (tokens are bound to it)."""
+    view = resolve(reverse(name.rsplit("_import", 1)[0] + "_import")).func
+    return view.__wrapped__.__self__.spreadsheet.name
+
+
+def _token(name: str, client, owner) -> str:
+    template = client.get(reverse(name.rsplit("_import", 1)[0] + "_template")).content
+    registry = _registry_name(name)
+    return uploads.stage(template, filename="模板.xlsx", user_id=owner.pk, registry=registry).token
+
+
+def _workbook_text(content: bytes) -> str:
+    book = openpyxl.load_workbook(io.BytesIO(content), read_only=True)
+    return " ".join(
+        str(cell)
+        for sheet in book.worksheets
+        for row in sheet.iter_rows(values_only=True)
+        for cell in row
+        if cell is not None
+    )
+
+
+def _check(name, rule, role, client, users, world):
+    mine, other, writes = ROLES[role]
+    user = users[role]
+    where = f"{name} as {role}"
+    if rule.kind == "page":
+        url = reverse(name, kwargs=rule.args(world[mine]) if rule.args else None)
+        response = client.get(url)
+        if rule.method == "redirect":
+            assert response.status_code == 302, where
+        elif rule.writes and not writes:
+            assert response.status_code in REFUSED, f"{where}: {response.status_code}"
+        elif rule.redirects and role not in ("admin", "viewer"):
+            assert response.status_code == 302, f"{where}: {response.status_code}"
+            assert response["Location"].startswith(reverse("cockpit_unit", args=["x"])[:-2])
+        else:
+            assert response.status_code == 200, f"{where}: {response.status_code}"
+    elif rule.kind == "object":
+        response = client.get(reverse(name, kwargs=rule.args(world[mine])))
+        if rule.writes and not writes:
+            assert response.status_code in REFUSED, f"{where}: {response.status_code}"
+        else:
+            assert response.status_code == 200, f"{where}: {response.status_code}"
+        if other:
+            response = client.get(reverse(name, kwargs=rule.args(world[other])))
+            if rule.shared:
+                assert response.status_code == 200, f"{where}, shared: {response.status_code}"
+            else:
+                assert response.status_code in REFUSED, f"{where}, outside: {response.status_code}"
+    elif rule.kind in ("list", "export"):
+        response = client.get(reverse(name) + rule.query)
+        assert response.status_code == 200, f"{where}: {response.status_code}"
+        content = (
+            _workbook_text(response.content) if rule.kind == "export" else response.content.decode()
+        )
+        assert rule.marker(world[mine]) in content, f"{where}: its own object is missing"
+        if other and rule.shared:
+            assert rule.marker(world[other]) in content, f"{where}: a shared object is missing"
+        elif other:
+            assert rule.marker(world[other]) not in content, f"{where}: shows another's object"
+    elif rule.kind == "own":
+        someone_else = users["viewer" if role != "viewer" else "admin"]
+        theirs = reverse(name, kwargs={"token": _token(name, client, someone_else)})
+        send = client.post if rule.method == "post" else client.get
+        response = send(theirs)
+        assert response.status_code in (400, *REFUSED), f"{where}, another's token"
+        if rule.method == "post" and response.status_code == 400:
+            assert "上传的文件已过期或不存在" in response.content.decode(), where
+        mine_url = reverse(name, kwargs={"token": _token(name, client, user)})
+        response = send(mine_url)
+        if rule.writes and not writes:
+            assert response.status_code in REFUSED, f"{where}: {response.status_code}"
+        else:
+            assert response.status_code < 500, f"{where}: {response.status_code}"
+            assert "上传的文件已过期或不存在".encode() not in response.content, where
+    else:  # pragma: no cover - a rule with a kind this walk does not know
+        pytest.fail(f"{name}: unknown rule kind {rule.kind}")
+
+
+@pytest.mark.parametrize("role", sorted(ROLES))
+@pytest.mark.parametrize("name", NAMES)
+def test_each_role_reaches_what_is_in_scope_and_nothing_else(client, users, world, name, role):
+    if name not in RULES:
+        pytest.skip("no rule: test_every_page_has_a_scope_rule fails for it")
+    client.force_login(users[role])
+    _check(name, RULES[name], role, client, users, world)
