@@ -28,7 +28,7 @@ from dashboards.geo import core_area_shares, map_data
 from investment.measures import shared_claims
 from investment.models import InvestmentProject
 from plans import cache
-from plans.measures import zones_of
+from plans.measures import pending_source, zones_of
 from plans.progress import Status
 from plans.selectors import (
     Cascade,
@@ -218,13 +218,21 @@ def _cockpit_unit(request, code: str | None):
     return redirect("cockpit_unit", code=own.unit.code)
 
 
-def _progress_of(request, plan, unit) -> dict:
-    """What the cockpit and the briefing show: progress by section, counts, what needs attention."""
+def _progress_of(request, plan, unit, *, allow_pending: bool = True) -> dict:
+    """What the cockpit and the briefing show: progress by section, counts, what needs attention.
+    The briefing is an official document: approved figures only (`allow_pending=False`)."""
     day, warning = _as_of(request, plan)
     # The city's view holds every target of its plan, enclaves outside its subtree included.
     scope = None if unit.kind == UnitKind.CITY else Unit.objects.subtree_of(unit)
     key = f"progress:{plan.pk}:{unit.pk}:{day.isoformat()}:{translation.get_language()}"
-    sections = cache.cached(key, lambda: plan_progress(plan, day=day, units=scope))
+    # Approved figures only, unless the viewer asks for those under review too (then marked).
+    asked = allow_pending and request.GET.get("pending") == "1"
+    source = pending_source() if asked else None
+    if source is not None:
+        key += f":pending:{source.stamp()}"
+    sections = cache.cached(
+        key, lambda: plan_progress(plan, day=day, units=scope, pending=source is not None)
+    )
     rows = [row for s in sections for row in s.rows]
     found = Counter(row.status for row in rows)
     counts = {status: found.get(status, 0) for status in STATUSES}
@@ -234,6 +242,7 @@ def _progress_of(request, plan, unit) -> dict:
     return {
         "day": day,
         "warning": warning,
+        "pending": source is not None,
         "sections": sections,
         "rows": rows,
         "counts": counts,
@@ -311,7 +320,7 @@ def _briefing(request, code: str | None, kind: str):
     unit = _cockpit_unit(request, code)
     if not isinstance(unit, Unit):
         return unit
-    data = _progress_of(request, plan, unit)
+    data = _progress_of(request, plan, unit, allow_pending=False)
     day = data["day"]
     demo = (
         Unit.objects.subtree_of(unit).filter(is_demo=True).exists()

@@ -58,6 +58,29 @@ def registered() -> dict[str, Measure]:
     return dict(_MEASURES)
 
 
+@dataclass(frozen=True)
+class PendingSource:
+    """Reported values sent for review but not yet approved by the city. The reporting app
+    registers one; the plans app counts them only when a viewer asks to include them."""
+
+    # (indicator, unit ids, day) -> {unit id: (period end, value)}: each unit's latest pending
+    # value for a period ending by `day`.
+    values: Callable[..., dict[int, tuple[dt.date, Decimal]]]
+    # Changes whenever any pending value or state changes (part of cache keys).
+    stamp: Callable[[], str]
+
+
+_PENDING: list[PendingSource] = []
+
+
+def register_pending(source: PendingSource) -> None:
+    _PENDING[:] = [source]
+
+
+def pending_source() -> PendingSource | None:
+    return _PENDING[0] if _PENDING else None
+
+
 def zones_of(unit: Unit, day: dt.date) -> QuerySet[Unit]:
     """The zones whose primary district lies in `unit`'s subtree, in force on `day`. A zone
     that spans two districts counts for its primary district only, so totals never double."""

@@ -55,6 +55,7 @@ class Progress:
     forecast_trend: Decimal | None = None
     forecast_pipeline: Decimal | None = None
     drivers: list = field(default_factory=list)
+    pending: bool = False  # the value counts figures the city has not yet approved
 
     @property
     def forecast(self) -> Decimal | None:
@@ -83,8 +84,10 @@ class Engine:
     asked once per day for every zone (one grouped query), and each target rolls up the zones
     of its unit's subtree."""
 
-    def __init__(self, plan):
+    def __init__(self, plan, *, pending: bool = False):
         self.plan = plan
+        self.pending = pending  # count reported values still under review (then marked)
+        self.used_pending: set[tuple[int, dt.date]] = set()  # (target, day) that counted them
         self._paths: dict[dt.date, dict[int, list[int]]] = {}  # day → unit id → zone ids
         self._values: dict[tuple, dict] = {}
 
@@ -113,7 +116,10 @@ class Engine:
         if day < self.plan.starts_on:
             return Decimal(0)
         if indicator.kind == IndicatorKind.REPORTED:
-            return _reported(indicator, target.unit, day)
+            value, used_pending = _reported(indicator, target.unit, day, pending=self.pending)
+            if used_pending:
+                self.used_pending.add((target.pk, day))
+            return value
         measure = measures.get(indicator.code)
         if measure is None:
             return None
@@ -146,21 +152,37 @@ def value_of(target: Target, *, day: dt.date) -> Decimal | None:
     return Engine(target.plan).value(target, day)
 
 
-def _reported(indicator, unit: Unit, day: dt.date) -> Decimal | None:
-    """The sum, over the units of the subtree, of each unit's latest value up to `day`: one
-    query, each unit's latest value found through the (indicator, unit, period_end) index."""
+def _reported(
+    indicator, unit: Unit, day: dt.date, *, pending: bool = False
+) -> tuple[Decimal | None, bool]:
+    """The sum, over the units of the subtree, of each unit's latest value up to `day` (one
+    query, each unit's latest value found through the (indicator, unit, period_end) index),
+    and whether it counts a pending value. With `pending`, a unit's value under review replaces
+    its approved one when it is for a later period (or the same period, re-reported)."""
     latest = ReportedValue.objects.filter(
         indicator=indicator, unit=OuterRef("pk"), period_end__lte=day
     ).order_by("-period_end")
-    values = [
-        v
-        for v in Unit.objects.subtree_of(unit)
+    rows = (
+        Unit.objects.subtree_of(unit)
         .active_on(day)
-        .annotate(latest=Subquery(latest.values("value")[:1]))
-        .values_list("latest", flat=True)
-        if v is not None
-    ]
-    return sum(values, Decimal(0)) if values else None
+        .annotate(
+            latest=Subquery(latest.values("value")[:1]),
+            latest_end=Subquery(latest.values("period_end")[:1]),
+        )
+        .values_list("pk", "latest", "latest_end")
+    )
+    approved = {pk: (end, value) for pk, value, end in rows if value is not None}
+    source = measures.pending_source() if pending else None
+    used_pending = False
+    if source is not None:
+        unit_ids = [pk for pk, _value, _end in rows]
+        for pk, (end, value) in source.values(indicator, unit_ids, day).items():
+            if pk not in approved or end >= approved[pk][0]:
+                approved[pk] = (end, value)
+                used_pending = True
+    if not approved:
+        return None, False
+    return sum((value for _end, value in approved.values()), Decimal(0)), used_pending
 
 
 def _meets(comparator: str, value: Decimal, goal: Decimal) -> bool:
@@ -182,7 +204,13 @@ def progress(
     if value is None:
         return Progress(target=target, day=day, status=Status.NO_DATA)
     goal = target.value
-    result = Progress(target=target, day=day, status=Status.OFF_TRACK, value=value)
+    result = Progress(
+        target=target,
+        day=day,
+        status=Status.OFF_TRACK,
+        value=value,
+        pending=(target.pk, day) in engine.used_pending,
+    )
     result.percent = (value / goal * 100) if goal else None
     result.remaining = max(Decimal(0), goal - value)
     result.months_left = months_between(day, deadline)

@@ -98,13 +98,14 @@ class ProgressSection:
 
 
 def plan_progress(
-    plan: Plan, *, day, units=None, with_drivers: bool = True
+    plan: Plan, *, day, units=None, with_drivers: bool = True, pending: bool = False
 ) -> list[ProgressSection]:
     """The plan's targets with their progress on `day`, grouped by section; `units` limits
-    the targets to those set on these units (a district's or zone's view)."""
+    the targets to those set on these units (a district's or zone's view). With `pending`,
+    reported values under review count too, and the rows they touch are marked."""
     from .progress import Engine, progress
 
-    engine = Engine(plan)
+    engine = Engine(plan, pending=pending)
     targets = list(_targets(plan))
     if units is not None:
         ids = set(units.values_list("pk", flat=True))

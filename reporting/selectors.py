@@ -4,15 +4,40 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 
-from django.db.models import Min
+from django.db.models import Max, Min
 from django.utils import timezone
 
 from .choices import State, Step
-from .models import DataSet, Event, Submission
+from .models import DataSet, Event, Submission, SubmissionValue
 from .services import period_of
 
 SUBMITTED_STATES = {State.SUBMITTED, State.DISTRICT_APPROVED, State.CITY_APPROVED}
+PENDING_STATES = {State.SUBMITTED, State.DISTRICT_APPROVED}  # sent up, not yet approved by the city
+
+
+def pending_values(indicator, unit_ids, day: dt.date) -> dict[int, tuple[dt.date, Decimal]]:
+    """Each unit's latest value of `indicator` under review (submitted, or approved by the
+    district only) for a period ending by `day`: {unit id: (period end, value)}."""
+    rows = (
+        SubmissionValue.objects.filter(
+            indicator=indicator,
+            submission__unit_id__in=list(unit_ids),
+            submission__state__in=PENDING_STATES,
+            submission__period_end__lte=day,
+            value__isnull=False,
+        )
+        .order_by("submission__period_end")
+        .values_list("submission__unit_id", "submission__period_end", "value")
+    )
+    return {unit_id: (end, value) for unit_id, end, value in rows}  # the latest period wins
+
+
+def pending_stamp() -> str:
+    """Moves on with every step of the chain (values under review change only with a step)."""
+    latest = Event.objects.exclude(step=Step.SAVE).aggregate(latest=Max("pk"))["latest"]
+    return str(latest or 0)
 
 
 def recent_periods(
