@@ -6,7 +6,8 @@ A registry subclasses `RegistryPages` (through accounts.registry.ScopedRegistryP
 binds scoping) and says only what differs: its model, form, spreadsheet, filters and
 templates. URL names are `<prefix>_list`, `<prefix>_detail`, `<prefix>_create`, `<prefix>_edit`,
 `<prefix>_delete`, `<prefix>_export`, `<prefix>_template`, `<prefix>_import`,
-`<prefix>_import_commit` and `<prefix>_import_errors`.
+`<prefix>_import_commit`, `<prefix>_import_errors`, and `<prefix>_attach` /
+`<prefix>_attachment` for evidence files on an item (core.models.Attachment).
 """
 
 from __future__ import annotations
@@ -15,12 +16,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Model, QuerySet
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from . import evidence
+from .models import Attachment
 from .registry_views import (
     ImportPage,
     import_commit_view,
@@ -112,6 +116,23 @@ class RegistryPages:
         template = self.table_template if request.headers.get("HX-Request") else self.list_template
         return render(request, template, context)
 
+    def attach_view(self, request, pk: int):
+        """Attach an evidence file (photo, contract, PDF) to an item the user may change."""
+        obj = self.get(request, pk, CHANGE)
+        upload = request.FILES.get("file")
+        try:
+            attachment = evidence.attach(obj, upload, user=request.user)
+        except evidence.EvidenceError as error:
+            messages.error(request, f"附件未上传：{error}")
+        else:
+            messages.success(request, f"已上传附件：{attachment.name}")
+        return redirect(f"{self.prefix}_detail", pk=pk)
+
+    def attachment_view(self, request, pk: int, attachment_pk: int):
+        obj = self.get(request, pk)
+        attachment = get_object_or_404(Attachment.objects.of(obj), pk=attachment_pk)
+        return evidence.download(attachment.name, attachment.content)
+
     def detail_view(self, request, pk: int):
         obj = self.get(request, pk)
         records = list(
@@ -133,6 +154,9 @@ class RegistryPages:
             "can_change": can_change,
             "labels": labels,
             "fields": self.detail_fields(obj),
+            "attachments": Attachment.objects.of(obj)
+            .defer("content")
+            .select_related("uploaded_by"),
             **self.detail_context(request, obj),
         }
         return render(request, self.detail_template, context)
@@ -168,8 +192,11 @@ class RegistryPages:
     def delete_view(self, request, pk: int):
         obj = self.get(request, pk, CHANGE)
         if request.method == "POST":
+            attached = Attachment.objects.of(obj)  # its files go with it
             try:
-                self.delete(user=request.user, obj=obj)
+                with transaction.atomic():
+                    self.delete(user=request.user, obj=obj)
+                    attached.delete()
             except ValidationError as exc:
                 messages.error(request, "；".join(exc.messages))
                 return redirect(f"{self.prefix}_detail", pk=pk)
@@ -232,4 +259,14 @@ class RegistryPages:
             path(f"{base}<int:pk>/", lr(self.detail_view), name=f"{p}_detail"),
             path(f"{base}<int:pk>/edit/", lr(self.edit_view), name=f"{p}_edit"),
             path(f"{base}<int:pk>/delete/", lr(self.delete_view), name=f"{p}_delete"),
+            path(
+                f"{base}<int:pk>/attach/",
+                lr(require_POST(self.attach_view)),
+                name=f"{p}_attach",
+            ),
+            path(
+                f"{base}<int:pk>/files/<int:attachment_pk>/",
+                lr(self.attachment_view),
+                name=f"{p}_attachment",
+            ),
         ]

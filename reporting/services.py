@@ -356,7 +356,8 @@ MAX_EVIDENCE_PER_SUBMISSION = 50
 
 def attach_evidence(submission: Submission, upload, *, user):
     """Attach a file to a submission the user reports for and may still change."""
-    from .evidence import EvidenceError, kind_of
+    from core.evidence import EvidenceError, read_upload
+
     from .models import Evidence
 
     if upload is None:
@@ -367,15 +368,8 @@ def attach_evidence(submission: Submission, upload, *, user):
         raise Refused("报表已提交或已锁定，不能再上传附件")
     if submission.evidence.count() >= MAX_EVIDENCE_PER_SUBMISSION:
         raise Refused(f"每份报表最多 {MAX_EVIDENCE_PER_SUBMISSION} 个附件")
-    from django.conf import settings
-
-    if upload.size > settings.ZONEPLAN_EVIDENCE_MAX_BYTES:  # refused before it is read
-        raise Refused(
-            f"文件过大（上限 {settings.ZONEPLAN_EVIDENCE_MAX_BYTES / 1024 / 1024:.0f} MB）"
-        )
-    data = upload.read()
     try:
-        kind = kind_of(data, upload.name)
+        data, kind = read_upload(upload)
     except EvidenceError as error:
         raise Refused(str(error)) from None
     return Evidence.objects.create(

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.scoping import restrict
+from core.evidence import download
 from core.registry_views import xlsx_response
 from core.tabular.read import UploadError
 
@@ -209,18 +210,11 @@ def submission_workbook(request, pk: int):
 
 @login_required
 def evidence_file(request, pk: int, evidence_pk: int):
-    """An evidence file, to whoever may see its submission; always as a download (never shown
-    inline, so a crafted file cannot run in the page's origin)."""
-    from django.http import HttpResponse
-    from django.utils.http import content_disposition_header
-
+    """An evidence file, to whoever may see its submission; always as a download."""
     from .models import Evidence
 
     submission = get_object_or_404(
         restrict(Submission.objects.all(), request.user, via="unit"), pk=pk
     )
     evidence = get_object_or_404(Evidence, pk=evidence_pk, submission=submission)
-    response = HttpResponse(bytes(evidence.content), content_type="application/octet-stream")
-    response["Content-Disposition"] = content_disposition_header(True, evidence.name)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return download(evidence.name, evidence.content)

@@ -10,23 +10,22 @@ officers of 高新区 and 锦江区, and the zone officers of a zone in each.
 from __future__ import annotations
 
 import io
-import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import openpyxl
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.urls import resolve, reverse
 
-from carriers.models import Carrier, ServiceCategory, ServiceItem, ServiceProject, TechPlatform
 from core import uploads
-from investment.creditcode import check_character
-from investment.models import Enterprise, InvestmentProject
+from core.models import Attachment
 from reporting.models import Evidence
 from reporting.services import open_submission
 from reporting.tests.factories import last_month_end, make_data_set
 from territory.models import Unit
 
+from .factories import REGISTRY_KEYS, registry_items
 from .test_every_url import PUBLIC, _patterns
 
 A, B = "z-new-economy", "z-bailuwan"  # a zone in 高新区 and one in 锦江区
@@ -78,6 +77,12 @@ def _registry_rules(prefix: str, model_key: str, *, shared: bool = False) -> dic
         f"{prefix}_template": Rule("page"),
         f"{prefix}_import_errors": Rule("own"),
         f"{prefix}_import_commit": Rule("own", method="post", writes=True),
+        f"{prefix}_attach": Rule("object", pk, writes=True, method="post", shared=shared),
+        f"{prefix}_attachment": Rule(
+            "object",
+            lambda o: {"pk": o[model_key].pk, "attachment_pk": o["files"][model_key].pk},
+            shared=shared,
+        ),
     }
 
 
@@ -127,35 +132,10 @@ def test_every_page_has_a_scope_rule():
 
 def _objects_in(zone: Unit, data_set, officer) -> dict:
     """One object of every kind in `zone`, named after it."""
-    tag = zone.code
-    carrier = Carrier.objects.create(
-        zone=zone, kind="scitech_space", name=f"巡检载体-{tag}", floor_area_m2=100
-    )
-    body = f"91510100MA6C{zlib.crc32(tag.encode()) % 100000:05d}"
     submission = open_submission(data_set, zone, last_month_end())
-    return {
+    objects = {
         "zone": zone,
-        "carrier": carrier,
-        "platform": TechPlatform.objects.create(
-            carrier=carrier, kind="pilot_testing", name=f"巡检平台-{tag}"
-        ),
-        "service": ServiceProject.objects.create(
-            zone=zone,
-            item=ServiceItem.objects.get_or_create(
-                code="t-walk",
-                defaults={
-                    "category": ServiceCategory.objects.get(code="medical"),
-                    "name": "巡检医院",
-                },
-            )[0],
-            name=f"巡检医院-{tag}",
-        ),
-        "enterprise": Enterprise.objects.create(
-            zone=zone, credit_code=body + check_character(body), name=f"巡检公司-{tag}"
-        ),
-        "project": InvestmentProject.objects.create(
-            zone=zone, name=f"巡检项目-{tag}", tier="core_supplier"
-        ),
+        **registry_items(zone),
         "submission": submission,
         "evidence": Evidence.objects.create(
             submission=submission,
@@ -166,6 +146,19 @@ def _objects_in(zone: Unit, data_set, officer) -> dict:
             uploaded_by=officer,
         ),
     }
+    objects["files"] = {
+        key: Attachment.objects.create(
+            content_type=ContentType.objects.get_for_model(objects[key]),
+            object_id=objects[key].pk,
+            name="现场照片.png",
+            kind="png",
+            size=8,
+            content=b"\x89PNG\r\n\x1a\n",
+            uploaded_by=officer,
+        )
+        for key in REGISTRY_KEYS.values()
+    }
+    return objects
 
 
 @pytest.fixture
@@ -216,14 +209,19 @@ def _check(name, rule, role, client, users, world):
         else:
             assert response.status_code == 200, f"{where}: {response.status_code}"
     elif rule.kind == "object":
-        response = client.get(reverse(name, kwargs=rule.args(world[mine])))
+        send = client.post if rule.method == "post" else client.get
+        response = send(reverse(name, kwargs=rule.args(world[mine])))
+        # A POST with nothing in it: the page answers (with its own message), it is not refused.
+        opened = 302 if rule.method == "post" else 200
         if rule.writes and not writes:
             assert response.status_code in REFUSED, f"{where}: {response.status_code}"
         else:
-            assert response.status_code == 200, f"{where}: {response.status_code}"
+            assert response.status_code == opened, f"{where}: {response.status_code}"
         if other:
-            response = client.get(reverse(name, kwargs=rule.args(world[other])))
-            if rule.shared:
+            response = send(reverse(name, kwargs=rule.args(world[other])))
+            if rule.shared and rule.writes:
+                assert response.status_code in REFUSED, f"{where}, outside: {response.status_code}"
+            elif rule.shared:
                 assert response.status_code == 200, f"{where}, shared: {response.status_code}"
             else:
                 assert response.status_code in REFUSED, f"{where}, outside: {response.status_code}"

@@ -1,0 +1,46 @@
+"""One item of every registry in a zone, named after it: what the URL walk and the registry-wide
+tests need."""
+
+from __future__ import annotations
+
+import zlib
+
+from carriers.models import Carrier, ServiceCategory, ServiceItem, ServiceProject, TechPlatform
+from investment.creditcode import check_character
+from investment.models import Enterprise, InvestmentProject
+
+# URL prefix of each registry → the key of its item in `registry_items`
+REGISTRY_KEYS = {
+    "carrier": "carrier",
+    "platform": "platform",
+    "service": "service",
+    "enterprise": "enterprise",
+    "project": "project",
+}
+
+
+def registry_items(zone) -> dict:
+    """A carrier, a tech platform in it, a public service project, an enterprise and an
+    investment project in `zone`, each named 巡检…-<zone code>."""
+    tag = zone.code
+    carrier = Carrier.objects.create(
+        zone=zone, kind="scitech_space", name=f"巡检载体-{tag}", floor_area_m2=100
+    )
+    body = f"91510100MA6C{zlib.crc32(tag.encode()) % 100000:05d}"
+    item, _created = ServiceItem.objects.get_or_create(
+        code="t-walk",
+        defaults={"category": ServiceCategory.objects.get(code="medical"), "name": "巡检医院"},
+    )
+    return {
+        "carrier": carrier,
+        "platform": TechPlatform.objects.create(
+            carrier=carrier, kind="pilot_testing", name=f"巡检平台-{tag}"
+        ),
+        "service": ServiceProject.objects.create(zone=zone, item=item, name=f"巡检医院-{tag}"),
+        "enterprise": Enterprise.objects.create(
+            zone=zone, credit_code=body + check_character(body), name=f"巡检公司-{tag}"
+        ),
+        "project": InvestmentProject.objects.create(
+            zone=zone, name=f"巡检项目-{tag}", tier="core_supplier"
+        ),
+    }
