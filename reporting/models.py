@@ -2,6 +2,8 @@
 unit's data set for one period, moved up an approval chain (DHIS2's data sets and approval
 levels are the reference). Values count toward the plan only once the city has approved."""
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -187,6 +189,22 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+    @property
+    def message(self) -> str:
+        """The notice in the reader's language (`text` keeps the Chinese that was e-mailed)."""
+        from core.templatetags.zoneplan import localized
+
+        due = self.period_end + dt.timedelta(days=self.data_set.due_days)
+        values = {
+            "unit": localized(self.unit),
+            "data_set": localized(self.data_set),
+            "period": f"{self.period_end:%Y-%m}",
+            "due": due.isoformat(),
+        }
+        if self.kind == self.Kind.REMINDER:
+            return _("Please submit “%(data_set)s” of %(unit)s for %(period)s by %(due)s") % values
+        return _("“%(data_set)s” of %(unit)s for %(period)s is overdue (due %(due)s)") % values
 
 
 class Evidence(models.Model):

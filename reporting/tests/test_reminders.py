@@ -42,10 +42,12 @@ def test_the_zones_officers_are_reminded_once_and_the_submitted_zone_not_at_all(
         and "请在 2026-11-10 前提交“成都新经济活力区”2026-10" in notice.text
     )
     assert [m.to for m in mail.outbox] == [["xinjingji@example.org"]]
-    assert (
-        "请在 2026-11-10 前提交"
-        in login("xinjingji").get(reverse("submission_list")).content.decode()
-    )
+    client = login("xinjingji")
+    assert "请在 2026-11-10 前提交" in client.get(reverse("submission_list")).content.decode()
+    client.cookies["django_language"] = "en"
+    english = client.get(reverse("submission_list")).content.decode()
+    assert "Please submit “功能区月报” of Chengdu New Economy" in english
+    assert "for 2026-10 by 2026-11-10" in english and "请在" not in english
 
 
 def test_after_the_due_day_the_district_is_told(data_set):
