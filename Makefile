@@ -59,6 +59,7 @@ bench: $(VENV)/.test-deps
 	$(BIN)/python benchmarks/run.py geo --database postgres
 	$(BIN)/python benchmarks/reporters.py
 	$(BIN)/python benchmarks/reporters.py --think 0
+	$(BIN)/python benchmarks/assessment.py
 
 # Translations: needs gettext. The compiled .mo files are committed so `make run` needs no gettext.
 messages: $(VENV)/.test-deps

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "carriers",
     "investment",
     "reporting",
+    "assessment",
     "dashboards",
 ]
 
