@@ -27,6 +27,7 @@ demo-data: $(VENV)/.run-deps
 	$(BIN)/python manage.py migrate --noinput -v 0
 	$(BIN)/python manage.py load_plan $(PLAN_FILES)
 	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py load_scheme assessment/data/scheme-2020.yaml
 
 run: demo-data
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)

@@ -16,11 +16,13 @@ from territory.models import Unit
 
 ROOT = Path(__file__).resolve().parent
 PLAN_FILES = [ROOT / "plans/data/territory-chengdu.yaml", ROOT / "plans/data/plan-2020.yaml"]
+SCHEME_FILE = ROOT / "assessment/data/scheme-2020.yaml"
 
 
 def load_shipped_data() -> None:
     call_command("load_plan", *PLAN_FILES, verbosity=0, stdout=io.StringIO())
     call_command("seed_demo", verbosity=0, stdout=io.StringIO())
+    call_command("load_scheme", SCHEME_FILE, verbosity=0, stdout=io.StringIO())
 
 
 @pytest.fixture(scope="session")
