@@ -134,19 +134,23 @@ def normalise_column(column: np.ndarray, node, normalisation: str) -> np.ndarray
             else (values.max() if node.direction == 1 else values.min())
         )
         if low == high:
-            raise AssessmentError(f"“{node.name}”的门槛值相同或各单位数值相同，无法计算距目标得分")
+            if node.low is not None and node.high is not None:
+                raise AssessmentError(
+                    f"“{node.name}”的两个门槛值相同（{low:g}），无法计算距目标得分"
+                )
+            return out  # every zone has the same value: no information, left out
         out[present] = np.clip((values - low) / (high - low), 0, 1) * 100
         return out
     directed = values * node.direction
     if normalisation == "minmax":
         span = directed.max() - directed.min()
         if span == 0:
-            raise AssessmentError(f"“{node.name}”各单位数值相同，最小-最大法无法区分")
+            return out  # every zone has the same value: no information, left out
         out[present] = (directed - directed.min()) / span * 100
     elif normalisation == "zscore":
         sd = directed.std(ddof=1) if directed.size > 1 else 0
         if sd == 0:
-            raise AssessmentError(f"“{node.name}”各单位数值相同，标准分数无法计算")
+            return out  # every zone has the same value: no information, left out
         out[present] = (directed - directed.mean()) / sd
     elif normalisation == "rank":
         out[present] = (_average_ranks(directed) - 1) / max(directed.size - 1, 1) * 100

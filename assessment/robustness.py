@@ -12,7 +12,7 @@ same inputs give the same answer.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -27,7 +27,10 @@ BATCH = 500
 class Uncertainty:
     samples: int = 1000
     weight_spread: float = 0.25  # each weight times a uniform draw in [1 - s, 1 + s]
-    normalisations: tuple[str, ...] = ("goalposts", "minmax", "rank")
+    # Empty: the scheme's own normalisation only. Grades are bands on that scale; another
+    # normalisation changes the scale itself, so grades would move for reasons that are not the
+    # zone's. Name alternatives here to see how ranks move with them.
+    normalisations: tuple[str, ...] = ()
     imputations: tuple[str, ...] = ("reweight", "group_mean")
     aggregations: tuple[str, ...] = ("arithmetic", "geometric")
     robust_share: float = 0.8  # a grade is robust when it holds in at least this share of draws
@@ -165,6 +168,8 @@ def monte_carlo(
     progress: Callable[[int, int], None] | None = None,
 ) -> Robustness:
     uncertainty = uncertainty or Uncertainty()
+    if not uncertainty.normalisations:
+        uncertainty = replace(uncertainty, normalisations=(method.normalisation,))
     framework.check(method)
     check_grades(grades)
     if uncertainty.samples < 10:

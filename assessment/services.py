@@ -167,18 +167,38 @@ def execute(pk: int) -> Run:
     run = Run.objects.get(pk=pk)
     Run.objects.filter(pk=pk).update(status=Run.Status.RUNNING, progress=1)
     try:
-        covered = zones_by_scheme(run.year)
-        schemes = {s.code: s for s in Scheme.objects.filter(code__in=covered)}
-        inputs = {"year": run.year, "samples": run.samples, "schemes": {}}
-        for code, zones in covered.items():
-            frozen = as_dict(schemes[code])
-            _f, _m, _g, indicators = engine_inputs(frozen)
-            inputs["schemes"][code] = {
-                "scheme": frozen,
-                "zones": [z.code for z in zones],
-                "values": _values(indicators, zones, run.year),
-            }
-        Run.objects.filter(pk=pk).update(progress=10)
+        inputs = gather(run.year, run.samples, zones_by_scheme(run.year))
+    except AssessmentError as error:
+        return _failed(pk, error)
+    return compute(pk, inputs)
+
+
+def gather(year: int, samples: int, covered: dict[str, list[Unit]]) -> dict:
+    """Each scheme as it stands and its zones' values for the year: what a run freezes."""
+    schemes = {s.code: s for s in Scheme.objects.filter(code__in=covered)}
+    inputs = {"year": year, "samples": samples, "schemes": {}}
+    for code, zones in covered.items():
+        frozen = as_dict(schemes[code])
+        _f, _m, _g, indicators = engine_inputs(frozen)
+        inputs["schemes"][code] = {
+            "scheme": frozen,
+            "zones": [z.code for z in zones],
+            "values": _values(indicators, zones, year),
+        }
+    return inputs
+
+
+def _failed(pk: int, error: AssessmentError) -> Run:
+    Run.objects.filter(pk=pk).update(
+        status=Run.Status.FAILED, message=str(error), finished_at=timezone.now()
+    )
+    return Run.objects.get(pk=pk)
+
+
+def compute(pk: int, inputs: dict) -> Run:
+    """Score the frozen inputs and store everything, or nothing when the method refuses."""
+    Run.objects.filter(pk=pk).update(status=Run.Status.RUNNING, progress=10)
+    try:
         outputs = {"schemes": {}}
         total = len(inputs["schemes"])
         for n, (code, frozen) in enumerate(sorted(inputs["schemes"].items())):
@@ -187,13 +207,10 @@ def execute(pk: int) -> Run:
                 percent = 10 + int(85 * (n + done / of) / total)
                 Run.objects.filter(pk=pk).update(progress=percent)
 
-            outputs["schemes"][code] = _score(frozen, run.samples, report)
+            outputs["schemes"][code] = _score(frozen, inputs["samples"], report)
         _city_ranks(outputs)
     except AssessmentError as error:
-        Run.objects.filter(pk=pk).update(
-            status=Run.Status.FAILED, message=str(error), finished_at=timezone.now()
-        )
-        return Run.objects.get(pk=pk)
+        return _failed(pk, error)
     with transaction.atomic():
         units = {
             u.code: u

@@ -69,7 +69,7 @@ def main() -> None:
         data,
         units,
         grades,
-        Uncertainty(samples=args.samples),
+        Uncertainty(samples=args.samples, normalisations=("goalposts", "minmax", "rank")),
         groups=groups,
     )
     elapsed = time.perf_counter() - start

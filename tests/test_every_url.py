@@ -13,6 +13,7 @@ PUBLIC = {
     "login": "the log-in page",
     "logout": "logging out (POST only)",
     "set_language": "the language switch works before logging in",
+    "assessment_public": "published assessment results are for the public",
 }
 
 

@@ -25,7 +25,7 @@ from reporting.services import open_submission
 from reporting.tests.factories import last_month_end, make_data_set
 from territory.models import Unit
 
-from .factories import REGISTRY_KEYS, registry_items
+from .factories import REGISTRY_KEYS, assessment_run, registry_items
 from .test_every_url import PUBLIC, _patterns
 
 A, B = "z-new-economy", "z-bailuwan"  # a zone in 高新区 and one in 锦江区
@@ -57,6 +57,7 @@ class Rule:
     query: str = ""  # for lists: narrow to the walk's objects (city roles see thousands)
     shared: bool = False  # seen by everyone (enterprises), changed only within scope
     redirects: bool = False  # may send a district or zone officer to their own unit's page
+    admin_only: bool = False  # only a city administrator may (start or publish an assessment)
 
 
 def _registry_rules(prefix: str, model_key: str, *, shared: bool = False) -> dict[str, Rule]:
@@ -119,6 +120,19 @@ RULES: dict[str, Rule] = {
         "object", lambda o: {"pk": o["submission"].pk, "evidence_pk": o["evidence"].pk}
     ),
     "completeness": Rule("list", marker=lambda o: o["zone"].name),
+    "assessment_runs": Rule("page"),
+    "assessment_run": Rule(
+        "list", args=lambda o: {"pk": o["run"].pk}, marker=lambda o: f'data-zone="{o["zone"].code}"'
+    ),
+    "assessment_zone": Rule("object", lambda o: {"pk": o["run"].pk, "code": o["zone"].code}),
+    "assessment_report": Rule(
+        "export",
+        args=lambda o: {"pk": o["run"].pk, "kind": "xlsx"},
+        marker=lambda o: o["zone"].name,
+    ),
+    "assessment_publish": Rule(
+        "page", lambda o: {"pk": o["run"].pk}, method="post", admin_only=True
+    ),
 }
 
 NAMES = sorted({name for name, _pattern in _patterns() if name not in PUBLIC})
@@ -164,9 +178,13 @@ def _objects_in(zone: Unit, data_set, officer) -> dict:
 @pytest.fixture
 def world(db, users):
     data_set = make_data_set(units=(A, B))
-    return {
+    world = {
         code: _objects_in(Unit.objects.get(code=code), data_set, users["admin"]) for code in (A, B)
     }
+    run = assessment_run([world[A]["zone"], world[B]["zone"]], users["admin"])
+    for objects in world.values():
+        objects["run"] = run
+    return world
 
 
 def _registry_name(name: str) -> str:
@@ -199,7 +217,11 @@ def _check(name, rule, role, client, users, world):
     if rule.kind == "page":
         url = reverse(name, kwargs=rule.args(world[mine]) if rule.args else None)
         response = client.get(url)
-        if rule.method == "redirect":
+        if rule.admin_only:
+            response = client.post(url)
+            expected = (302,) if role == "admin" else REFUSED
+            assert response.status_code in expected, f"{where}: {response.status_code}"
+        elif rule.method == "redirect":
             assert response.status_code == 302, where
         elif rule.writes and not writes:
             assert response.status_code in REFUSED, f"{where}: {response.status_code}"
@@ -226,7 +248,8 @@ def _check(name, rule, role, client, users, world):
             else:
                 assert response.status_code in REFUSED, f"{where}, outside: {response.status_code}"
     elif rule.kind in ("list", "export"):
-        response = client.get(reverse(name) + rule.query)
+        kwargs = rule.args(world[mine]) if rule.args else None
+        response = client.get(reverse(name, kwargs=kwargs) + rule.query)
         assert response.status_code == 200, f"{where}: {response.status_code}"
         content = (
             _workbook_text(response.content) if rule.kind == "export" else response.content.decode()

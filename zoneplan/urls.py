@@ -12,5 +12,6 @@ urlpatterns = [
     path("", include("carriers.urls")),
     path("", include("investment.urls")),
     path("", include("reporting.urls")),
+    path("", include("assessment.urls")),
     path("", include("dashboards.urls")),
 ]

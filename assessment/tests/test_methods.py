@@ -171,3 +171,9 @@ def test_an_indicator_missing_for_every_zone_is_refused():
 def test_z_scores_cannot_be_multiplied():
     with pytest.raises(AssessmentError, match="不能做几何平均"):
         scores(two(), Method(normalisation="zscore", aggregation="geometric"), [[1, 2], [2, 1]])
+
+
+def test_an_indicator_where_every_zone_is_equal_is_left_out_not_fatal():
+    framework = two()
+    r = scores(framework, PLAIN.with_(normalisation="minmax"), [[10, 5], [20, 5], [30, 5]])
+    assert r.index.tolist() == [0, 50, 100]  # 乙 says nothing: 甲 alone decides

@@ -1,0 +1,128 @@
+"""The assessment's pages: a city administrator starts a run and watches it; results, a
+scorecard, the report and the workbook agree; publication needs fragile grades reviewed;
+others cannot start or publish, and a district officer sees only the district's zones."""
+
+import io
+import re
+
+import openpyxl
+import pytest
+from django.urls import reverse
+from docx import Document
+
+from assessment.models import Run
+from assessment.services import execute
+
+
+@pytest.fixture
+def finished(login, users):
+    admin = login("admin")
+    response = admin.post(reverse("assessment_runs"), {"year": "2020", "samples": "60"})
+    run = Run.objects.get()
+    assert response["Location"] == reverse("assessment_run", args=[run.pk])
+    page = admin.get(response["Location"]).content.decode()
+    assert 'id="run-progress"' in page and "排队中" in page  # queued, followed by the page
+    partial = admin.get(response["Location"], headers={"HX-Request": "true"})
+    assert 'hx-trigger="every 1s"' in partial.content.decode()
+    execute(run.pk)  # what the background thread does
+    assert admin.get(response["Location"], headers={"HX-Request": "true"})["HX-Refresh"] == "true"
+    return Run.objects.get(pk=run.pk)
+
+
+def _rows(html: str) -> list[tuple[str, str]]:
+    body = html[html.index('id="results"') :]
+    return re.findall(
+        r'data-zone="([^"]+)".*?<span class="badge bg-blue-lt">([^<]+)</span>', body, re.S
+    )
+
+
+def test_results_report_and_workbook_agree(finished, login):
+    admin = login("admin")
+    page = admin.get(reverse("assessment_run", args=[finished.pk])).content.decode()
+    rows = _rows(page)
+    assert len(rows) == finished.results.count() > 60
+    assert 'id="rank-chart"' in page and "rank-data" in page
+    document = Document(
+        io.BytesIO(admin.get(reverse("assessment_report", args=[finished.pk, "docx"])).content)
+    )
+    table = document.tables[0]
+    names = {r.unit.code: r.unit.name for r in finished.results.select_related("unit")}
+    assert [(c.cells[1].text, c.cells[5].text) for c in table.rows[1:]] == [
+        (names[code], grade) for code, grade in rows
+    ]
+    assert "演示数据" in "\n".join(p.text for p in document.paragraphs)
+    book = openpyxl.load_workbook(
+        io.BytesIO(admin.get(reverse("assessment_report", args=[finished.pk, "xlsx"])).content)
+    )
+    sheet = [r for r in book.active.iter_rows(values_only=True)]
+    header = sheet.index(next(r for r in sheet if r[0] == "全市排名"))
+    assert [(r[1], r[5]) for r in sheet[header + 1 :]] == [(names[c], g) for c, g in rows]
+
+
+def test_a_scorecard_explains_the_score_and_what_would_raise_the_grade(finished, login):
+    result = finished.results.exclude(grade="优秀").exclude(score=None).order_by("rank").first()
+    page = (
+        login("admin")
+        .get(reverse("assessment_zone", args=[finished.pk, result.unit.code]))
+        .content.decode()
+    )
+    assert result.unit.name in page and "核心起步区建设" in page and "科创空间总建筑面积" in page
+    assert "分即可达到" in page or "单靠一项指标无法弥补" in page
+    assert "得 0 分" not in page  # goalposts are shown as numbers, not labels
+    assert 'id="scorecard-probabilities"' in page
+
+
+def test_publication_needs_the_fragile_grades_reviewed_then_the_public_sees_it(
+    finished, login, client
+):
+    admin = login("admin")
+    fragile = finished.results.filter(robust=False).count()
+    url = reverse("assessment_publish", args=[finished.pk])
+    if fragile:
+        page = admin.post(url, {"action": "publish"}, follow=True).content.decode()
+        assert f"有 {fragile} 个功能区的等次不稳健" in page
+        assert Run.objects.get(pk=finished.pk).published_at is None
+    admin.post(url, {"action": "publish", "confirm_fragile": "yes"})
+    assert Run.objects.get(pk=finished.pk).published_at is not None
+    client.logout()
+    public = client.get(reverse("assessment_public")).content.decode()
+    assert "2020年考核结果" in public or "2020" in public
+    top = finished.results.select_related("unit").order_by("rank").first()
+    assert top.unit.name in public
+    admin = login("admin")
+    admin.post(url, {"action": "withdraw"})
+    client.logout()
+    assert "尚未发布考核结果" in client.get(reverse("assessment_public")).content.decode()
+
+
+@pytest.mark.parametrize("who", ["gaoxin", "xinjingji", "viewer"])
+def test_only_a_city_administrator_starts_or_publishes(login, who, finished):
+    officer = login(who)
+    assert officer.post(reverse("assessment_runs"), {"year": "2020"}).status_code == 403
+    assert officer.post(reverse("assessment_publish", args=[finished.pk])).status_code == 403
+    assert Run.objects.count() == 1 and Run.objects.get().published_at is None
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"year": "二〇二〇"}, "考核年度和抽样次数应为整数"),
+        ({"year": "1900"}, "考核年度应在 2000–2100 之间"),
+        ({"year": "2020", "samples": "5"}, "抽样次数应在 10 到 100,000 之间"),
+        ({"year": "2020", "samples": "9" * 30}, "抽样次数应在 10 到 100,000 之间"),
+    ],
+)
+def test_a_bad_request_to_run_is_refused_with_a_message(login, data, message):
+    page = login("admin").post(reverse("assessment_runs"), data, follow=True).content.decode()
+    assert message in page and not Run.objects.exists()
+
+
+def test_a_district_officer_sees_only_the_districts_zones(finished, login):
+    page = login("gaoxin").get(reverse("assessment_run", args=[finished.pk])).content.decode()
+    shown = {code for code, _grade in _rows(page)}
+    expected = set(
+        finished.results.filter(
+            unit__path__startswith=finished.results.get(unit__code="z-new-economy").unit.parent.path
+        ).values_list("unit__code", flat=True)
+    )
+    assert shown and shown <= expected and "z-bailuwan" not in shown

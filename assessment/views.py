@@ -1,0 +1,170 @@
+"""The assessment's pages: runs (start one, watch its progress), the results of a run, a zone's
+scorecard, publication, and the report (.docx) and results (.xlsx).
+
+Who sees what: the city's roles see every zone; a district officer the district's zones; a
+zone officer the own zone (accounts.scoping, through each result's zone). Only a city
+administrator starts and publishes runs. Published results are public (`public_results`).
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_POST
+
+from accounts.scoping import is_city_admin, restrict
+from core.registry_views import xlsx_response
+
+from . import services
+from .framework import AssessmentError
+from .models import Run
+from .reports import DOCX_CONTENT_TYPE, report_docx, results_xlsx
+from .scorecard import scorecard
+
+
+def _require_admin(user) -> None:
+    if not is_city_admin(user):
+        raise PermissionDenied("只有市级管理员可以发起或发布考核")
+
+
+@login_required
+def run_list(request):
+    runs = Run.objects.select_related("started_by").annotate(
+        zones=Count("results"), fragile=Count("results", filter=Q(results__robust=False))
+    )[:50]
+    if request.method == "POST":
+        _require_admin(request.user)
+        try:
+            year = int(request.POST.get("year", ""))
+            samples = int(request.POST.get("samples", "1000"))
+        except ValueError:
+            messages.error(request, "考核年度和抽样次数应为整数")
+            return redirect("assessment_runs")
+        try:
+            run = services.start(year, user=request.user, samples=samples)
+        except AssessmentError as error:
+            messages.error(request, str(error))
+            return redirect("assessment_runs")
+        return redirect("assessment_run", pk=run.pk)
+    return render(
+        request,
+        "assessment/run_list.html",
+        {
+            "nav": "assessment",
+            "runs": runs,
+            "can_start": is_city_admin(request.user),
+            "this_year": timezone.localdate().year,
+        },
+    )
+
+
+def _results(request, run):
+    return restrict(run.results.select_related("unit", "unit__parent"), request.user)
+
+
+@login_required
+def run_page(request, pk: int):
+    run = get_object_or_404(Run.objects.select_related("started_by"), pk=pk)
+    if request.headers.get("HX-Request") and run.status in (Run.Status.QUEUED, Run.Status.RUNNING):
+        return render(request, "assessment/_progress.html", {"run": run})
+    if request.headers.get("HX-Request"):
+        response = HttpResponse()
+        response["HX-Refresh"] = "true"  # finished: show the results
+        return response
+    results = list(_results(request, run).order_by("rank", "unit__code"))
+    chart = [
+        {
+            "zone": r.unit.name,
+            "low": r.rank_low,
+            "high": r.rank_high,
+            "rank": r.scheme_rank,
+            "robust": r.robust,
+        }
+        for r in sorted(results, key=lambda r: (r.scheme_rank or 10**9))[:60]
+    ]
+    schemes = run.outputs.get("schemes", {}) if run.outputs else {}
+    return render(
+        request,
+        "assessment/run.html",
+        {
+            "nav": "assessment",
+            "run": run,
+            "results": results,
+            "chart": chart,
+            "fragile": sum(not r.robust for r in results),
+            "sensitivity": {code: s.get("sensitivity", {}) for code, s in schemes.items()},
+            "grades": _grade_names(run),
+            "can_publish": is_city_admin(request.user) and run.status == Run.Status.DONE,
+        },
+    )
+
+
+def _grade_names(run) -> list[str]:
+    for frozen in (run.inputs or {}).get("schemes", {}).values():
+        return [g["name"] for g in frozen["scheme"]["grades"]]
+    return []
+
+
+@login_required
+@require_POST
+def publish(request, pk: int):
+    _require_admin(request.user)
+    run = get_object_or_404(Run, pk=pk, status=Run.Status.DONE)
+    if request.POST.get("action") == "withdraw":
+        Run.objects.filter(pk=pk).update(published_at=None)
+        messages.success(request, "已撤回发布")
+        return redirect("assessment_run", pk=pk)
+    fragile = run.results.filter(robust=False).count()
+    if fragile and request.POST.get("confirm_fragile") != "yes":
+        messages.error(
+            request,
+            f"有 {fragile} 个功能区的等次不稳健：请先复核，并勾选“已复核不稳健的等次”后再发布",
+        )
+        return redirect("assessment_run", pk=pk)
+    # One published run per year: publishing this one withdraws an earlier one.
+    Run.objects.filter(published_at__isnull=False, year=run.year).update(published_at=None)
+    Run.objects.filter(pk=pk).update(published_at=timezone.now())
+    messages.success(request, f"{run.year} 年考核结果已发布")
+    return redirect("assessment_run", pk=pk)
+
+
+@login_required
+def zone_scorecard(request, pk: int, code: str):
+    run = get_object_or_404(Run, pk=pk, status=Run.Status.DONE)
+    result = get_object_or_404(_results(request, run), unit__code=code)
+    return render(
+        request,
+        "assessment/scorecard.html",
+        {"nav": "assessment", "run": run, "result": result, **scorecard(run, result)},
+    )
+
+
+@login_required
+def run_report(request, pk: int, kind: str):
+    run = get_object_or_404(Run, pk=pk, status=Run.Status.DONE)
+    results = list(_results(request, run).order_by("rank", "unit__code"))
+    name = f"{run.year}年产业功能区考核结果"
+    if kind == "xlsx":
+        return xlsx_response(results_xlsx(run, results), f"{name}.xlsx")
+    if kind != "docx":
+        raise Http404
+    response = HttpResponse(report_docx(run, results), content_type=DOCX_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(True, f"{name}报告.docx")
+    return response
+
+
+def public_results(request):
+    """The latest published results of each year, for everyone (no log-in)."""
+    run = Run.objects.filter(published_at__isnull=False).order_by("-year", "-published_at").first()
+    results = (
+        list(run.results.select_related("unit", "unit__parent").order_by("rank", "unit__code"))
+        if run
+        else []
+    )
+    return render(request, "assessment/public.html", {"run": run, "results": results})
