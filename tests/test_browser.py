@@ -160,3 +160,28 @@ def test_the_whole_reporting_chain_runs_in_the_browser(page):
     as_user("xinjingji")
     expect(page.locator("#submission-state")).to_contain_text("已退回")
     expect(page.locator("input[name='value:output']")).to_have_value("130000")
+
+
+def test_the_default_scheme_runs_on_demo_data_and_is_published(page):
+    log_in(page, "admin")
+    page.goto(f"{page.base}/assessment/")
+    page.fill("#id_year", "2020")
+    page.fill("#id_samples", "200")
+    page.click("#start-run button[type=submit]")
+    # The run goes on in the background; the page follows it and then shows the results.
+    expect(page.locator("#results")).to_be_visible(timeout=60_000)
+    rows = page.locator("#results tbody tr")
+    assert rows.count() > 60
+    expect(page.locator("#rank-chart svg")).to_be_visible()
+    expect(page.locator("#sensitivity")).to_contain_text("权重")
+    first = rows.first.locator("a").inner_text()
+    rows.first.locator("a").click()
+    expect(page.locator("h2.page-title")).to_contain_text(first)
+    expect(page.locator("#scorecard-dimensions")).to_contain_text("核心起步区建设")
+    page.go_back()
+    if page.locator("input[name=confirm_fragile]").count():
+        page.check("input[name=confirm_fragile]")
+    page.click("#publication button[value=publish]")
+    expect(page.locator("#publication")).to_contain_text("已发布")
+    page.goto(f"{page.base}/results/")
+    expect(page.locator("#public-results")).to_contain_text(first)
