@@ -156,3 +156,47 @@ class ZoneResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} {self.grade}"
+
+
+class Consequence(models.Model):
+    """What a grade brings, proposed by the system and decided by the city (the plan: rewards
+    for excellent zones, decisive adjustment for failing ones)."""
+
+    class Kind(models.TextChoices):
+        REWARD = "reward", _("Reward")
+        WARNING = "warning", _("Urged to improve")
+        ADJUSTMENT = "adjustment", _("Adjustment")
+
+    class Decision(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed")
+        CONFIRMED = "confirmed", _("Confirmed")
+        REJECTED = "rejected", _("Rejected")
+
+    run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="consequences")
+    unit = models.ForeignKey(Unit, verbose_name=_("zone"), on_delete=models.PROTECT)
+    kind = models.CharField(_("consequence"), max_length=20, choices=Kind.choices)
+    basis = models.TextField(_("basis"))
+    fragile = models.BooleanField(_("grade not robust"), default=False)
+    decision = models.CharField(
+        _("decision"), max_length=20, choices=Decision.choices, default=Decision.PROPOSED
+    )
+    comment = models.CharField(_("comment"), max_length=500, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("consequence")
+        verbose_name_plural = _("consequences")
+        ordering = ["run", "kind", "unit__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "unit", "kind"], name="consequence_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.get_kind_display()}"

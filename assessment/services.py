@@ -21,6 +21,7 @@ from territory.choices import UnitKind
 from territory.models import Unit
 
 from . import sources
+from .consequences import propose
 from .engine import competition_ranks
 from .engine import run as run_engine
 from .framework import AssessmentError
@@ -241,6 +242,9 @@ def compute(pk: int, inputs: dict) -> Run:
                 for zone, row in scheme["zones"].items()
             ]
         )
+        finished = Run.objects.get(pk=pk)
+        finished.inputs = inputs  # stored just below, in the same transaction
+        propose(finished)
         Run.objects.filter(pk=pk).update(
             status=Run.Status.DONE,
             progress=100,

@@ -8,5 +8,10 @@ urlpatterns = [
     path("assessment/<int:pk>/publish/", views.publish, name="assessment_publish"),
     path("assessment/<int:pk>/zones/<str:code>/", views.zone_scorecard, name="assessment_zone"),
     path("assessment/<int:pk>/report.<str:kind>", views.run_report, name="assessment_report"),
+    path(
+        "assessment/<int:pk>/consequences/",
+        views.consequences_page,
+        name="assessment_consequences",
+    ),
     path("results/", views.public_results, name="assessment_public"),
 ]

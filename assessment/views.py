@@ -23,7 +23,7 @@ from core.registry_views import xlsx_response
 
 from . import services
 from .framework import AssessmentError
-from .models import Run
+from .models import Consequence, Run
 from .reports import DOCX_CONTENT_TYPE, report_docx, results_xlsx
 from .scorecard import scorecard
 
@@ -168,3 +168,39 @@ def public_results(request):
         else []
     )
     return render(request, "assessment/public.html", {"run": run, "results": results})
+
+
+@login_required
+def consequences_page(request, pk: int):
+    """What the grades bring: proposals the city confirms or rejects (with a reason)."""
+    run = get_object_or_404(Run, pk=pk, status=Run.Status.DONE)
+    if request.method == "POST":
+        _require_admin(request.user)
+        from .consequences import decide
+
+        consequence = get_object_or_404(
+            Consequence, pk=request.POST.get("consequence") or 0, run=run
+        )
+        try:
+            decide(
+                consequence,
+                request.POST.get("decision", ""),
+                user=request.user,
+                comment=request.POST.get("comment", "")[:1000],
+            )
+        except AssessmentError as error:
+            messages.error(request, f"{consequence.unit.name}：{error}")
+        else:
+            messages.success(request, f"已记录对{consequence.unit.name}的决定")
+        return redirect("assessment_consequences", pk=pk)
+    rows = restrict(run.consequences.select_related("unit", "decided_by"), request.user, via="unit")
+    return render(
+        request,
+        "assessment/consequences.html",
+        {
+            "nav": "assessment",
+            "run": run,
+            "rows": rows,
+            "can_decide": is_city_admin(request.user),
+        },
+    )

@@ -58,6 +58,7 @@ class Rule:
     shared: bool = False  # seen by everyone (enterprises), changed only within scope
     redirects: bool = False  # may send a district or zone officer to their own unit's page
     admin_only: bool = False  # only a city administrator may (start or publish an assessment)
+    proposals: bool = False  # the walk's run proposes something for each of its zones first
 
 
 def _registry_rules(prefix: str, model_key: str, *, shared: bool = False) -> dict[str, Rule]:
@@ -130,6 +131,12 @@ RULES: dict[str, Rule] = {
         args=lambda o: {"pk": o["run"].pk, "kind": "xlsx"},
         marker=lambda o: o["zone"].name,
     ),
+    "assessment_consequences": Rule(
+        "list",
+        args=lambda o: {"pk": o["run"].pk},
+        marker=lambda o: f'data-zone="{o["zone"].code}"',
+        proposals=True,
+    ),
     "assessment_publish": Rule(
         "page", lambda o: {"pk": o["run"].pk}, method="post", admin_only=True
     ),
@@ -185,6 +192,16 @@ def world(db, users):
     for objects in world.values():
         objects["run"] = run
     return world
+
+
+def _propose_for_both(world) -> None:
+    """A proposal for each of the walk's two zones (whatever grades the tiny run gave them)."""
+    from assessment.models import Consequence
+
+    for objects in world.values():
+        Consequence.objects.get_or_create(
+            run=objects["run"], unit=objects["zone"], kind="warning", defaults={"basis": "巡检"}
+        )
 
 
 def _registry_name(name: str) -> str:
@@ -248,6 +265,8 @@ def _check(name, rule, role, client, users, world):
             else:
                 assert response.status_code in REFUSED, f"{where}, outside: {response.status_code}"
     elif rule.kind in ("list", "export"):
+        if rule.proposals:
+            _propose_for_both(world)
         kwargs = rule.args(world[mine]) if rule.args else None
         response = client.get(reverse(name, kwargs=kwargs) + rule.query)
         assert response.status_code == 200, f"{where}: {response.status_code}"
