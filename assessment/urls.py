@@ -13,5 +13,6 @@ urlpatterns = [
         views.consequences_page,
         name="assessment_consequences",
     ),
+    path("assessment/<int:pk>/verify/", views.verify_run, name="assessment_verify"),
     path("results/", views.public_results, name="assessment_public"),
 ]

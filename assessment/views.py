@@ -204,3 +204,15 @@ def consequences_page(request, pk: int):
             "can_decide": is_city_admin(request.user),
         },
     )
+
+
+@login_required
+@require_POST
+def verify_run(request, pk: int):
+    """Recompute the run from what it froze and say whether every result is identical."""
+    run = get_object_or_404(Run, pk=pk, status=Run.Status.DONE)
+    if services.verify(run):
+        messages.success(request, "已按存档的方案与数据重新计算：结果与存档完全一致")
+    else:
+        messages.error(request, "重新计算的结果与存档不一致：存档可能被改动，请勿使用并联系管理员")
+    return redirect("assessment_run", pk=pk)

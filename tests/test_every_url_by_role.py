@@ -137,6 +137,8 @@ RULES: dict[str, Rule] = {
         marker=lambda o: f'data-zone="{o["zone"].code}"',
         proposals=True,
     ),
+    # Anyone who sees a run may check it reproduces; the answer is a message on the run's page.
+    "assessment_verify": Rule("page", lambda o: {"pk": o["run"].pk}, method="post-ok"),
     "assessment_publish": Rule(
         "page", lambda o: {"pk": o["run"].pk}, method="post", admin_only=True
     ),
@@ -240,6 +242,8 @@ def _check(name, rule, role, client, users, world):
             assert response.status_code in expected, f"{where}: {response.status_code}"
         elif rule.method == "redirect":
             assert response.status_code == 302, where
+        elif rule.method == "post-ok":
+            assert client.post(url).status_code == 302, where
         elif rule.writes and not writes:
             assert response.status_code in REFUSED, f"{where}: {response.status_code}"
         elif rule.redirects and role not in ("admin", "viewer"):

@@ -97,3 +97,40 @@ def test_the_docs_show_what_the_engine_computes():
 def test_a_bad_table_is_refused_with_where_and_why(data, meta, message):
     with pytest.raises(AssessmentError, match=message):
         read_tables(data, meta)
+
+
+def _command(*args):
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("assess_tables", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_the_command_ranks_the_tables_as_the_docs_show():
+    printed = _command(str(ASEM / "iData.csv"), str(ASEM / "iMeta.csv"), "--top", "3")
+    lines = printed.splitlines()
+    assert lines[0] == "51 个单位 × 49 项指标；minmax · arithmetic"
+    first = lines[1].split()
+    from scripts.assessment_doc import ranking_table
+
+    assert first[1] == ranking_table().splitlines()[2].split("|")[3].split()[0]  # 最小-最大·算术
+
+
+def test_the_command_refuses_bad_files_with_a_message(tmp_path):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="无法读取"):
+        _command(str(tmp_path / "none.csv"), str(ASEM / "iMeta.csv"))
+    broken = tmp_path / "data.csv"
+    broken.write_bytes(DATA.replace(b"4.097985", b"four", 1))
+    with pytest.raises(CommandError, match="第 2 行“LPI”列不是数字"):
+        _command(str(broken), str(ASEM / "iMeta.csv"))
+    huge = tmp_path / "huge.csv"
+    huge.write_bytes(b"x" * (5 * 1024 * 1024 + 1))
+    with pytest.raises(CommandError, match="文件过大"):
+        _command(str(huge), str(ASEM / "iMeta.csv"))
+    with pytest.raises(CommandError, match="invalid choice"):
+        _command(str(ASEM / "iData.csv"), str(ASEM / "iMeta.csv"), "--normalisation", "magic")

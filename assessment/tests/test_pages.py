@@ -126,3 +126,14 @@ def test_a_district_officer_sees_only_the_districts_zones(finished, login):
         ).values_list("unit__code", flat=True)
     )
     assert shown and shown <= expected and "z-bailuwan" not in shown
+
+
+def test_anyone_who_sees_a_run_can_check_it_reproduces_and_tampering_shows(finished, login):
+    viewer = login("viewer")
+    url = reverse("assessment_verify", args=[finished.pk])
+    assert "结果与存档完全一致" in viewer.post(url, follow=True).content.decode()
+    outputs = finished.outputs
+    zone = next(iter(outputs["schemes"]["default-2020"]["zones"]))
+    outputs["schemes"]["default-2020"]["zones"][zone]["score"] = 99.9  # edited in the database
+    Run.objects.filter(pk=finished.pk).update(outputs=outputs)
+    assert "与存档不一致" in viewer.post(url, follow=True).content.decode()
