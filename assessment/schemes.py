@@ -212,6 +212,7 @@ def as_dict(scheme: Scheme) -> dict:
             {
                 "code": n.code,
                 "name": n.name,
+                "name_en": n.name_en,
                 "parent": n.parent.code if n.parent else "index",
                 "weight": n.weight,
                 "direction": n.direction,

@@ -6,6 +6,13 @@ from __future__ import annotations
 
 import statistics
 
+from django.utils.translation import get_language
+
+
+def _name(node: dict) -> str:
+    english = not (get_language() or "zh").startswith("zh")
+    return node.get("name_en") or node["name"] if english else node["name"]
+
 
 def _effective_weights(nodes: list[dict], weighting: str) -> dict[str, float]:
     """Each indicator's share of the index: its share in its dimension × the dimension's."""
@@ -37,7 +44,7 @@ def scorecard(run, result) -> dict:
         peers = [p for p in peers if p is not None]
         dimension_rows.append(
             {
-                "name": d["name"],
+                "name": _name(d),
                 "score": mine["dimensions"][d["code"]],
                 "median": statistics.median(peers) if peers else None,
                 "best": max(peers) if peers else None,
@@ -57,7 +64,7 @@ def scorecard(run, result) -> dict:
         gain = weights[n["code"]] * (100 - normalised) if normalised is not None else None
         indicator_rows.append(
             {
-                "name": n["name"],
+                "name": _name(n),
                 "value": frozen["values"][zone_index][j],
                 "normalised": normalised,
                 "low": n["low"],

@@ -41,6 +41,7 @@ def zones_by_scheme(year: int) -> dict[str, list[Unit]]:
     zones = list(
         Unit.objects.filter(kind=UnitKind.ZONE)
         .active_on(day)
+        .select_related("stage")
         .prefetch_related("ecosystems")
         .order_by("code")
     )
@@ -93,10 +94,11 @@ def _score(frozen: dict, samples: int, progress=None) -> dict:
     """Everything computed from one scheme's frozen inputs (a pure function of them)."""
     framework, method, grades, _indicators = engine_inputs(frozen["scheme"])
     units = frozen["zones"]
-    data = np.array(
-        [[np.nan if v is None else v for v in row] for row in frozen["values"]], dtype=float
-    ).reshape(len(units), len(framework.indicators))
-    result = run_engine(framework, method, data, units)
+    data = _matrix(frozen["values"], len(units), len(framework.indicators))
+    # Runs frozen before groups and last year's values were kept have neither.
+    groups = frozen.get("groups")
+    last = _matrix(frozen["last"], len(units), data.shape[1]) if frozen.get("last") else None
+    result = run_engine(framework, method, data, units, groups=groups, last=last)
     grade_of = assign(result.index, result.ranks, grades)
     robustness = monte_carlo(
         framework,
@@ -105,6 +107,8 @@ def _score(frozen: dict, samples: int, progress=None) -> dict:
         units,
         grades,
         Uncertainty(samples=samples),
+        groups=groups,
+        last=last,
         progress=progress,
     )
     dimensions = [c.code for c in framework.children["index"]]
@@ -129,6 +133,12 @@ def _score(frozen: dict, samples: int, progress=None) -> dict:
         "sensitivity": {k: round(v, 4) for k, v in robustness.sensitivity.items()},
         "winsorised": result.winsorised,
     }
+
+
+def _matrix(rows, units: int, indicators: int) -> np.ndarray:
+    return np.array(
+        [[np.nan if v is None else v for v in row] for row in rows], dtype=float
+    ).reshape(units, indicators)
 
 
 def _plain(value) -> float | None:
@@ -185,8 +195,34 @@ def gather(year: int, samples: int, covered: dict[str, list[Unit]]) -> dict:
             "scheme": frozen,
             "zones": [z.code for z in zones],
             "values": _values(indicators, zones, year),
+            # For "group mean": a zone's development stage; for "last year": the values the
+            # latest finished run of the year before froze for the same zone and indicator.
+            "groups": [z.stage.code if z.stage_id else "" for z in zones],
+            "last": _last_year(code, indicators, zones, year),
         }
     return inputs
+
+
+def _last_year(code: str, indicators: list[dict], zones: list[Unit], year: int):
+    before = (
+        Run.objects.filter(year=year - 1, status=Run.Status.DONE)
+        .order_by("-published_at", "-finished_at")
+        .first()
+    )
+    frozen = (before.inputs.get("schemes", {}).get(code) if before else None) or {}
+    if not frozen:
+        return None
+    columns = {
+        n["code"]: j for j, n in enumerate(n for n in frozen["scheme"]["nodes"] if n["source"])
+    }
+    rows = dict(zip(frozen["zones"], frozen["values"], strict=True))
+    return [
+        [
+            rows[z.code][columns[i["code"]]] if z.code in rows and i["code"] in columns else None
+            for i in indicators
+        ]
+        for z in zones
+    ]
 
 
 def _failed(pk: int, error: AssessmentError) -> Run:

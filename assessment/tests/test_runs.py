@@ -73,3 +73,15 @@ def test_only_one_run_at_a_time(users):
 
     with pytest.raises(AssessmentError, match="正在计算"):
         start(2020, user=users["admin"], samples=50, background=False)
+
+
+def test_a_run_keeps_each_zones_stage_and_last_years_values(users):
+    from assessment.services import gather
+    from territory.models import Unit
+    from tests.factories import assessment_run
+
+    zones = list(Unit.objects.filter(code__in=["z-new-economy", "z-bailuwan"]).order_by("code"))
+    earlier = assessment_run(zones, users["admin"], year=2019)
+    frozen = gather(2020, 20, {"default-2020": zones})["schemes"]["default-2020"]
+    assert frozen["groups"] == [z.stage.code if z.stage_id else "" for z in zones]
+    assert frozen["last"] == earlier.inputs["schemes"]["default-2020"]["values"]
