@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import io
 import os
 import random
 import re
@@ -42,6 +41,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from benchmarks.common import migrate_and_load_plan  # noqa: E402
+
 DATABASE = "postgres://postgres@127.0.0.1:5432/zoneplan_bench"
 INDICATORS = [f"ind{i:02d}" for i in range(10)]
 VERSION = re.compile(rb'name="version" value="(\d+)"')
@@ -61,7 +63,6 @@ def build(reporters: int, shared: float) -> tuple[list[tuple[int, str]], dict[in
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
-    from django.core.management import call_command
 
     from accounts.choices import Role
     from accounts.models import Membership, User
@@ -73,14 +74,7 @@ def build(reporters: int, shared: float) -> tuple[list[tuple[int, str]], dict[in
     from territory.models import Unit
     from territory.services import save_unit
 
-    quiet = io.StringIO()
-    call_command("migrate", verbosity=0, stdout=quiet)
-    call_command(
-        "load_plan",
-        ROOT / "plans/data/territory-chengdu.yaml",
-        ROOT / "plans/data/plan-2020.yaml",
-        stdout=quiet,
-    )
+    migrate_and_load_plan()
     district = Unit.objects.get(code="510107")
     data_set = DataSet.objects.create(
         code="bench", name="基准测试月报", period_type="month", lock_days=60

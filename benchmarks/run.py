@@ -18,7 +18,6 @@ Nothing is asserted: the numbers are for people to read.
 from __future__ import annotations
 
 import argparse
-import io
 import os
 import random
 import statistics
@@ -28,6 +27,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from benchmarks.common import migrate_and_load_plan  # noqa: E402
 
 BENCH_SQLITE = ROOT / "var" / "bench.sqlite3"
 URLS = {
@@ -70,14 +71,7 @@ def bench_tree(zones: int) -> None:
     from territory.models import Unit
     from territory.services import save_unit
 
-    quiet = io.StringIO()
-    call_command("migrate", verbosity=0, stdout=quiet)
-    call_command(
-        "load_plan",
-        ROOT / "plans/data/territory-chengdu.yaml",
-        ROOT / "plans/data/plan-2020.yaml",
-        stdout=quiet,
-    )
+    quiet = migrate_and_load_plan()
     call_command("seed_demo", stdout=quiet)
 
     city = Unit.objects.get(code="510100")
@@ -204,7 +198,6 @@ def bench_import_child(path: Path) -> None:
     import resource
 
     from django.contrib.auth import get_user_model
-    from django.core.management import call_command
     from django.db import connection
 
     from carriers.models import Carrier
@@ -212,14 +205,7 @@ def bench_import_child(path: Path) -> None:
     from core.tabular.engine import commit_import, plan_import
     from core.tabular.read import read_table
 
-    quiet = io.StringIO()
-    call_command("migrate", verbosity=0, stdout=quiet)
-    call_command(
-        "load_plan",
-        ROOT / "plans/data/territory-chengdu.yaml",
-        ROOT / "plans/data/plan-2020.yaml",
-        stdout=quiet,
-    )
+    migrate_and_load_plan()
     user = get_user_model().objects.create_superuser("bench", password="x")  # noqa: S106
     data = path.read_bytes()
     baseline_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -267,7 +253,6 @@ def bench_progress(zones: int) -> None:
     from decimal import Decimal
 
     from django.contrib.auth import get_user_model
-    from django.core.management import call_command
     from django.db import connection, transaction
     from django.test import Client
 
@@ -280,14 +265,7 @@ def bench_progress(zones: int) -> None:
     from territory.models import Unit
     from territory.services import save_unit
 
-    quiet = io.StringIO()
-    call_command("migrate", verbosity=0, stdout=quiet)
-    call_command(
-        "load_plan",
-        ROOT / "plans/data/territory-chengdu.yaml",
-        ROOT / "plans/data/plan-2020.yaml",
-        stdout=quiet,
-    )
+    migrate_and_load_plan()
     rng = random.Random(2020)
     started = time.perf_counter()
     with transaction.atomic():
@@ -466,7 +444,6 @@ def bench_geo(zones: int) -> None:
     import numpy as np
     import shapely
     from django.contrib.auth import get_user_model
-    from django.core.management import call_command
     from django.test import Client
     from shapely.geometry import box
 
@@ -476,14 +453,7 @@ def bench_geo(zones: int) -> None:
     from territory.models import Unit, ZoneShape
     from territory.services import save_unit
 
-    quiet = io.StringIO()
-    call_command("migrate", verbosity=0, stdout=quiet)
-    call_command(
-        "load_plan",
-        ROOT / "plans/data/territory-chengdu.yaml",
-        ROOT / "plans/data/plan-2020.yaml",
-        stdout=quiet,
-    )
+    migrate_and_load_plan()
     city = Unit.objects.get(code="510100")
     district = save_unit(Unit(code="g-d", kind=UnitKind.DISTRICT, name="基准区", parent=city))
     Unit.objects.bulk_create(
