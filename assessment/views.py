@@ -18,7 +18,8 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
-from accounts.scoping import is_city_admin, restrict
+from accounts.choices import Role
+from accounts.scoping import is_city_admin, restrict, roles_of
 from core.registry_views import xlsx_response
 
 from . import services
@@ -101,6 +102,7 @@ def run_page(request, pk: int):
             "sensitivity": {code: s.get("sensitivity", {}) for code, s in schemes.items()},
             "grades": _grade_names(run),
             "can_publish": is_city_admin(request.user) and run.status == Run.Status.DONE,
+            "can_verify": bool(roles_of(request.user) & {Role.CITY_ADMIN, Role.CITY_VIEWER}),
         },
     )
 
@@ -209,7 +211,10 @@ def consequences_page(request, pk: int):
 @login_required
 @require_POST
 def verify_run(request, pk: int):
-    """Recompute the run from what it froze and say whether every result is identical."""
+    """Recompute the run from what it froze and say whether every result is identical. For the
+    city's roles: a recomputation costs as much as the run did."""
+    if not roles_of(request.user) & {Role.CITY_ADMIN, Role.CITY_VIEWER}:
+        raise PermissionDenied("只有市级用户可以复核考核计算")
     run = get_object_or_404(Run, pk=pk, status=Run.Status.DONE)
     if services.verify(run):
         messages.success(request, "已按存档的方案与数据重新计算：结果与存档完全一致")

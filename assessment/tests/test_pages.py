@@ -128,7 +128,8 @@ def test_a_district_officer_sees_only_the_districts_zones(finished, login):
     assert shown and shown <= expected and "z-bailuwan" not in shown
 
 
-def test_anyone_who_sees_a_run_can_check_it_reproduces_and_tampering_shows(finished, login):
+def test_the_city_can_check_a_run_reproduces_and_tampering_shows(finished, login):
+    assert login("gaoxin").post(reverse("assessment_verify", args=[finished.pk])).status_code == 403
     viewer = login("viewer")
     url = reverse("assessment_verify", args=[finished.pk])
     assert "结果与存档完全一致" in viewer.post(url, follow=True).content.decode()
