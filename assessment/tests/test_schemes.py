@@ -79,3 +79,21 @@ def test_all_weights_zero_and_oversized_files_are_refused(db):
         load_scheme(zero)
     with pytest.raises(AssessmentError, match="方案文件过大"):
         load_scheme(b"#" * (1024 * 1024 + 1))
+
+
+def test_the_command_loads_a_file_and_refuses_a_bad_one_with_where_and_why(db, tmp_path):
+    import io
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    out = io.StringIO()
+    call_command("load_scheme", str(SCHEME_FILE), stdout=out)
+    assert "已载入考核方案：2020年产业功能区考核默认方案" in out.getvalue()
+    with pytest.raises(CommandError, match="无法读取"):
+        call_command("load_scheme", str(tmp_path / "none.yaml"))
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(SCHEME.replace("weight: 35\n", "weight: -35\n", 1), encoding="utf-8")
+    with pytest.raises(CommandError, match=r"bad\.yaml：dimensions\[0\]\.weight：权重不能为负数"):
+        call_command("load_scheme", str(bad))
+    assert Scheme.objects.get(code="default-2020").nodes.get(code="core-area").weight == 35
