@@ -380,3 +380,30 @@ def attach_evidence(submission: Submission, upload, *, user):
         content=data,
         uploaded_by=user,
     )
+
+
+def save_data_set(form, rules: list[tuple[str, str, str]]):
+    """Write a checked data set form, its new indicators and its rules in one transaction."""
+    from plans.choices import IndicatorKind
+    from plans.models import Indicator
+
+    from .models import ValidationRule
+
+    with transaction.atomic():
+        data_set = form.save()
+        new = [
+            Indicator.objects.create(
+                code=code, name=name, kind=IndicatorKind.REPORTED, measure=measure
+            )
+            for code, name, measure in form.cleaned_data["new_indicators"]
+        ]
+        data_set.indicators.set([*form.cleaned_data["indicators"], *new])
+        data_set.units.set(form.cleaned_data["units"])
+        data_set.rules.all().delete()
+        ValidationRule.objects.bulk_create(
+            [
+                ValidationRule(data_set=data_set, expression=e, severity=s, message=m)
+                for e, s, m in rules
+            ]
+        )
+    return data_set

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.scoping import restrict
+from accounts.scoping import is_city_admin, restrict
 from core.evidence import download
 from core.registry_views import xlsx_response
 from core.tabular.read import UploadError
@@ -55,6 +55,7 @@ def submission_list(request):
             "submissions": submissions,
             "reporting": reporting,
             "notices": request.user.notices.all()[:20],
+            "can_define": is_city_admin(request.user),
         },
     )
 
@@ -218,3 +219,64 @@ def evidence_file(request, pk: int, evidence_pk: int):
     )
     evidence = get_object_or_404(Evidence, pk=evidence_pk, submission=submission)
     return download(evidence.name, evidence.content)
+
+
+def _require_city_admin(user) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    if not is_city_admin(user):
+        raise PermissionDenied("只有市级管理员可以设置报表")
+
+
+@login_required
+def data_set_list(request):
+    """The data sets, for the city's administrators to define and change."""
+    from django.db.models import Count
+
+    _require_city_admin(request.user)
+    data_sets = DataSet.objects.annotate(
+        indicator_count=Count("indicators", distinct=True),
+        unit_count=Count("units", distinct=True),
+        rule_count=Count("rules", distinct=True),
+    )
+    return render(
+        request, "reporting/data_set_list.html", {"nav": "reporting", "data_sets": data_sets}
+    )
+
+
+@login_required
+def data_set_edit(request, pk: int | None = None):
+    """A data set with its indicators (chosen or new), units and rules, saved all or nothing."""
+    from .forms import DataSetForm, RuleFormSet, check_rules
+    from .services import save_data_set
+
+    _require_city_admin(request.user)
+    data_set = get_object_or_404(DataSet, pk=pk) if pk else None
+    if request.method == "POST":
+        form = DataSetForm(request.POST, instance=data_set)
+        rules = RuleFormSet(request.POST, prefix="rules")
+        form_ok, rules_ok = form.is_valid(), rules.is_valid()
+        kept = check_rules(rules, form.indicator_codes()) if form_ok and rules_ok else []
+        if form_ok and rules_ok and not any(f.errors for f in rules):
+            saved = save_data_set(form, kept)
+            messages.success(request, f"已保存报表：{saved.name}")
+            return redirect("data_set_list")
+        status = 400
+    else:
+        form = DataSetForm(instance=data_set)
+        initial = (
+            [
+                {"expression": r.expression, "severity": r.severity, "message": r.message}
+                for r in data_set.rules.all()
+            ]
+            if data_set
+            else []
+        )
+        rules = RuleFormSet(prefix="rules", initial=initial)
+        status = 200
+    return render(
+        request,
+        "reporting/data_set_form.html",
+        {"nav": "reporting", "form": form, "rules": rules, "data_set": data_set},
+        status=status,
+    )

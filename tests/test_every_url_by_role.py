@@ -59,6 +59,7 @@ class Rule:
     redirects: bool = False  # may send a district or zone officer to their own unit's page
     admin_only: bool = False  # only a city administrator may (start or publish an assessment)
     city_only: bool = False  # only the city's roles may (a POST)
+    admin_page: bool = False  # a page only a city administrator opens
     proposals: bool = False  # the walk's run proposes something for each of its zones first
 
 
@@ -122,6 +123,9 @@ RULES: dict[str, Rule] = {
         "object", lambda o: {"pk": o["submission"].pk, "evidence_pk": o["evidence"].pk}
     ),
     "completeness": Rule("list", marker=lambda o: o["zone"].name),
+    "data_set_list": Rule("page", admin_page=True),
+    "data_set_create": Rule("page", admin_page=True),
+    "data_set_edit": Rule("page", lambda o: {"pk": o["submission"].data_set_id}, admin_page=True),
     "assessment_runs": Rule("page"),
     "assessment_run": Rule(
         "list", args=lambda o: {"pk": o["run"].pk}, marker=lambda o: f'data-zone="{o["zone"].code}"'
@@ -243,6 +247,9 @@ def _check(name, rule, role, client, users, world):
             assert response.status_code in expected, f"{where}: {response.status_code}"
         elif rule.method == "redirect":
             assert response.status_code == 302, where
+        elif rule.admin_page:
+            expected = (200,) if role == "admin" else REFUSED
+            assert response.status_code in expected, f"{where}: {response.status_code}"
         elif rule.city_only:
             expected = (302,) if role in ("admin", "viewer") else REFUSED
             assert client.post(url).status_code in expected, where
