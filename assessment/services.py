@@ -8,6 +8,7 @@ from what it froze and says whether every result is identical.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import math
@@ -29,6 +30,8 @@ from .grades import assign
 from .models import Run, Scheme, ZoneResult
 from .robustness import Uncertainty, monte_carlo
 from .schemes import as_dict, engine_inputs
+
+STALE = dt.timedelta(hours=2)
 
 
 def zones_by_scheme(year: int) -> dict[str, list[Unit]]:
@@ -156,7 +159,15 @@ def start(year: int, *, user, samples: int = 1000, background: bool = True) -> R
         raise AssessmentError("考核年度应在 2000–2100 之间")
     if not 10 <= samples <= 100_000:
         raise AssessmentError("蒙特卡洛抽样次数应在 10 到 100,000 之间")
-    if Run.objects.filter(status__in=[Run.Status.QUEUED, Run.Status.RUNNING]).exists():
+    busy = Run.objects.filter(status__in=[Run.Status.QUEUED, Run.Status.RUNNING])
+    # A run the web process lost (a restart) would block every later one: after STALE it is
+    # marked failed, with the reason.
+    busy.filter(created_at__lt=timezone.now() - STALE).update(
+        status=Run.Status.FAILED,
+        message="计算中断：超过 2 小时未完成（服务可能已重启），请重新发起",
+        finished_at=timezone.now(),
+    )
+    if busy.exists():
         raise AssessmentError("已有一次考核正在计算，请等它完成")
     run = Run.objects.create(year=year, samples=samples, started_by=user)
     if background:

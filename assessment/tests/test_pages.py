@@ -138,3 +138,16 @@ def test_the_city_can_check_a_run_reproduces_and_tampering_shows(finished, login
     outputs["schemes"]["default-2020"]["zones"][zone]["score"] = 99.9  # edited in the database
     Run.objects.filter(pk=finished.pk).update(outputs=outputs)
     assert "与存档不一致" in viewer.post(url, follow=True).content.decode()
+
+
+def test_the_admin_lists_schemes_runs_and_proposals(finished, login):
+    admin = login("admin")
+    scheme = finished.inputs["schemes"]["default-2020"]["scheme"]
+    from assessment.models import Scheme
+
+    change = admin.get(
+        reverse("admin:assessment_scheme_change", args=[Scheme.objects.get(code=scheme["code"]).pk])
+    )
+    assert change.status_code == 200 and "核心起步区建设" in change.content.decode()
+    assert admin.get(reverse("admin:assessment_run_changelist")).status_code == 200
+    assert admin.get(reverse("admin:assessment_consequence_changelist")).status_code == 200

@@ -85,3 +85,18 @@ def test_a_run_keeps_each_zones_stage_and_last_years_values(users):
     frozen = gather(2020, 20, {"default-2020": zones})["schemes"]["default-2020"]
     assert frozen["groups"] == [z.stage.code if z.stage_id else "" for z in zones]
     assert frozen["last"] == earlier.inputs["schemes"]["default-2020"]["values"]
+
+
+def test_a_run_lost_by_a_restart_does_not_block_the_next_one(users):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    lost = start(2020, user=users["admin"], samples=50, background=False)
+    Run.objects.filter(pk=lost.pk).update(
+        status=Run.Status.RUNNING, created_at=timezone.now() - dt.timedelta(hours=3)
+    )
+    fresh = start(2020, user=users["admin"], samples=50, background=False)
+    lost.refresh_from_db()
+    assert lost.status == Run.Status.FAILED and "计算中断" in lost.message
+    assert fresh.status == Run.Status.QUEUED
