@@ -4,6 +4,7 @@ from . import views
 
 urlpatterns = [
     path("assessment/", views.run_list, name="assessment_runs"),
+    path("assessment/schemes/", views.scheme_list, name="assessment_schemes"),
     path("assessment/<int:pk>/", views.run_page, name="assessment_run"),
     path("assessment/<int:pk>/publish/", views.publish, name="assessment_publish"),
     path("assessment/<int:pk>/zones/<str:code>/", views.zone_scorecard, name="assessment_zone"),

@@ -221,3 +221,31 @@ def verify_run(request, pk: int):
     else:
         messages.error(request, "重新计算的结果与存档不一致：存档可能被改动，请勿使用并联系管理员")
     return redirect("assessment_run", pk=pk)
+
+
+@login_required
+def scheme_list(request):
+    """The schemes in force: what counts, how much, the goalposts, the grades, and why — so a
+    zone knows how it will be assessed."""
+    from .models import Scheme
+
+    schemes = Scheme.objects.prefetch_related("stages", "ecosystems", "grades", "nodes")
+    rows = []
+    for scheme in schemes:
+        nodes = list(scheme.nodes.all())
+        dimensions = [n for n in nodes if n.parent_id is None]
+        total = sum(d.weight for d in dimensions) or 1
+        rows.append(
+            {
+                "scheme": scheme,
+                "dimensions": [
+                    {
+                        "node": d,
+                        "share": d.weight / total,
+                        "indicators": [n for n in nodes if n.parent_id == d.pk],
+                    }
+                    for d in dimensions
+                ],
+            }
+        )
+    return render(request, "assessment/schemes.html", {"nav": "assessment", "rows": rows})

@@ -127,6 +127,7 @@ RULES: dict[str, Rule] = {
     "data_set_create": Rule("page", admin_page=True),
     "data_set_edit": Rule("page", lambda o: {"pk": o["submission"].data_set_id}, admin_page=True),
     "assessment_runs": Rule("page"),
+    "assessment_schemes": Rule("page"),  # how zones are assessed is no secret to any officer
     "assessment_run": Rule(
         "list", args=lambda o: {"pk": o["run"].pk}, marker=lambda o: f'data-zone="{o["zone"].code}"'
     ),

@@ -151,3 +151,12 @@ def test_the_admin_lists_schemes_runs_and_proposals(finished, login):
     assert change.status_code == 200 and "核心起步区建设" in change.content.decode()
     assert admin.get(reverse("admin:assessment_run_changelist")).status_code == 200
     assert admin.get(reverse("admin:assessment_consequence_changelist")).status_code == 200
+
+
+def test_every_officer_can_read_how_zones_are_assessed(login):
+    page = login("xinjingji").get(reverse("assessment_schemes")).content.decode()
+    scheme = page[page.index('id="scheme-default-2020"') :]
+    assert "2020年产业功能区考核默认方案" in scheme and "适用于全部功能区" in scheme
+    assert "核心起步区建设" in scheme and "35%" in scheme  # the plan's stress, as a share
+    assert "0 → 200000" in scheme and "20万平方米" in scheme  # goalposts and their reason
+    assert "优秀 ≥ 85（至多占功能区的 20%）" in scheme
