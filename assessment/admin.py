@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from core.admin import RecordAdmin
+
 from .models import Consequence, GradeBand, Run, Scheme, SchemeNode
 
 
@@ -36,33 +38,19 @@ class SchemeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Run)
-class RunAdmin(admin.ModelAdmin):
+class RunAdmin(RecordAdmin):
     """Read-only: a run is frozen. One may be deleted (e.g. a test run, or one left 'running' by
     a restart)."""
 
+    deletable = True
     list_display = ["year", "pk", "status", "progress", "created_at", "published_at", "is_demo"]
     list_filter = ["status", "year"]
     exclude = ["inputs", "outputs"]
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
 
 @admin.register(Consequence)
-class ConsequenceAdmin(admin.ModelAdmin):
+class ConsequenceAdmin(RecordAdmin):
     """Decided on the run's page, where who and when are recorded."""
 
     list_display = ["run", "unit", "kind", "decision", "decided_by", "decided_at"]
     list_filter = ["kind", "decision"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

@@ -17,9 +17,9 @@ class AttachmentQuerySet(models.QuerySet):
         return self.filter(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk)
 
 
-class Attachment(models.Model):
-    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
-    object_id = models.PositiveBigIntegerField()
+class StoredFile(models.Model):
+    """A file kept in the database with who uploaded it and when (core.evidence checks it)."""
+
     name = models.CharField(_("file name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=10)
     size = models.PositiveIntegerField(_("size (bytes)"))
@@ -29,6 +29,17 @@ class Attachment(models.Model):
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Attachment(StoredFile):
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+
     objects = AttachmentQuerySet.as_manager()
 
     class Meta:
@@ -36,6 +47,3 @@ class Attachment(models.Model):
         verbose_name_plural = _("evidence files")
         ordering = ["uploaded_at", "pk"]
         indexes = [models.Index(fields=["content_type", "object_id"])]
-
-    def __str__(self) -> str:
-        return self.name

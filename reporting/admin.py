@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from core.admin import RecordAdmin
+
 from .models import DataSet, Event, Submission, ValidationRule
 
 
@@ -19,31 +21,13 @@ class DataSetAdmin(admin.ModelAdmin):
 
 
 @admin.register(Submission)
-class SubmissionAdmin(admin.ModelAdmin):
+class SubmissionAdmin(RecordAdmin):
     """Read-only here: a submission changes only through reporting.services (the chain)."""
 
     list_display = ["data_set", "unit", "period_end", "state", "unlock_requested"]
     list_filter = ["state", "data_set"]
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(RecordAdmin):
     list_display = ["submission", "step", "from_state", "to_state", "user", "at"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.models import StoredFile
 from plans.models import Indicator
 from territory.models import Unit
 
@@ -207,7 +208,7 @@ class Notice(models.Model):
         return _("“%(data_set)s” of %(unit)s for %(period)s is overdue (due %(due)s)") % values
 
 
-class Evidence(models.Model):
+class Evidence(StoredFile):
     """A file backing a submission. Kept in the database, so the file and its row are written
     (or not) in one transaction and backed up together; sizes are bounded by
     ZONEPLAN_EVIDENCE_MAX_BYTES."""
@@ -215,19 +216,8 @@ class Evidence(models.Model):
     submission = models.ForeignKey(
         Submission, verbose_name=_("submission"), on_delete=models.CASCADE, related_name="evidence"
     )
-    name = models.CharField(_("file name"), max_length=200)
-    kind = models.CharField(_("kind"), max_length=10)
-    size = models.PositiveIntegerField(_("size (bytes)"))
-    content = models.BinaryField(_("content"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT
-    )
-    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("evidence file")
         verbose_name_plural = _("evidence files")
         ordering = ["uploaded_at", "pk"]
-
-    def __str__(self) -> str:
-        return self.name

@@ -151,6 +151,14 @@ def test_the_admin_lists_schemes_runs_and_proposals(finished, login):
     assert change.status_code == 200 and "核心起步区建设" in change.content.decode()
     assert admin.get(reverse("admin:assessment_run_changelist")).status_code == 200
     assert admin.get(reverse("admin:assessment_consequence_changelist")).status_code == 200
+    # A frozen run may be deleted, never edited; a decision is neither.
+    assert admin.get(reverse("admin:assessment_run_delete", args=[finished.pk])).status_code == 200
+    assert admin.get(reverse("admin:assessment_run_add")).status_code == 403
+    proposal = finished.consequences.first()
+    assert (
+        admin.get(reverse("admin:assessment_consequence_delete", args=[proposal.pk])).status_code
+        == 403
+    )
 
 
 def test_every_officer_can_read_how_zones_are_assessed(login):
