@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from accounts.choices import Role
 from accounts.scoping import is_city_admin, restrict, roles_of
 from core.registry_views import xlsx_response
+from core.templatetags.zoneplan import localized
 
 from . import services
 from .framework import AssessmentError
@@ -81,7 +82,7 @@ def run_page(request, pk: int):
     results = list(_results(request, run).order_by("rank", "unit__code"))
     chart = [
         {
-            "zone": r.unit.name,
+            "zone": localized(r.unit),
             "low": r.rank_low,
             "high": r.rank_high,
             "rank": r.scheme_rank,
