@@ -8,10 +8,8 @@ from __future__ import annotations
 from django.utils import timezone
 
 from accounts.scoping import zone_lookup
-from core import bulk
 from core.tabular.engine import RegistryBase
 from core.tabular.spec import Column, RowResult, zone_column
-from plans import cache
 
 from .choices import CARRIER_KIND_ZH, PLATFORM_KIND_ZH, CarrierKind
 from .models import Carrier, ServiceItem, ServiceProject, TechPlatform
@@ -80,6 +78,8 @@ COLUMNS = [
 
 class CarrierRegistry(RegistryBase):
     model = Carrier
+    natural_key = ("zone_id", "kind", "name")
+    existing_related = ("zone",)
     text_fields = ("developer", "address", "note")
     name = "carriers"
     columns = COLUMNS
@@ -93,34 +93,8 @@ class CarrierRegistry(RegistryBase):
         for key, message in carrier_problems(row.values, today=context["today"]):
             row.errors.setdefault(key, message)
 
-    def key(self, values: dict) -> tuple:
-        return (values["zone"].pk, values["kind"], values["name"])
-
-    def existing(self, keys: list[tuple]) -> dict:
-        zone_ids = {k[0] for k in keys}
-        wanted = set(keys)
-        found = {}
-        for carrier in (
-            Carrier.objects.filter(zone_id__in=zone_ids)
-            .select_related("zone")
-            .iterator(chunk_size=5000)
-        ):
-            key = (carrier.zone_id, carrier.kind, carrier.name)
-            if key in wanted:
-                found[key] = carrier
-        return found
-
-    def store(self, creates: list[dict], updates: list[dict], *, user, reason: str) -> None:
-        bulk.save_rows(
-            Carrier,
-            creates=creates,
-            updates=updates,
-            key=("zone_id", "kind", "name"),
-            user=user,
-            reason=reason,
-            constants={"updated_at": timezone.now()},
-        )
-        cache.bump()  # bulk writes send no signals
+    def store_constants(self) -> dict:
+        return {"updated_at": timezone.now()}
 
 
 REGISTRY = CarrierRegistry()
@@ -163,6 +137,7 @@ PLATFORM_COLUMNS = [
 
 class PlatformRegistry(RegistryBase):
     model = TechPlatform
+    natural_key = ("carrier_id", "name")
     text_fields = ("operator", "note")
     name = "platforms"
     columns = PLATFORM_COLUMNS
@@ -186,24 +161,6 @@ class PlatformRegistry(RegistryBase):
         opened = row.values.get("opened_on")
         if opened and opened > context["today"]:
             row.errors["opened_on"] = f"投用日期晚于今天（{context['today']}）"
-
-    def key(self, values: dict) -> tuple:
-        return (values["carrier"].pk, values["name"])
-
-    def existing(self, keys: list[tuple]) -> dict:
-        found = TechPlatform.objects.filter(carrier_id__in={k[0] for k in keys})
-        return {(p.carrier_id, p.name): p for p in found if (p.carrier_id, p.name) in set(keys)}
-
-    def store(self, creates: list[dict], updates: list[dict], *, user, reason: str) -> None:
-        bulk.save_rows(
-            TechPlatform,
-            creates=creates,
-            updates=updates,
-            key=("carrier_id", "name"),
-            user=user,
-            reason=reason,
-        )
-        cache.bump()  # bulk writes send no signals
 
 
 PLATFORM_REGISTRY = PlatformRegistry()
@@ -257,6 +214,7 @@ SERVICE_COLUMNS = [
 
 class ServiceProjectRegistry(RegistryBase):
     model = ServiceProject
+    natural_key = ("zone_id", "name")
     text_fields = ("developer", "note")
     name = "service_projects"
     columns = SERVICE_COLUMNS
@@ -284,25 +242,6 @@ class ServiceProjectRegistry(RegistryBase):
         row.values.pop("category", None)
         for key, message in service_project_problems(row.values, today=context["today"]):
             row.errors.setdefault(key, message)
-
-    def key(self, values: dict) -> tuple:
-        return (values["zone"].pk, values["name"])
-
-    def existing(self, keys: list[tuple]) -> dict:
-        wanted = set(keys)
-        found = ServiceProject.objects.filter(zone_id__in={k[0] for k in keys})
-        return {(p.zone_id, p.name): p for p in found if (p.zone_id, p.name) in wanted}
-
-    def store(self, creates: list[dict], updates: list[dict], *, user, reason: str) -> None:
-        bulk.save_rows(
-            ServiceProject,
-            creates=creates,
-            updates=updates,
-            key=("zone_id", "name"),
-            user=user,
-            reason=reason,
-        )
-        cache.bump()  # bulk writes send no signals
 
 
 SERVICE_REGISTRY = ServiceProjectRegistry()

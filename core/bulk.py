@@ -16,9 +16,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from django.db import connection, models
+from django.dispatch import Signal
 from django.utils import timezone
 
 BATCH = 5000
+
+# Sent (sender = the model) after `save_rows` or `insert_rows` wrote rows: bulk writes send no
+# per-row post_save, so whoever caches derived figures listens here (plans.cache.watch).
+rows_written = Signal()
 SMALL = 200  # fewer rows than this are updated one statement each, pipelined (a form's save)
 
 
@@ -232,6 +237,7 @@ def insert_rows(
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     build = _row_builder(fields, constants or {})
     _write_rows(model._meta.db_table, [f.column for f in fields], (build(r) for r in rows))
+    rows_written.send(sender=model)
 
 
 def save_rows(
@@ -265,3 +271,5 @@ def save_rows(
         )
     if updates:
         update_with_history(model, updates, constants=constants, user=user, reason=reason)
+    if creates or updates:
+        rows_written.send(sender=model)

@@ -8,7 +8,6 @@ from accounts.scoping import is_city_admin, zone_lookup
 from core import bulk
 from core.tabular.engine import RegistryBase
 from core.tabular.spec import Column, RowResult, zone_column
-from plans import cache
 
 from .choices import CHAIN_ACTION_ZH, ENTERPRISE_KINDS, STAGE_DATE_ZH, TIER_ZH
 from .creditcode import normalise
@@ -47,6 +46,8 @@ class EnterpriseRegistry(RegistryBase):
     name = "enterprises"
     columns = ENTERPRISE_COLUMNS
     key_columns = ("credit_code",)
+    model = Enterprise
+    natural_key = ("credit_code",)
 
     def lookups(self, user) -> dict:
         return {"zone": zone_lookup(user), "user": user, "city": is_city_admin(user)}
@@ -61,21 +62,12 @@ class EnterpriseRegistry(RegistryBase):
         if row.values.get("zone") is None and "zone" in row.values and not context["city"]:
             row.errors["zone"] = "请填写所在功能区（不属于任何功能区的企业由市级登记）"
 
-    def key(self, values: dict) -> tuple:
-        return (values["credit_code"],)
-
     def check_existing(self, row: RowResult, obj: Enterprise, context: dict) -> None:
         if not may_change_enterprise(context["user"], obj):
             keeper = obj.zone.name if obj.zone_id else "市级"
             row.errors["credit_code"] = (
                 f"该企业已由{keeper}登记，您无权修改；如需更正请联系登记单位"
             )
-
-    def existing(self, keys: list[tuple]) -> dict:
-        return {
-            (e.credit_code,): e
-            for e in Enterprise.objects.filter(credit_code__in=[k[0] for k in keys])
-        }
 
     def changes(self, obj: Enterprise, values: dict) -> dict:
         changed = {}
@@ -120,7 +112,6 @@ class EnterpriseRegistry(RegistryBase):
             user=user,
             reason=reason,
         )
-        cache.bump()  # bulk writes send no signals
 
 
 ENTERPRISE_REGISTRY = EnterpriseRegistry()
@@ -182,6 +173,7 @@ PROJECT_COLUMNS = [
 
 class ProjectRegistry(RegistryBase):
     model = InvestmentProject
+    natural_key = ("zone_id", "name")
     text_fields = ("chain_action", "chain", "note")
     name = "investment_projects"
     columns = PROJECT_COLUMNS
@@ -209,25 +201,6 @@ class ProjectRegistry(RegistryBase):
             row.values["enterprise"] = cache[code]
         for key, message in project_problems(row.values, today=context["today"]):
             row.errors.setdefault(key, message)
-
-    def key(self, values: dict) -> tuple:
-        return (values["zone"].pk, values["name"])
-
-    def existing(self, keys: list[tuple]) -> dict:
-        wanted = set(keys)
-        found = InvestmentProject.objects.filter(zone_id__in={k[0] for k in keys})
-        return {(p.zone_id, p.name): p for p in found if (p.zone_id, p.name) in wanted}
-
-    def store(self, creates: list[dict], updates: list[dict], *, user, reason: str) -> None:
-        bulk.save_rows(
-            InvestmentProject,
-            creates=creates,
-            updates=updates,
-            key=("zone_id", "name"),
-            user=user,
-            reason=reason,
-        )
-        cache.bump()  # bulk writes send no signals
 
 
 PROJECT_REGISTRY = ProjectRegistry()

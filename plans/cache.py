@@ -31,7 +31,14 @@ def bump(**_ignored) -> None:
 
 
 def watch(*models) -> None:
+    """Move the data version on whenever rows of `models` change: saved or deleted one by one,
+    or written in bulk through core.bulk."""
+    from core.bulk import rows_written
+
     for model in models:
+        rows_written.connect(
+            bump, sender=model, weak=False, dispatch_uid=f"zoneplan-cache-bulk-{model._meta.label}"
+        )
         post_save.connect(
             bump, sender=model, weak=False, dispatch_uid=f"zoneplan-cache-save-{model._meta.label}"
         )

@@ -213,3 +213,22 @@ def test_an_anonymous_visitor_is_sent_to_log_in_from_every_page(client, db, pref
     for name in ("list", "create", "export", "template", "import"):
         response = client.get(reverse(f"{prefix}_{name}"))
         assert response.status_code == 302 and "/login/" in response["Location"], (prefix, name)
+
+
+def test_an_import_is_seen_at_once_by_the_cached_cockpit(login):
+    _setup(True)
+    admin = login("admin")
+    row_of = lambda page: page[page.index('id="progress-scitech-city"') :].split("</tr>")[0]  # noqa: E731
+    before = row_of(admin.get(reverse("cockpit")).content.decode())  # computed and cached
+    client = login("xinjingji")
+    header = ["所在功能区", "载体类型", "项目名称", "建筑面积（平方米）", "实际开工日期"]
+    preview = _post(
+        client,
+        "carrier",
+        _xlsx([header, [ZONE, "高品质科创空间", "新科创楼", "500000", "2020-06-01"]]),
+    )
+    token = re.search(r"/import/([\w-]+)/commit", preview.content.decode()).group(1)
+    client.post(reverse("carrier_import_commit", args=[token]))
+    assert Carrier.objects.filter(name="新科创楼").exists()
+    after = row_of(login("admin").get(reverse("cockpit")).content.decode())
+    assert after != before  # bulk writes move the data version on (core.bulk.rows_written)

@@ -13,6 +13,7 @@ from typing import Protocol
 
 from django.db import transaction
 
+from .. import bulk
 from .read import Table
 from .spec import Column, HeaderError, HeaderMap, RowResult, find_header, read_rows
 
@@ -36,12 +37,47 @@ class Registry(Protocol):
 
 
 class RegistryBase:
-    """What registries share: comparing a row with the stored record and writing rows, from
-    the model's fields. A registry sets `model` and `text_fields` (blank means "", never NULL)
-    and implements `store(creates, updates, user=, reason=)` with its bulk writer."""
+    """What registries share: finding the stored record of a row by its natural key, comparing
+    the two, and writing rows in bulk with history, from the model's fields. A registry sets
+    `model`, `natural_key` and `text_fields` (blank means "", never NULL)."""
 
     model = None
     text_fields: tuple[str, ...] = ()
+    # The attribute names that identify a stored record, e.g. ("zone_id", "name"); a row with
+    # the same values updates that record instead of creating another.
+    natural_key: tuple[str, ...] = ()
+    existing_related: tuple[str, ...] = ()  # select_related for the checks on stored records
+
+    def key(self, values: dict) -> tuple:
+        fields = [self.model._meta.get_field(a) for a in self.natural_key]
+        return tuple(self._stored(f.name, values[f.name]) for f in fields)
+
+    def existing(self, keys: list[tuple]) -> dict:
+        """The stored records with these keys, found with one query on the key's first part."""
+        wanted = set(keys)
+        first = self.natural_key[0]
+        found = {}
+        records = self.model.objects.filter(**{f"{first}__in": {k[0] for k in keys}})
+        for record in records.select_related(*self.existing_related).iterator(chunk_size=5000):
+            key = tuple(getattr(record, a) for a in self.natural_key)
+            if key in wanted:
+                found[key] = record
+        return found
+
+    def store_constants(self) -> dict:
+        """Values written on every stored row (e.g. the time of the import)."""
+        return {}
+
+    def store(self, creates: list[dict], updates: list[dict], *, user, reason: str) -> None:
+        bulk.save_rows(
+            self.model,
+            creates=creates,
+            updates=updates,
+            key=self.natural_key,
+            user=user,
+            reason=reason,
+            constants=self.store_constants(),
+        )
 
     def check_existing(self, row: RowResult, obj, context: dict) -> None:
         """Checks that need the stored record (e.g. who may change it); add to row.errors."""
@@ -93,9 +129,6 @@ class RegistryBase:
                 }
                 updates.append(current | values)
         self.store(creates, updates, user=user, reason=reason)
-
-    def store(self, creates: list[dict], updates: list[dict], *, user, reason: str) -> None:
-        raise NotImplementedError
 
 
 @dataclass
