@@ -200,3 +200,24 @@ class Consequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} {self.get_kind_display()}"
+
+    @property
+    def message(self) -> str:
+        """The basis in the reader's language (`basis` keeps the Chinese of the record)."""
+        from django.utils.translation import get_language
+
+        if (get_language() or "zh").startswith("zh"):
+            return self.basis
+        return {
+            self.Kind.REWARD: _(
+                "Top grade: the plan's rewards (fiscal funds, land quotas, public services) "
+                "and priority in appointments"
+            ),
+            self.Kind.WARNING: _(
+                "Lowest grade for the first time: urged to improve; the lowest grade again next "
+                "year will bring a proposal to adjust"
+            ),
+            self.Kind.ADJUSTMENT: _(
+                "Lowest grade two years running: adjustment proposed, as the plan asks"
+            ),
+        }[self.kind]

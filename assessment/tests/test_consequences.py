@@ -95,3 +95,19 @@ def test_only_the_city_decides(users, login):
         )
         assert response.status_code == 403
     assert Consequence.objects.get(pk=proposal.pk).decision == "proposed"
+
+
+def test_proposals_read_in_the_readers_language(users, login):
+    run = _run(users)
+    client = login("gaoxin")
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("assessment_consequences", args=[run.pk])).content.decode()
+    shown = run.consequences.filter(
+        unit__path__startswith=users["gaoxin"].memberships.get().unit.path
+    )
+    assert shown.exists()  # the district has zones in the lowest or the top grade
+    if shown.filter(kind="warning").exists():
+        assert "Lowest grade for the first time: urged to improve" in page
+    if shown.filter(kind="reward").exists():
+        assert "Top grade: the plan&#x27;s rewards" in page
+    assert "首次考核不达标" not in page and "政策奖励" not in page
