@@ -20,6 +20,7 @@ from accounts.choices import Action, Role
 from accounts.models import Membership
 from accounts.scoping import is_city_admin, restrict, roles_of, visible_units
 from accounts.writes import require_change
+from assessment.models import ZoneResult
 from carriers.models import Carrier
 from core.geo import CRS
 from core.registry_views import xlsx_response
@@ -181,6 +182,13 @@ def zone_detail(request, code: str):
     context["shape_kinds"] = ZoneShape.Kind.choices
     if can_change:
         context["officers"] = Membership.objects.filter(unit=zone).select_related("user")
+    # The zone's grade in the latest published assessment (published results are public).
+    context["assessed"] = (
+        ZoneResult.objects.filter(unit=zone, run__published_at__isnull=False)
+        .select_related("run")
+        .order_by("-run__year", "-run__published_at")
+        .first()
+    )
     return render(request, "dashboards/zone_detail.html", context)
 
 

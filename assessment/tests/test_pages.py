@@ -8,6 +8,7 @@ import re
 import openpyxl
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from docx import Document
 
 from assessment.models import Run
@@ -168,3 +169,15 @@ def test_every_officer_can_read_how_zones_are_assessed(login):
     assert "核心起步区建设" in scheme and "35%" in scheme  # the plan's stress, as a share
     assert "0 → 200000" in scheme and "20万平方米" in scheme  # goalposts and their reason
     assert "优秀 ≥ 85（至多占功能区的 20%）" in scheme
+
+
+def test_a_zones_page_shows_its_grade_once_published(finished, login):
+    officer = login("xinjingji")
+    url = reverse("zone_detail", args=["z-new-economy"])
+    assert 'id="zone-assessment"' not in officer.get(url).content.decode()  # not yet published
+    Run.objects.filter(pk=finished.pk).update(published_at=timezone.now())
+    page = officer.get(url).content.decode()
+    result = finished.results.get(unit__code="z-new-economy")
+    card = page[page.index('id="zone-assessment"') :]
+    assert "2020 年度考核" in card and result.grade in card and f"全市第 {result.rank} 名" in card
+    assert reverse("assessment_zone", args=[finished.pk, "z-new-economy"]) in card
