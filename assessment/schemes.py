@@ -40,6 +40,12 @@ def _number(value, where: str, problems: list, *, required=False):
     return float(value)
 
 
+def _weight(node: dict, where: str, problems: list) -> None:
+    weight = _number(node.get("weight", 1), f"{where}.weight", problems)
+    if weight is not None and weight < 0:
+        problems.append(f"{where}.weight：权重不能为负数")
+
+
 def read_scheme(content: bytes | str) -> dict:
     """The scheme file checked whole; every problem is listed with where it is."""
     if isinstance(content, bytes):
@@ -79,9 +85,7 @@ def read_scheme(content: bytes | str) -> dict:
             problems.append(f"{where}：格式不对")
             continue
         codes.append(str(dimension.get("code", "")))
-        weight = _number(dimension.get("weight", 1), f"{where}.weight", problems)
-        if weight is not None and weight < 0:
-            problems.append(f"{where}.weight：权重不能为负数")
+        _weight(dimension, where, problems)
         indicators = dimension.get("indicators") or []
         if not indicators:
             problems.append(f"{where}.indicators：至少需要一项指标")
@@ -93,9 +97,7 @@ def read_scheme(content: bytes | str) -> dict:
             codes.append(str(indicator.get("code", "")))
             if sources.get(str(indicator.get("source", ""))) is None:
                 problems.append(f"{at}.source：没有名为“{indicator.get('source')}”的数据来源")
-            weight = _number(indicator.get("weight", 1), f"{at}.weight", problems)
-            if weight is not None and weight < 0:
-                problems.append(f"{at}.weight：权重不能为负数")
+            _weight(indicator, at, problems)
             low = _number(indicator.get("low"), f"{at}.low", problems)
             high = _number(indicator.get("high"), f"{at}.high", problems)
             if low is not None and low == high:
