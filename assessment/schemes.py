@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import math
 
-import yaml
 from django.db import transaction
 
+from plans.planfile.reader import Checker, parse_document
 from territory.models import Ecosystem, Stage
 
 from . import sources
@@ -55,12 +55,13 @@ def read_scheme(content: bytes | str) -> dict:
             content = content.decode("utf-8")
         except UnicodeDecodeError:
             raise AssessmentError("方案文件不是 UTF-8 编码") from None
-    try:
-        data = yaml.safe_load(content)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = f"第 {mark.line + 1} 行" if mark else ""
-        raise AssessmentError(f"方案文件{line}不是有效的 YAML") from None
+    # The plan files' reader: safe YAML that refuses aliases and duplicate keys, with lines.
+    checker = Checker()
+    data = parse_document(content, checker, first_keys="format、code、dimensions ")
+    if data is None:
+        problem = checker.problems[0]
+        line = f"第 {problem.line} 行" if problem.line else ""
+        raise AssessmentError(f"方案文件{line}不是有效的 YAML：{problem.message}") from None
     if not isinstance(data, dict) or data.get("format") != "zoneplan-scheme/1":
         raise AssessmentError("方案文件应以 format: zoneplan-scheme/1 开头")
     problems: list[str] = []

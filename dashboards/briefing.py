@@ -24,7 +24,7 @@ STATUS_COLOURS = {
     "met": "2FB344",
     "on_track": "206BC4",
     "at_risk": "F59F00",
-    "off_track": "D63939",
+    "behind": "D63939",
     "missed": "7A1F1F",
 }
 BAR_CELLS = 20  # a bar is up to 20 cells, 5% each
@@ -74,7 +74,7 @@ def briefing_docx(*, plan, unit, day: dt.date, sections, attention, counts, demo
             met=counts.get("met", 0),
             on=counts.get("on_track", 0),
             risk=counts.get("at_risk", 0),
-            off=counts.get("off_track", 0),
+            off=counts.get("behind", 0),
             missed=counts.get("missed", 0),
             nodata=counts.get("no_data", 0),
         )

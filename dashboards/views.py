@@ -63,7 +63,7 @@ STATUSES = [
     Status.MET,
     Status.ON_TRACK,
     Status.AT_RISK,
-    Status.OFF_TRACK,
+    Status.BEHIND,
     Status.MISSED,
     Status.NO_DATA,
 ]
@@ -245,7 +245,7 @@ def _progress_of(request, plan, unit, *, allow_pending: bool = True) -> dict:
     found = Counter(row.status for row in rows)
     counts = {status: found.get(status, 0) for status in STATUSES}
     attention = [
-        row for row in rows if row.status in (Status.AT_RISK, Status.OFF_TRACK, Status.MISSED)
+        row for row in rows if row.status in (Status.AT_RISK, Status.BEHIND, Status.MISSED)
     ]
     return {
         "day": day,

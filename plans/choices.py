@@ -23,3 +23,24 @@ class Comparator(models.TextChoices):
 class Strength(models.TextChoices):
     BINDING = "binding", _("Binding")  # 确保、完成、不低于
     STRIVE = "strive", _("Strive for")  # 力争
+
+
+class Rollup(models.TextChoices):
+    """How an indicator's value for a unit is made from the values below it."""
+
+    SUM = (
+        "sum",
+        _("Sum over the reporting units below"),
+    )  # never a unit's own value added to its children's
+    OWN = "own", _("The unit's own value only")
+    RATIO = "ratio", _("Summed numerator over summed denominator")
+
+
+class Periods(models.TextChoices):
+    """How a reported indicator's periods make the value on a day."""
+
+    LATEST = "latest", _("The latest period's value")  # a stock: area, head count, a rate
+    CUMULATIVE = (
+        "cumulative",
+        _("The sum over the plan's periods so far"),
+    )  # a flow: investment per month

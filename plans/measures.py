@@ -17,7 +17,6 @@ from decimal import Decimal
 
 from django.db.models import QuerySet
 
-from territory.choices import UnitKind
 from territory.models import Unit
 
 # (zones, *, start, day) -> {zone id: value}. A value is a number (summed up the tree) or a
@@ -82,9 +81,13 @@ def pending_source() -> PendingSource | None:
 
 
 def zones_of(unit: Unit, day: dt.date) -> QuerySet[Unit]:
-    """The zones whose primary district lies in `unit`'s subtree, in force on `day`. A zone
-    that spans two districts counts for its primary district only, so totals never double."""
-    return Unit.objects.subtree_of(unit).active_on(day).filter(kind=UnitKind.ZONE)
+    """The units whose registered items count under `unit` on `day`, over the tree as it then
+    stood (territory.history): its zones and development units, and what merged into them. A
+    zone that spans two districts counts for its primary district only, so totals never
+    double."""
+    from territory.history import Tree
+
+    return Unit.objects.filter(pk__in=Tree.on(day).members(unit.pk))
 
 
 def _core_areas(zones, *, start, day) -> dict[int, Decimal]:

@@ -6,9 +6,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from territory.choices import UnitKind
 from territory.models import Unit
 
-from .choices import Comparator, IndicatorKind, Measure, Strength
+from .choices import Comparator, IndicatorKind, Measure, Periods, Rollup, Strength
 
 
 class Plan(models.Model):
@@ -25,6 +26,8 @@ class Plan(models.Model):
     source = models.CharField(_("source"), max_length=500, blank=True)
     summary = models.TextField(_("summary"), blank=True)
     summary_en = models.TextField(_("English summary"), blank=True)
+    # The plan's text, beside its file: every clause is checked against it at each load.
+    source_text = models.CharField(_("text file of the plan"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("plan")
@@ -66,6 +69,33 @@ class Indicator(models.Model):
     measure = models.CharField(_("measure"), max_length=20, choices=Measure.choices)
     definition = models.TextField(_("definition"), blank=True)
     definition_en = models.TextField(_("English definition"), blank=True)
+    rollup = models.CharField(
+        _("roll-up"), max_length=10, choices=Rollup.choices, default=Rollup.SUM
+    )
+    # For a reported sum: the kind of unit that reports it (zones, by default); a unit above
+    # sums the values of the units of that kind below it, never adding its own.
+    level = models.CharField(
+        _("reported by"), max_length=20, choices=UnitKind.choices, default=UnitKind.ZONE
+    )
+    periods = models.CharField(
+        _("periods"), max_length=12, choices=Periods.choices, default=Periods.LATEST
+    )
+    numerator = models.ForeignKey(
+        "self",
+        verbose_name=_("numerator"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    denominator = models.ForeignKey(
+        "self",
+        verbose_name=_("denominator"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("indicator")

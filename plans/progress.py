@@ -13,19 +13,19 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Q, Subquery, Sum
 
-from territory.choices import UnitKind
+from territory.history import Tree
 from territory.models import Unit
 
 from . import measures
-from .choices import Comparator, IndicatorKind
+from .choices import Comparator, IndicatorKind, Periods, Rollup
 from .models import ReportedValue, Target
 
 DAYS_PER_MONTH = Decimal("30.4375")
 AT_RISK_SHARE = Decimal(
     "0.8"
-)  # a forecast reaching 80% of the target is "at risk", below it "off track"
+)  # a forecast reaching 80% of the target is "at risk", below it "behind"
 RECENT_MONTHS = 3
 
 
@@ -33,7 +33,7 @@ class Status:
     MET = "met"
     ON_TRACK = "on_track"
     AT_RISK = "at_risk"
-    OFF_TRACK = "off_track"
+    BEHIND = "behind"
     MISSED = "missed"
     NO_DATA = "no_data"
     QUALITATIVE = "qualitative"
@@ -81,108 +81,181 @@ def months_between(start: dt.date, end: dt.date) -> Decimal:
 
 class Engine:
     """Progress of many targets on one day with a constant number of queries: each measure is
-    asked once per day for every zone (one grouped query), and each target rolls up the zones
-    of its unit's subtree."""
+    asked once per day for every unit that holds items (one grouped query), each reported
+    indicator read once per day, and each target rolls up the units that count under its
+    unit on that day, over the tree as it then stood (territory.history)."""
 
     def __init__(self, plan, *, pending: bool = False):
         self.plan = plan
         self.pending = pending  # count reported values still under review (then marked)
         self.used_pending: set[tuple[int, dt.date]] = set()  # (target, day) that counted them
-        self._paths: dict[dt.date, dict[int, list[int]]] = {}  # day → unit id → zone ids
+        self._trees: dict[dt.date, Tree] = {}
         self._values: dict[tuple, dict] = {}
+        self._pending_units: dict[tuple, set[int]] = {}  # (indicator, day) → units pending
 
-    def _zones(self, day: dt.date):
-        return Unit.objects.filter(kind=UnitKind.ZONE).active_on(day)
+    def tree(self, day: dt.date) -> Tree:
+        if day not in self._trees:
+            self._trees[day] = Tree.on(day)
+        return self._trees[day]
 
-    def _zone_ids(self, unit: Unit, day: dt.date) -> list[int]:
-        """The zones in force on `day` under `unit`: an index built once per day that files
-        every zone under each of its ancestors (zones × depth, not zones × targets)."""
-        if day not in self._paths:
-            index: dict[int, list[int]] = {}
-            for pk, path in self._zones(day).values_list("pk", "path"):
-                for ancestor in path.strip("/").split("/"):
-                    index.setdefault(int(ancestor), []).append(pk)
-            self._paths[day] = index
-        return self._paths[day].get(unit.pk, [])
+    def _holders(self, day: dt.date):
+        """Every unit opened by `day`: what was registered on a unit since closed still counts
+        (for its successor, or where it last stood)."""
+        return Unit.objects.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day))
 
     def _by_zone(self, code: str, fn, day: dt.date, **extra) -> dict:
         key = (code, fn, day, tuple(sorted(extra.items())))
         if key not in self._values:
-            self._values[key] = fn(self._zones(day), start=self.plan.starts_on, day=day, **extra)
+            self._values[key] = fn(self._holders(day), start=self.plan.starts_on, day=day, **extra)
         return self._values[key]
 
-    def value(self, target: Target, day: dt.date) -> Decimal | None:
-        indicator = target.indicator
+    def members(self, indicator, unit_id: int, day: dt.date) -> list[int]:
+        """The units whose values make `indicator`'s value for `unit_id` on `day`."""
+        tree = self.tree(day)
+        if indicator.rollup == Rollup.OWN:
+            ids = tree.own(unit_id)
+        else:
+            ids = tree.members(unit_id)
+        if indicator.kind == IndicatorKind.REPORTED:
+            if indicator.rollup == Rollup.SUM:
+                ids = [pk for pk in ids if tree.kind(pk) == indicator.level]
+            if indicator.periods == Periods.LATEST:
+                # A stock is reported by the units in force; a closed one's last value is
+                # not carried on beside its successor's.
+                ids = [pk for pk in ids if tree.exists(pk)]
+        return ids
+
+    def indicator_value(self, indicator, unit_id: int, day: dt.date) -> Decimal | None:
+        """`indicator`'s value for the unit on `day` by its roll-up rule; None without data."""
         if day < self.plan.starts_on:
             return Decimal(0)
+        if indicator.rollup == Rollup.RATIO:
+            if indicator.numerator_id is None or indicator.denominator_id is None:
+                return None
+            top = self.indicator_value(indicator.numerator, unit_id, day)
+            bottom = self.indicator_value(indicator.denominator, unit_id, day)
+            if top is None or not bottom:
+                return None
+            return top / bottom
+        values = self.unit_values(indicator, day)
+        if values is None:
+            return None
+        ids = self.members(indicator, unit_id, day)
+        present = [values[pk] for pk in ids if pk in values]
+        if indicator.kind == IndicatorKind.REPORTED and not present:
+            return None
+        return measures.combine(present)
+
+    def unit_values(self, indicator, day: dt.date) -> dict | None:
+        """{unit id: value} of the units that hold a value on `day` (None: no source)."""
         if indicator.kind == IndicatorKind.REPORTED:
-            value, used_pending = _reported(indicator, target.unit, day, pending=self.pending)
-            if used_pending:
-                self.used_pending.add((target.pk, day))
-            return value
+            key = ("reported", indicator.pk, indicator.periods, day)
+            if key not in self._values:
+                self._values[key] = self._reported(indicator, day)
+            return self._values[key]
         measure = measures.get(indicator.code)
         if measure is None:
             return None
-        values = self._by_zone(indicator.code, measure.by_zone, day)
-        return measures.combine(values[z] for z in self._zone_ids(target.unit, day) if z in values)
+        return self._by_zone(indicator.code, measure.by_zone, day)
+
+    def _reported(self, indicator, day: dt.date) -> dict[int, Decimal]:
+        """Each unit's value on `day`: its latest period's (a stock) or the sum of the plan's
+        periods so far (a flow). One query; with `pending`, values under review replace the
+        approved ones for the same or a later period and are remembered."""
+        rows = ReportedValue.objects.filter(indicator=indicator, period_end__lte=day)
+        if indicator.periods == Periods.CUMULATIVE:
+            rows = rows.filter(period_end__gte=self.plan.starts_on)
+            approved = {
+                unit: (None, total)
+                for unit, total in rows.values("unit_id")
+                .annotate(total=Sum("value"))
+                .values_list("unit_id", "total")
+            }
+        else:
+            latest = ReportedValue.objects.filter(
+                indicator=indicator, unit=OuterRef("pk"), period_end__lte=day
+            ).order_by("-period_end")
+            approved = {
+                pk: (end, value)
+                for pk, value, end in Unit.objects.filter(pk__in=rows.values("unit_id"))
+                .annotate(
+                    latest=Subquery(latest.values("value")[:1]),
+                    latest_end=Subquery(latest.values("period_end")[:1]),
+                )
+                .values_list("pk", "latest", "latest_end")
+                if value is not None
+            }
+        source = measures.pending_source() if self.pending else None
+        pending_units: set[int] = set()
+        if source is not None:
+            tree = self.tree(day)
+            candidates = [pk for pk in tree.nodes if tree.begun(pk)]
+            found = source.values(indicator, candidates, day)
+            if indicator.periods == Periods.CUMULATIVE and found:
+                stored = {
+                    (u, end): v
+                    for u, end, v in ReportedValue.objects.filter(
+                        indicator=indicator, unit_id__in=list(found)
+                    ).values_list("unit_id", "period_end", "value")
+                }
+                for pk, (end, value) in found.items():
+                    if end < self.plan.starts_on:
+                        continue
+                    total = approved.get(pk, (None, Decimal(0)))[1]
+                    approved[pk] = (None, total - stored.get((pk, end), Decimal(0)) + value)
+                    pending_units.add(pk)
+            else:
+                for pk, (end, value) in found.items():
+                    if pk not in approved or end >= approved[pk][0]:
+                        approved[pk] = (end, value)
+                        pending_units.add(pk)
+        self._pending_units[(indicator.pk, day)] = pending_units
+        return {pk: value for pk, (_end, value) in approved.items()}
+
+    def counted_pending(self, indicator, unit_id: int, day: dt.date) -> bool:
+        """Whether `indicator`'s value for the unit on `day` counts a value under review."""
+        if indicator.rollup == Rollup.RATIO:
+            return any(
+                part is not None and self.counted_pending(part, unit_id, day)
+                for part in (indicator.numerator, indicator.denominator)
+            )
+        pending = self._pending_units.get((indicator.pk, day), set())
+        return bool(pending) and any(pk in pending for pk in self.members(indicator, unit_id, day))
+
+    def value(self, target: Target, day: dt.date) -> Decimal | None:
+        value = self.indicator_value(target.indicator, target.unit_id, day)
+        if self.pending and self.counted_pending(target.indicator, target.unit_id, day):
+            self.used_pending.add((target.pk, day))
+        return value
 
     def zone_values(self, code: str, day: dt.date) -> dict[int, Decimal]:
-        """A derived indicator's value for every zone in force on `day`."""
+        """A derived indicator's value for every unit holding items on `day`."""
         measure = measures.get(code)
         if measure is None or day < self.plan.starts_on:
             return {}
         return self._by_zone(code, measure.by_zone, day)
 
+    def holders_under(self, unit_id: int, day: dt.date):
+        """The units whose registered items count under `unit_id` on `day`, as a queryset."""
+        return Unit.objects.filter(pk__in=self.tree(day).members(unit_id))
+
     def pipeline(self, target: Target, day: dt.date, deadline: dt.date) -> Decimal | None:
+        indicator = target.indicator
         measure = (
-            measures.get(target.indicator.code)
-            if target.indicator.kind == IndicatorKind.DERIVED
+            measures.get(indicator.code)
+            if indicator.kind == IndicatorKind.DERIVED and indicator.rollup != Rollup.RATIO
             else None
         )
         if measure is None or measure.pipeline_by_zone is None:
             return None
-        values = self._by_zone(
-            target.indicator.code, measure.pipeline_by_zone, day, deadline=deadline
-        )
-        return measures.combine(values[z] for z in self._zone_ids(target.unit, day) if z in values)
+        values = self._by_zone(indicator.code, measure.pipeline_by_zone, day, deadline=deadline)
+        ids = self.members(indicator, target.unit_id, day)
+        return measures.combine(values[z] for z in ids if z in values)
 
 
 def value_of(target: Target, *, day: dt.date) -> Decimal | None:
     """The indicator's value for the target's unit on `day`; None without a source."""
     return Engine(target.plan).value(target, day)
-
-
-def _reported(
-    indicator, unit: Unit, day: dt.date, *, pending: bool = False
-) -> tuple[Decimal | None, bool]:
-    """The sum, over the units of the subtree, of each unit's latest value up to `day` (one
-    query, each unit's latest value found through the (indicator, unit, period_end) index),
-    and whether it counts a pending value. With `pending`, a unit's value under review replaces
-    its approved one when it is for a later period (or the same period, re-reported)."""
-    latest = ReportedValue.objects.filter(
-        indicator=indicator, unit=OuterRef("pk"), period_end__lte=day
-    ).order_by("-period_end")
-    rows = (
-        Unit.objects.subtree_of(unit)
-        .active_on(day)
-        .annotate(
-            latest=Subquery(latest.values("value")[:1]),
-            latest_end=Subquery(latest.values("period_end")[:1]),
-        )
-        .values_list("pk", "latest", "latest_end")
-    )
-    approved = {pk: (end, value) for pk, value, end in rows if value is not None}
-    source = measures.pending_source() if pending else None
-    used_pending = False
-    if source is not None:
-        unit_ids = [pk for pk, _value, _end in rows]
-        for pk, (end, value) in source.values(indicator, unit_ids, day).items():
-            if pk not in approved or end >= approved[pk][0]:
-                approved[pk] = (end, value)
-                used_pending = True
-    if not approved:
-        return None, False
-    return sum((value for _end, value in approved.values()), Decimal(0)), used_pending
 
 
 def _meets(comparator: str, value: Decimal, goal: Decimal) -> bool:
@@ -207,7 +280,7 @@ def progress(
     result = Progress(
         target=target,
         day=day,
-        status=Status.OFF_TRACK,
+        status=Status.BEHIND,
         value=value,
         pending=(target.pk, day) in engine.used_pending,
     )
@@ -236,16 +309,17 @@ def progress(
     measure = (
         measures.get(target.indicator.code)
         if target.indicator.kind == IndicatorKind.DERIVED
+        and target.indicator.rollup != Rollup.RATIO
         else None
     )
     if (
         with_drivers
         and measure
         and measure.drivers
-        and result.status in (Status.AT_RISK, Status.OFF_TRACK, Status.MISSED)
+        and result.status in (Status.AT_RISK, Status.BEHIND, Status.MISSED)
     ):
         result.drivers = measure.drivers(
-            measures.zones_of(target.unit, day), day=day, deadline=deadline
+            engine.holders_under(target.unit_id, day), day=day, deadline=deadline
         )
     return result
 
@@ -261,4 +335,4 @@ def _status(
         return Status.ON_TRACK
     if comparator == Comparator.GTE and forecast is not None and forecast >= goal * AT_RISK_SHARE:
         return Status.AT_RISK
-    return Status.OFF_TRACK
+    return Status.BEHIND

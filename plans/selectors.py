@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import QuerySet
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from territory.choices import UnitKind
 
@@ -235,3 +237,58 @@ def zone_progress(plan: Plan, zone_paths: dict[int, str], *, day) -> ZoneProgres
         shares=shares,
         values=values,
     )
+
+
+# The words of a status, the same for quantified targets and rule commitments (docs/progress.md).
+STATUS_WORDS = ("met", "on_track", "at_risk", "behind", "missed", "no_data")
+
+
+def _plain(value) -> str | None:
+    """A Decimal as plain digits without trailing zeros: 66.0000 → "66", 1E+7 → "10000000"."""
+    if value is None:
+        return None
+    text = format(value.normalize(), "f")
+    return text
+
+
+def progress_record(row) -> dict:
+    """One target's progress as plain data: what `manage.py progress --format json` prints and
+    the API serves. Values are in base units (m², yuan, count; a ratio as a fraction)."""
+    from core.quantities import format_quantity
+    from core.templatetags.zoneplan import status_label
+
+    target = row.target
+    unit = getattr(row, "unit_code", None) or target.unit.code
+    record = {
+        "target": target.code,
+        "title": target.title,
+        "unit": unit,
+        "indicator": target.indicator.code if target.indicator_id else None,
+        "value": _plain(row.value),
+        "target_value": _plain(target.value),
+        "display_unit": target.display_unit,
+        "deadline": target.deadline.isoformat() if target.deadline else None,
+        "percent": None if row.percent is None else float(round(row.percent, 2)),
+        # A commitment with no rule yet reads "no data"; its basis says how it is tracked.
+        "status": row.status if row.status in STATUS_WORDS else "no_data",
+        "status_label": str(status_label(row.status if row.status in STATUS_WORDS else "no_data")),
+        "pending": bool(row.pending),
+        "basis": getattr(row, "basis", "") or "",
+    }
+    if not record["basis"] and target.value is None:
+        record["basis"] = _("No rule computes this commitment yet: %(tracking)s") % {
+            "tracking": target.tracking_en
+            if target.tracking_en and not (translation.get_language() or "zh").startswith("zh")
+            else target.tracking
+        }
+    elif not record["basis"] and target.indicator_id:
+        indicator = target.indicator.name
+        if translation.get_language() and not translation.get_language().startswith("zh"):
+            indicator = target.indicator.name_en or indicator
+        shown = format_quantity(row.value, target.display_unit) if row.value is not None else "—"
+        record["basis"] = _("%(indicator)s: %(value)s of %(target)s") % {
+            "indicator": indicator,
+            "value": shown,
+            "target": format_quantity(target.value, target.display_unit),
+        }
+    return record

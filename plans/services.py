@@ -9,8 +9,8 @@ from pathlib import Path
 
 from django.db import transaction
 
-from territory.models import Belt, Ecosystem, IndustryGroup, Stage, Unit
-from territory.services import save_unit
+from territory.models import BEGINNING, Belt, Ecosystem, IndustryGroup, Stage, Unit
+from territory.services import record_change, record_succession, save_unit
 
 from . import cache
 from .models import Indicator, Milestone, Plan, Section, Target
@@ -18,7 +18,10 @@ from .planfile import Bundle, Record, read_plan_files
 
 
 class Summary(Counter):
-    """Counts of (kind, outcome), e.g. ("targets", "created") → 12."""
+    """Counts of (kind, outcome), e.g. ("targets", "created") → 12, and the warnings of the
+    files loaded (plans.planfile.Problem)."""
+
+    warnings: list
 
     def note(self, kind: str, outcome: str) -> None:
         self[(kind, outcome)] += 1
@@ -70,7 +73,7 @@ def _parents_first(records: list[Record], key) -> list[Record]:
         if key(rec, rec.code) in done:
             return
         done.add(key(rec, rec.code))
-        parent = by_key.get(key(rec, rec.refs["parent"]))
+        parent = by_key.get(key(rec, rec.refs.get("parent")))
         if parent:
             visit(parent)
         ordered.append(rec)
@@ -103,32 +106,45 @@ def apply_bundle(bundle: Bundle) -> Summary:
     unit_order = {id(rec): i for i, rec in enumerate(bundle.units)}
     for rec in _parents_first(bundle.units, _unit_key):
         order = unit_order[id(rec)]
-        parent = units.get(rec.refs["parent"]) if rec.refs["parent"] else None
-        stage = Stage.objects.get(code=rec.refs["stage"]) if rec.refs["stage"] else None
-        fields = rec.fields | {"parent": parent, "stage": stage, "order": order}
+        stored = units.get(rec.code)
+        fields = rec.fields | {"order": order}
+        if rec.has("parent") or stored is None:
+            fields["parent"] = units.get(rec.refs.get("parent")) if rec.refs.get("parent") else None
+        if rec.has("stage"):
+            code = rec.refs["stage"]
+            fields["stage"] = Stage.objects.get(code=code) if code else None
+        first_version = {}
+        if stored is not None and stored.versions.exists():
+            # The entry describes the unit as it began; later states are dated changes.
+            first_version = {
+                k: fields.pop(k) for k in ("parent", "kind", "name", "name_en") if k in fields
+            }
         unit, changed = _upsert(Unit, {"code": rec.code}, fields, summary, "units", save=save_unit)
+        if first_version and record_change(unit=unit, on=BEGINNING, **first_version):
+            unit.refresh_from_db()
+            if not changed:
+                summary.note("units", "updated")
+                summary[("units", "unchanged")] -= 1
+                changed = True
         units[unit.code] = unit
-        changed = _set_m2m(
-            unit.extra_districts,
-            [units[c] for c in rec.refs["districts"]],
-            summary,
-            "units",
-            changed,
-        )
-        changed = _set_m2m(
-            unit.ecosystems,
-            list(Ecosystem.objects.filter(code__in=rec.refs["ecosystems"])),
-            summary,
-            "units",
-            changed,
-        )
-        _set_m2m(
-            unit.industry_groups,
-            list(IndustryGroup.objects.filter(code__in=rec.refs["industry_groups"])),
-            summary,
-            "units",
-            changed,
-        )
+        for key, manager, wanted in (
+            ("districts", unit.extra_districts, lambda codes: [units[c] for c in codes]),
+            (
+                "ecosystems",
+                unit.ecosystems,
+                lambda codes: list(Ecosystem.objects.filter(code__in=codes)),
+            ),
+            (
+                "industry_groups",
+                unit.industry_groups,
+                lambda codes: list(IndustryGroup.objects.filter(code__in=codes)),
+            ),
+        ):
+            if rec.has(key):
+                changed = _set_m2m(manager, wanted(rec.refs[key]), summary, "units", changed)
+
+    for rec in bundle.changes:
+        _apply_change(rec, units, summary)
 
     for order, rec in enumerate(bundle.belts):
         fields = rec.fields | {
@@ -156,6 +172,21 @@ def apply_bundle(bundle: Bundle) -> Summary:
         indicators[rec.code], _ = _upsert(
             Indicator, {"code": rec.code}, rec.fields, summary, "indicators"
         )
+    for rec in bundle.indicators:  # a ratio names its parts, which may come later in the file
+        parts = {}
+        for key in ("numerator", "denominator"):
+            if rec.has(key) or rec.fields.get("rollup"):
+                code = rec.refs.get(key)
+                parts[key] = (
+                    (indicators.get(code) or Indicator.objects.get(code=code)) if code else None
+                )
+        indicator = indicators[rec.code]
+        differs = {k: v for k, v in parts.items() if getattr(indicator, k) != v}
+        if differs:
+            for key, value in differs.items():
+                setattr(indicator, key, value)
+            indicator.save()
+            summary.note("indicators", "updated")
 
     targets: dict[tuple[str, str], Target] = {}
     target_order = {id(rec): i for i, rec in enumerate(bundle.targets)}
@@ -165,27 +196,30 @@ def apply_bundle(bundle: Bundle) -> Summary:
         section = sections.get((plan.code, rec.refs["section"])) or Section.objects.get(
             plan=plan, code=rec.refs["section"]
         )
-        indicator = None
-        if rec.refs["indicator"]:
-            indicator = indicators.get(rec.refs["indicator"]) or Indicator.objects.get(
-                code=rec.refs["indicator"]
-            )
-        parent = None
-        if rec.refs["parent"]:
-            parent = targets.get((plan.code, rec.refs["parent"])) or Target.objects.get(
-                plan=plan, code=rec.refs["parent"]
-            )
         fields = rec.fields | {
             "section": section,
             "unit": units[rec.refs["unit"]],
-            "indicator": indicator,
-            "parent": parent,
             "order": order,
         }
+        stored = Target.objects.filter(plan=plan, code=rec.code).exists()
+        if rec.has("indicator") or not stored:
+            code = rec.refs.get("indicator")
+            fields["indicator"] = (
+                (indicators.get(code) or Indicator.objects.get(code=code)) if code else None
+            )
+        if rec.has("parent") or not stored:
+            code = rec.refs.get("parent")
+            fields["parent"] = (
+                targets.get((plan.code, code)) or Target.objects.get(plan=plan, code=code)
+                if code
+                else None
+            )
         target, _changed = _upsert(
             Target, {"plan": plan, "code": rec.code}, fields, summary, "targets"
         )
         targets[(plan.code, rec.code)] = target
+        if "milestones" not in rec.refs:
+            continue
         wanted = {(due, value) for due, value in rec.refs["milestones"]}
         stored = {(m.due_on, m.value) for m in target.milestones.all()}
         if wanted != stored:
@@ -196,7 +230,26 @@ def apply_bundle(bundle: Bundle) -> Summary:
             summary.note("milestones", "updated")
     if summary.changed:
         cache.bump()
+    summary.warnings = list(bundle.warnings)
     return summary
+
+
+def _apply_change(rec: Record, units: dict, summary: Summary) -> None:
+    """A dated move, rename, merge or split (checked by the resolver)."""
+    kind, on = rec.refs["kind"], rec.fields["on"]
+    named = [units[c] for c in rec.refs["units"]]
+    if kind == "move":
+        changed = record_change(unit=named[0], on=on, parent=units[rec.refs["parent"]])
+    elif kind == "rename":
+        names = {k: rec.fields[k] for k in ("name", "name_en") if k in rec.fields}
+        changed = record_change(unit=named[0], on=on, **names)
+    else:
+        changed = record_succession(
+            predecessors=named, successors=[units[c] for c in rec.refs["into"]], on=on, kind=kind
+        )
+    for unit in named:
+        unit.refresh_from_db()
+    summary.note("changes", "created" if changed else "unchanged")
 
 
 def load_plan_files(*, paths: list[Path]) -> Summary:

@@ -12,7 +12,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from plans.yamlread import load  # noqa: E402
+from plans.planfile.yamlread import load  # noqa: E402
 
 PLAN = ROOT / "plans/data/plan-2020.yaml"
 DOC = ROOT / "docs/plan-2020.md"

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Belt, Ecosystem, IndustryGroup, Stage, Unit
+from .models import Belt, Ecosystem, IndustryGroup, Stage, Unit, UnitSuccession, UnitVersion
 from .services import check_parent, save_unit
 
 
@@ -52,8 +52,35 @@ class UnitForm(forms.ModelForm):
         return data
 
 
+class _ReadOnlyInline(admin.TabularInline):
+    """Dated changes are stated in plan files (docs/plan-file-format.md), where they are
+    checked; the admin shows them."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class UnitVersionInline(_ReadOnlyInline):
+    model = UnitVersion
+    fk_name = "unit"
+    fields = ["valid_from", "parent", "kind", "name", "name_en"]
+
+
+class UnitSuccessionInline(_ReadOnlyInline):
+    model = UnitSuccession
+    fk_name = "predecessor"
+    fields = ["on", "kind", "successor", "primary"]
+
+
 @admin.register(Unit)
 class UnitAdmin(SimpleHistoryAdmin):
+    inlines = [UnitVersionInline, UnitSuccessionInline]
     form = UnitForm
     list_display = ["name", "code", "kind", "parent", "valid_from", "valid_to", "is_demo"]
     list_filter = ["kind", "is_demo", "is_central", "eastern_expansion", "ecosystems", "stage"]

@@ -6,6 +6,8 @@ partner cities and enclave parks are roots of their own, outside the city's subt
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -180,6 +182,81 @@ class Unit(models.Model):
     def ancestor_ids(self) -> list[int]:
         """Primary keys from the root down to this unit, read from the path (no query)."""
         return [int(part) for part in self.path.strip("/").split("/") if part]
+
+
+# The first version of a unit with a history holds "since it began".
+BEGINNING = dt.date(1900, 1, 1)
+
+
+class UnitVersion(models.Model):
+    """How a unit stood from `valid_from` on: its parent, names and kind. A unit has versions
+    only once a dated change (a move, a rename) is recorded; the `Unit` row always holds the
+    latest version. Figures for a day roll up over the tree as these versions give it on that
+    day (territory.history), so a later move never changes a past figure."""
+
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="versions"
+    )
+    valid_from = models.DateField(_("in force from"))
+    parent = models.ForeignKey(
+        Unit,
+        verbose_name=_("parent unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=UnitKind.choices)
+    name = models.CharField(_("name"), max_length=200)
+    name_en = models.CharField(_("English name"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("unit version")
+        verbose_name_plural = _("unit versions")
+        ordering = ["unit", "valid_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "valid_from"], name="unit_version_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} · {self.valid_from}"
+
+
+class UnitSuccession(models.Model):
+    """From `on`, what was registered on `predecessor` counts for `successor`: a merge (two or
+    more predecessors, one successor), a split (one predecessor, several successors; the
+    primary one takes its items) or a replacement (closed and opened anew)."""
+
+    class Kind(models.TextChoices):
+        MERGE = "merge", _("Merge")
+        SPLIT = "split", _("Split")
+
+    predecessor = models.ForeignKey(
+        Unit, verbose_name=_("predecessor"), on_delete=models.CASCADE, related_name="successions"
+    )
+    successor = models.ForeignKey(
+        Unit, verbose_name=_("successor"), on_delete=models.PROTECT, related_name="predecessions"
+    )
+    on = models.DateField(_("from"))
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    primary = models.BooleanField(
+        _("takes the items"),
+        default=True,
+        help_text=_("In a split, the successor the predecessor's items count for."),
+    )
+
+    class Meta:
+        verbose_name = _("unit succession")
+        verbose_name_plural = _("unit successions")
+        ordering = ["on", "predecessor"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["predecessor", "successor"], name="unit_succession_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.predecessor} → {self.successor} ({self.on})"
 
 
 class Belt(ReferenceData):

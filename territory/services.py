@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -25,8 +27,12 @@ def check_parent(*, kind: str, parent: Unit | None) -> None:
 
 
 @transaction.atomic
-def save_unit(unit: Unit) -> Unit:
+def save_unit(unit: Unit, *, keep_versions: bool = False) -> Unit:
     """Save `unit` and keep the materialised paths of it and its subtree right.
+
+    An undated edit is a correction of the unit as it stands now: when the unit has dated
+    versions (`record_change`), the latest one is corrected with it, so the row and its
+    latest version never disagree.
 
     Moving a unit rewrites the paths of its descendants (one UPDATE per descendant; a move
     is rare and subtrees are small). Placing a unit under itself or its own descendant is a
@@ -49,6 +55,14 @@ def save_unit(unit: Unit) -> Unit:
     if (unit.path, unit.depth) != (new_path, depth):
         unit.path, unit.depth = new_path, depth
         Unit.objects.filter(pk=unit.pk).update(path=new_path, depth=depth)
+    if not keep_versions:
+        latest = unit.versions.order_by("-valid_from").first()
+        if latest is not None:
+            fields = _version_fields(unit)
+            if any(getattr(latest, k) != v for k, v in fields.items()):
+                for key, value in fields.items():
+                    setattr(latest, key, value)
+                latest.save()
     if old_path and old_path != new_path:
         descendants = list(Unit.objects.filter(path__startswith=old_path).exclude(pk=unit.pk))
         for item in descendants:
@@ -215,3 +229,114 @@ def save_outline(*, unit: Unit, geometry, crs: str, source: str = "", user=None)
     outline._history_user = user
     outline.save()
     return outline
+
+
+def _version_fields(unit: Unit) -> dict:
+    return {
+        "parent_id": unit.parent_id,
+        "kind": unit.kind,
+        "name": unit.name,
+        "name_en": unit.name_en,
+    }
+
+
+@transaction.atomic
+def record_change(*, unit: Unit, on, user=None, **changes) -> bool:
+    """A dated change of `unit`'s parent, names or kind (`parent=`, `name=`, `name_en=`,
+    `kind=`), in force from `on`. The state before stays in force before `on`; the unit row
+    takes the latest version. Returns whether anything changed (recording the same change
+    twice writes nothing)."""
+    from .models import BEGINNING, UnitVersion
+
+    allowed = {"parent", "name", "name_en", "kind"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise TypeError(f"record_change() got unexpected fields: {sorted(unknown)}")
+    versions = list(unit.versions.order_by("valid_from"))
+    if not versions:
+        versions = [
+            UnitVersion.objects.create(unit=unit, valid_from=BEGINNING, **_version_fields(unit))
+        ]
+    in_force = [v for v in versions if v.valid_from <= on][-1]
+    wanted = {
+        "parent_id": changes["parent"].pk if changes.get("parent") else in_force.parent_id,
+        "kind": changes.get("kind", in_force.kind),
+        "name": changes.get("name", in_force.name),
+        "name_en": changes.get("name_en", in_force.name_en),
+    }
+    if "parent" in changes and changes["parent"] is None:
+        wanted["parent_id"] = None
+    same_day = next((v for v in versions if v.valid_from == on), None)
+    if same_day is None and all(getattr(in_force, k) == v for k, v in wanted.items()):
+        return False
+    if same_day is not None and all(getattr(same_day, k) == v for k, v in wanted.items()):
+        return False
+    if wanted["parent_id"]:
+        parent = Unit.objects.get(pk=wanted["parent_id"])
+        check_parent(kind=wanted["kind"], parent=parent)
+    before = {k: getattr(same_day or in_force, k) for k in wanted}
+    if same_day is None:
+        UnitVersion.objects.create(unit=unit, valid_from=on, **wanted)
+    else:
+        for key, value in wanted.items():
+            setattr(same_day, key, value)
+        same_day.save()
+    # A change recorded before later ones carries into them where they kept the old value.
+    for later in (v for v in versions if v.valid_from > on):
+        carried = {
+            k: v for k, v in wanted.items() if v != before[k] and getattr(later, k) == before[k]
+        }
+        if carried:
+            for key, value in carried.items():
+                setattr(later, key, value)
+            later.save()
+    _follow_latest_version(unit, user=user)
+    return True
+
+
+def _follow_latest_version(unit: Unit, *, user=None) -> None:
+    """Make the unit row hold its latest version (paths follow in save_unit)."""
+    latest = unit.versions.order_by("-valid_from").first()
+    fields = _version_fields(unit)
+    wanted = {k: getattr(latest, k) for k in fields}
+    if wanted != fields:
+        for key, value in wanted.items():
+            setattr(unit, key, value)
+        unit._history_user = user
+        save_unit(unit, keep_versions=True)
+
+
+@transaction.atomic
+def record_succession(*, predecessors: list[Unit], successors: list[Unit], on, kind: str) -> bool:
+    """A merge (several predecessors into one successor) or a split (one predecessor into
+    several successors, the first of which takes its items), from `on`. The predecessors close
+    the day before. Returns whether anything changed."""
+    from .models import UnitSuccession
+
+    changed = False
+    closing = on - dt.timedelta(days=1)
+    for predecessor in predecessors:
+        for i, successor in enumerate(successors):
+            row = UnitSuccession.objects.filter(
+                predecessor=predecessor, successor=successor
+            ).first()
+            fields = {"on": on, "kind": kind, "primary": i == 0}
+            if row is None:
+                UnitSuccession.objects.create(
+                    predecessor=predecessor, successor=successor, **fields
+                )
+                changed = True
+            elif any(getattr(row, k) != v for k, v in fields.items()):
+                for key, value in fields.items():
+                    setattr(row, key, value)
+                row.save()
+                changed = True
+        if predecessor.valid_to != closing:
+            predecessor.valid_to = closing
+            if predecessor.valid_from and predecessor.valid_from > closing:
+                raise ValidationError(
+                    _("%(unit)s cannot close before it opens.") % {"unit": predecessor.name}
+                )
+            save_unit(predecessor, keep_versions=True)
+            changed = True
+    return changed

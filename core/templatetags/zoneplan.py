@@ -49,7 +49,7 @@ STATUS_LABELS = {
     "met": gettext_lazy("Met"),
     "on_track": gettext_lazy("On track"),
     "at_risk": gettext_lazy("At risk"),
-    "off_track": gettext_lazy("Off track"),
+    "behind": gettext_lazy("Behind"),
     "missed": gettext_lazy("Missed"),
     "no_data": gettext_lazy("No data source yet"),
     "qualitative": gettext_lazy("Tracked without a number"),

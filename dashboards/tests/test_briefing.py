@@ -46,7 +46,7 @@ def test_the_word_briefing_has_the_cockpits_figures(login):
                 "met": "已达成",
                 "on_track": "进度正常",
                 "at_risk": "存在风险",
-                "off_track": "进度滞后",
+                "behind": "进度滞后",
                 "missed": "未完成",
             }[status]
         )

@@ -19,7 +19,7 @@ def test_the_city_cockpit_shows_every_quantified_target_with_a_status(login):
         "met",
         "on_track",
         "at_risk",
-        "off_track",
+        "behind",
     }  # it has a source now
     assert dict(statuses)["carrier-occupancy"] == "qualitative"
     total = sum(int(n) for n in re.findall(r'data-status-count="\w+">(\d+)<', body))

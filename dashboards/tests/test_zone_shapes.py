@@ -39,7 +39,7 @@ def test_a_zone_officer_saves_the_core_area_and_the_plan_counts_it(login, users)
     assert "1.063" in body
     cockpit = login("viewer").get(reverse("cockpit"), {"day": "2020-09-30"}).content.decode()
     assert (
-        'id="progress-core-areas" data-status="off_track"' in cockpit
+        'id="progress-core-areas" data-status="behind"' in cockpit
         and "1 个" in cockpit.split('id="progress-core-areas"')[1][:2000]
     )
 

@@ -15,11 +15,32 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from plans.models import Indicator, Milestone, Plan, Section, Target
-from territory.models import Belt, Ecosystem, IndustryGroup, Stage, Unit
+from territory.models import (
+    Belt,
+    Ecosystem,
+    IndustryGroup,
+    Stage,
+    Unit,
+    UnitSuccession,
+    UnitVersion,
+)
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 SHIPPED = [DATA / "territory-chengdu.yaml", DATA / "plan-2020.yaml"]
-MODELS = [Unit, Ecosystem, IndustryGroup, Stage, Belt, Plan, Section, Indicator, Target, Milestone]
+MODELS = [
+    Unit,
+    UnitVersion,
+    UnitSuccession,
+    Ecosystem,
+    IndustryGroup,
+    Stage,
+    Belt,
+    Plan,
+    Section,
+    Indicator,
+    Target,
+    Milestone,
+]
 
 
 def state() -> dict:
@@ -53,7 +74,7 @@ plan:
 sections:
   - {code: s1, title: 第一部分}
 indicators:
-  - {code: t_area, name: 测试面积, kind: derived, measure: area}
+  - {code: t_area, name: 测试面积, kind: reported, measure: area}
 targets:
   - code: whole
     section: s1
@@ -219,7 +240,7 @@ BAD = [
         "no number and no tracking",
         GOOD.replace(", tracking: 按入驻率跟踪", ""),
         26,
-        "targets[2].tracking",
+        "words.tracking",
         "须说明如何跟踪",
     ),
     (

@@ -70,7 +70,7 @@ def test_value_share_remaining_and_paces(hitech):
     assert p.forecast_trend == Decimal(500_000) + p.pace_recent * months_left  # = 700,000
     assert round(p.forecast_trend) == 700_000
     assert p.forecast_pipeline == Decimal(500_000)  # nothing scheduled
-    assert p.status == Status.OFF_TRACK  # 700,000 < 80% of 1,000,000
+    assert p.status == Status.BEHIND  # 700,000 < 80% of 1,000,000
 
 
 def test_a_scheduled_start_before_the_deadline_puts_it_on_track(hitech):
@@ -94,7 +94,7 @@ def test_a_start_scheduled_after_the_deadline_does_not_count(hitech):
         floor_area_m2=500_000,
         planned_start=dt.date(2021, 3, 1),
     )
-    assert progress(hitech, day=DAY).status == Status.OFF_TRACK
+    assert progress(hitech, day=DAY).status == Status.BEHIND
 
 
 def test_a_forecast_within_80_percent_is_at_risk(hitech):
@@ -193,7 +193,9 @@ def test_a_project_two_zones_claim_counts_once_for_the_city(db):
     assert progress(Target.objects.get(code="high-tier-projects"), day=DAY).value == 2
 
 
-def test_a_reported_indicator_sums_each_units_latest_value(db):
+def test_a_reported_indicator_sums_each_zones_latest_value(db):
+    # 510104 is a district: below the city only zones report a zone-level indicator, so its
+    # 5 is not added (docs/progress.md, roll-up rules).
     plan = Plan.objects.get(code="cd-2020")
     indicator = Indicator.objects.create(
         code="t_reported", name="填报", kind="reported", measure="count"
@@ -225,7 +227,7 @@ def test_a_reported_indicator_sums_each_units_latest_value(db):
     ReportedValue.objects.create(
         indicator=indicator, unit=b, period_end=dt.date(2020, 10, 31), value=99
     )
-    assert progress(target, day=DAY).value == Decimal(35)
+    assert progress(target, day=DAY).value == Decimal(30)
 
 
 @pytest.mark.parametrize(

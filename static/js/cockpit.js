@@ -1,7 +1,7 @@
 // The cockpit's bar chart: the share of each target reached, coloured by status.
 (function () {
   const data = JSON.parse(document.getElementById("chart-data").textContent);
-  const colours = { met: "#2fb344", on_track: "#206bc4", at_risk: "#f59f00", off_track: "#d63939", missed: "#7a1f1f" };
+  const colours = { met: "#2fb344", on_track: "#206bc4", at_risk: "#f59f00", behind: "#d63939", missed: "#7a1f1f" };
   const chart = echarts.init(document.getElementById("cockpit-chart"), null, { renderer: "svg" });
   chart.setOption({
     animation: false,

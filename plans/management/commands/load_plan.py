@@ -16,6 +16,7 @@ KINDS = {
     "indicators": "指标",
     "targets": "目标任务",
     "milestones": "阶段目标",
+    "changes": "单位变更",
 }
 OUTCOMES = {"created": "新建", "updated": "更新", "unchanged": "未变"}
 
@@ -31,6 +32,8 @@ class Command(BaseCommand):
             summary = load_plan_files(paths=files)
         except PlanFileError as exc:
             raise CommandError(str(exc)) from None
+        for warning in summary.warnings:
+            self.stdout.write(self.style.WARNING(f"提醒：{warning}"))
         for kind, label in KINDS.items():
             counts = {o: summary.get((kind, o), 0) for o in OUTCOMES}
             if any(counts.values()):
