@@ -14,6 +14,7 @@ from .scoping import restrict, visible_units
 
 class ScopedRegistryPages(RegistryPages):
     via = "zone"
+    holder_kinds: tuple[str, ...] = (UnitKind.ZONE,)  # the kinds of unit its rows stand in
 
     def scope(self, qs: QuerySet, user, action: str) -> QuerySet:
         return restrict(qs, user, action, via=self.via)
@@ -23,7 +24,9 @@ class ScopedRegistryPages(RegistryPages):
 
     def writable_zones(self, user) -> QuerySet:
         return (
-            visible_units(user, Action.CHANGE).filter(kind=UnitKind.ZONE).order_by("order", "code")
+            visible_units(user, Action.CHANGE)
+            .filter(kind__in=self.holder_kinds)
+            .order_by("kind", "order", "code")
         )
 
     def template_lists(self, user) -> dict[str, list[str]]:

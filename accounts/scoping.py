@@ -80,27 +80,36 @@ def is_city_admin(user) -> bool:
     return Role.CITY_ADMIN in roles_of(user)
 
 
-def zone_lookup(user, action: str = Action.CHANGE):
+def zone_lookup(user, kinds: tuple[str, ...] = ("zone",), *, shared: bool = False):
     """For spreadsheets: a function from what an officer writes in the zone column (the
-    zone's name or code) to the zone, refusing zones the user may not `action`.
+    zone's name or code, matched in its folded form) to the zone. It finds every zone the user
+    may see; `find.writable` holds the ids of those the user may change, which the import
+    engine requires of every row it would write (a row left unchanged needs no right, so an
+    officer's untouched export re-imports cleanly).
 
-    Two queries in all, however many rows use it."""
-    from core.tabular.cells import CellError
-    from territory.choices import UnitKind
+    `shared` is for shared reference data (enterprises): every zone is found, since every
+    user reads every enterprise and its zone; writing still needs the zone's change right.
 
-    zones = Unit.objects.filter(kind=UnitKind.ZONE)
-    allowed = {}
-    for zone in restrict(zones, user, action, via=""):
-        allowed[zone.name] = zone
-        allowed[zone.code] = zone
-    known = set(zones.values_list("name", flat=True)) | set(zones.values_list("code", flat=True))
+    Three queries in all, however many rows use it."""
+    from core.tabular.cells import CellError, match_key
+
+    zones = Unit.objects.filter(kind__in=kinds)
+    visible = {}
+    for zone in zones if shared else restrict(zones, user, Action.VIEW, via=""):
+        visible[match_key(zone.name)] = zone
+        visible[match_key(zone.code)] = zone
+    known = {match_key(v) for v in zones.values_list("name", flat=True)} | {
+        match_key(v) for v in zones.values_list("code", flat=True)
+    }
 
     def find(text: str):
-        zone = allowed.get(text)
+        key = match_key(text)
+        zone = visible.get(key)
         if zone is not None:
             return zone
-        if text in known:
+        if key in known:
             raise CellError(f"您无权向功能区“{text}”填报数据")
         raise CellError(f"功能区“{text}”不存在（请填写系统中的功能区全称或代码）")
 
+    find.writable = set(restrict(zones, user, Action.CHANGE, via="").values_list("pk", flat=True))
     return find

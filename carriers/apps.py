@@ -7,6 +7,7 @@ class CarriersConfig(AppConfig):
     verbose_name = _("Carriers")
 
     def ready(self) -> None:
+        from core.tabular import catalogue
         from plans.cache import watch
 
         from .measures import register_all
@@ -14,3 +15,6 @@ class CarriersConfig(AppConfig):
 
         register_all()
         watch(Carrier, ServiceCategory, ServiceItem, ServiceProject, TechPlatform)
+        catalogue.register("carriers", "carriers.views.PAGES")
+        catalogue.register("platforms", "carriers.views.PLATFORM_PAGES")
+        catalogue.register("service_projects", "carriers.views.SERVICE_PAGES")

@@ -1,6 +1,12 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from territory.choices import UnitKind
+
+# Carriers stand in zones and in development units: the plan sets the nine development units
+# of the eastern area 20万 m² of sci-tech space each, and what is built there counts for them.
+HOLDER_KINDS = (UnitKind.ZONE, UnitKind.DEVELOPMENT_UNIT)
+
 
 class CarrierKind(models.TextChoices):
     SCITECH_SPACE = "scitech_space", _("Sci-tech space")

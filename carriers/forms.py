@@ -3,14 +3,23 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import Action
 from accounts.scoping import visible_units
+from core.fields import QuantityField
+from core.quantities import FLOOR_AREA_MAX_M2, INVESTMENT_MAX_YUAN
 from territory.choices import UnitKind
 
-from .choices import CarrierKind
+from .choices import HOLDER_KINDS, CarrierKind
 from .models import Carrier, ServiceItem, ServiceProject, TechPlatform
-from .services import carrier_problems, normalise_rate, platform_problems, service_project_problems
+from .services import (
+    carrier_problems,
+    normalise_rate,
+    platform_problems,
+    service_project_problems,
+)
 
 
 class CarrierForm(forms.ModelForm):
+    # In the plan's unit (万平方米), read like a spreadsheet cell: 12.5, 5.2万, 52,000平方米.
+    floor_area_m2 = QuantityField("万平方米", max_base=FLOOR_AREA_MAX_M2, label=_("Floor area"))
     # Officers write 85 for 85%; the model keeps 0.85. Accept both here, normalise in clean().
     occupancy_rate = forms.DecimalField(
         label=_("occupancy rate"),
@@ -47,8 +56,11 @@ class CarrierForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["zone"].queryset = (
-            visible_units(user, Action.CHANGE).filter(kind=UnitKind.ZONE).order_by("order", "code")
+            visible_units(user, Action.CHANGE)
+            .filter(kind__in=HOLDER_KINDS)
+            .order_by("kind", "order", "code")
         )
+        self.fields["zone"].label = _("Zone or development unit")
         for field in self.fields.values():
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             field.widget.attrs.setdefault("class", css)
@@ -90,6 +102,10 @@ class PlatformForm(forms.ModelForm):
 
 
 class ServiceProjectForm(forms.ModelForm):
+    investment_yuan = QuantityField(
+        "万元", max_base=INVESTMENT_MAX_YUAN, required=False, label=_("Investment")
+    )
+
     class Meta:
         model = ServiceProject
         fields = [

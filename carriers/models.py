@@ -18,7 +18,7 @@ from simple_history.models import HistoricalRecords
 from territory.choices import UnitKind
 from territory.models import Unit
 
-from .choices import CarrierKind, PlatformKind
+from .choices import HOLDER_KINDS, CarrierKind, PlatformKind
 from .status import Status, status_on
 
 
@@ -66,15 +66,15 @@ def _schedule_constraints(prefix: str) -> list:
 
 
 class Carrier(Scheduled):
-    """An industrial carrier (产业载体) in a zone: sci-tech space, standard factory,
-    professional building or talent apartment."""
+    """An industrial carrier (产业载体) in a zone or a development unit: sci-tech space,
+    standard factory, professional building or talent apartment."""
 
     zone = models.ForeignKey(
         Unit,
         verbose_name=_("zone"),
         on_delete=models.PROTECT,
         related_name="carriers",
-        limit_choices_to={"kind": UnitKind.ZONE},
+        limit_choices_to={"kind__in": HOLDER_KINDS},
     )
     kind = models.CharField(_("carrier kind"), max_length=30, choices=CarrierKind.choices)
     name = models.CharField(_("name"), max_length=200)

@@ -8,10 +8,11 @@ from __future__ import annotations
 from django.utils import timezone
 
 from accounts.scoping import zone_lookup
+from core.quantities import FLOOR_AREA_MAX_M2, INVESTMENT_MAX_YUAN
 from core.tabular.engine import RegistryBase
 from core.tabular.spec import Column, RowResult, zone_column
 
-from .choices import CARRIER_KIND_ZH, PLATFORM_KIND_ZH, CarrierKind
+from .choices import CARRIER_KIND_ZH, HOLDER_KINDS, PLATFORM_KIND_ZH, CarrierKind
 from .models import Carrier, ServiceItem, ServiceProject, TechPlatform
 from .services import (
     carrier_problems,
@@ -20,7 +21,7 @@ from .services import (
 )
 
 COLUMNS = [
-    zone_column(),
+    zone_column("填写功能区或片区开发单元的全称或代码，须在您的权限范围内。"),
     Column(
         "kind",
         "载体类型",
@@ -47,6 +48,7 @@ COLUMNS = [
         "decimal",
         required=True,
         unit="万平方米",
+        max_base=FLOOR_AREA_MAX_M2,
         aliases=("总建筑面积",),
         help="默认单位万平方米；表头写“建筑面积（平方米）”则按平方米读取。可写 12.5 或 12.5万。",
     ),
@@ -86,7 +88,7 @@ class CarrierRegistry(RegistryBase):
     key_columns = ("zone", "kind", "name")
 
     def lookups(self, user) -> dict:
-        return {"zone": zone_lookup(user), "today": timezone.localdate()}
+        return {"zone": zone_lookup(user, HOLDER_KINDS), "today": timezone.localdate()}
 
     def check(self, row: RowResult, context: dict) -> None:
         row.values["occupancy_rate"] = normalise_rate(row.values.get("occupancy_rate"))
@@ -167,7 +169,7 @@ PLATFORM_REGISTRY = PlatformRegistry()
 
 
 SERVICE_COLUMNS = [
-    zone_column(),
+    zone_column("填写功能区或片区开发单元的全称或代码，须在您的权限范围内。"),
     Column(
         "name",
         "项目名称",
@@ -200,6 +202,7 @@ SERVICE_COLUMNS = [
         "Investment",
         "decimal",
         unit="万元",
+        max_base=INVESTMENT_MAX_YUAN,
         aliases=("投资额",),
         help="默认单位万元；表头写“总投资（亿元）”则按亿元读取。",
     ),

@@ -16,7 +16,7 @@ from territory.selectors import districts
 
 from . import selectors
 from .calendar import WorkingCalendar
-from .choices import CarrierKind, PlatformKind
+from .choices import HOLDER_KINDS, CarrierKind, PlatformKind
 from .forms import CarrierForm, PlatformForm, ServiceProjectForm
 from .models import (
     Carrier,
@@ -57,6 +57,7 @@ def _date(value) -> str:
 
 class CarrierPages(ScopedRegistryPages):
     model = Carrier
+    holder_kinds = HOLDER_KINDS
     spreadsheet = REGISTRY
     form_class = CarrierForm
     prefix = "carrier"
@@ -93,7 +94,7 @@ class CarrierPages(ScopedRegistryPages):
     def list_context(self, request):
         units = visible_units(request.user)
         return {
-            "zones": units.filter(kind=UnitKind.ZONE).order_by("order", "code"),
+            "zones": units.filter(kind__in=HOLDER_KINDS).order_by("kind", "order", "code"),
             "districts": districts(units),
             "kinds": CarrierKind.choices,
             "statuses": Status.choices,
@@ -117,7 +118,7 @@ class CarrierPages(ScopedRegistryPages):
             format_quantity(obj.occupancy_rate, "%") if obj.occupancy_rate is not None else "—"
         )
         return [
-            (_("Zone"), localized(obj.zone), reverse("zone_detail", args=[obj.zone.code])),
+            (_("Zone or development unit"), localized(obj.zone), unit_url(obj.zone)),
             (_("Kind"), obj.get_kind_display(), None),
             (_("Status today"), obj.status_label, None),
             (_("Floor area"), _area(obj.floor_area_m2), None),
@@ -212,7 +213,7 @@ class PlatformPages(ScopedRegistryPages):
             (
                 _("Zone"),
                 localized(obj.carrier.zone),
-                reverse("zone_detail", args=[obj.carrier.zone.code]),
+                unit_url(obj.carrier.zone),
             ),
             (
                 _("Sci-tech space"),
@@ -355,3 +356,10 @@ def schedule_list(request):
             else schedules[0].calendar_note,
         },
     )
+
+
+def unit_url(unit) -> str:
+    """A zone's page, or the cockpit of a development unit (which has no zone page)."""
+    if unit.kind == UnitKind.ZONE:
+        return reverse("zone_detail", args=[unit.code])
+    return reverse("cockpit_unit", args=[unit.code])

@@ -6,8 +6,10 @@ This is the one place that knows how 万平方米 relates to m²: the plan loade
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import get_language
 
@@ -76,3 +78,103 @@ def format_quantity(
     if symbol == "%":
         return f"{number}%"
     return f"{number} {symbol}".rstrip()
+
+
+# The largest values a real item could have (base units): beyond them a plain number is a unit
+# slip (52000 typed where 万平方米 is asked) and is refused with a hint.
+FLOOR_AREA_MAX_M2 = Decimal(10_000_000)  # 1,000万 m², the whole city's 2020 sci-tech target
+INVESTMENT_MAX_YUAN = Decimal(10) ** 12  # 1万亿元
+
+# ── Reading quantities as officers write them ──
+# One rule for every form, template and upload (docs/spreadsheets.md):
+#  - a plain number is in the field's unit: 12.5 in a 万平方米 column is 12.5万 m²;
+#  - 万 or 亿 after a number multiplies the base unit: "5.2万" is 52,000 m² in any area field
+#    (so "12.5万" in a 万平方米 column is 12.5万 m², never 12.5万 × 万);
+#  - a unit written in the cell wins over the field's: "52,000平方米", "5.2万平方米";
+#  - anything else (another quantity's unit, an unknown unit, a value no real item could have)
+#    is refused with a message, never guessed.
+
+_UNIT_ALIASES = {
+    "㎡": "平方米",
+    "m²": "平方米",
+    "m2": "平方米",
+    "平米": "平方米",
+    "km²": "平方公里",
+}
+_QUANTITY = re.compile(r"^([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)(万|亿)?(.*)$")
+_MULTIPLIER = {"万": Decimal(10_000), "亿": Decimal(100_000_000)}
+MEASURE_NAMES = {"area": "面积", "count": "个数", "money": "金额", "ratio": "比例"}
+
+
+class QuantityError(ValueError):
+    """A quantity that cannot be read; `str(error)` is the message for the officer."""
+
+
+def _clean(value) -> str:
+    text = unicodedata.normalize("NFKC", str(value))
+    return "".join(text.split()).replace(",", "")
+
+
+def parse_quantity(
+    value, display_unit: str, *, allow_negative: bool = False, max_base: Decimal | None = None
+) -> Decimal:
+    """`value` (a number, or text as typed) in base units, read in a field of `display_unit`."""
+    unit = DISPLAY_UNITS[display_unit]
+    if isinstance(value, bool):
+        raise QuantityError("应为数字")
+    if isinstance(value, Decimal | int | float):
+        number, shown = Decimal(repr(value)) if isinstance(value, float) else Decimal(value), value
+        base = number * unit.factor
+    else:
+        shown = unicodedata.normalize("NFKC", str(value)).strip()
+        match = _QUANTITY.match(_clean(value))
+        if not match:
+            raise QuantityError(f"“{shown}”不是数字")
+        digits, multiplier, written = match.groups()
+        try:
+            number = Decimal(digits)
+        except InvalidOperation:
+            raise QuantityError(f"“{shown}”不是数字") from None
+        written = _UNIT_ALIASES.get(written, written)
+        if written == "%" and multiplier:
+            raise QuantityError(f"“{shown}”：比例不能用“{multiplier}”")
+        if written == "%" and unit.measure == "ratio":
+            base = number * Decimal("0.01")
+        elif written:
+            if multiplier and written in DISPLAY_UNITS and DISPLAY_UNITS[written].factor != 1:
+                raise QuantityError(f"“{shown}”的单位不明确：请写成如 5.2万平方米 或 52000平方米")
+            other = DISPLAY_UNITS.get(written)
+            if other is None:
+                same = "、".join(s for s, u in DISPLAY_UNITS.items() if u.measure == unit.measure)
+                raise QuantityError(f"“{shown}”的单位“{written}”无法识别（可写：{same}）")
+            if other.measure != unit.measure:
+                raise QuantityError(
+                    f"“{shown}”是{MEASURE_NAMES[other.measure]}，本栏填写"
+                    f"{MEASURE_NAMES[unit.measure]}（{display_unit}）"
+                )
+            base = number * _MULTIPLIER.get(multiplier, Decimal(1)) * other.factor
+        elif multiplier:
+            if unit.measure == "ratio":
+                raise QuantityError(f"“{shown}”：比例不能用“{multiplier}”")
+            base = number * _MULTIPLIER[multiplier]
+        else:
+            base = number * unit.factor
+    if not base.is_finite():
+        raise QuantityError("应为有限的数字")
+    if base < 0 and not allow_negative:
+        raise QuantityError(f"不能为负数（{shown}）")
+    limit = max_base if max_base is not None else Decimal(10) ** 15
+    if abs(base) > limit:
+        hint = ""
+        if (
+            isinstance(value, str)
+            and not _QUANTITY.match(_clean(value)).group(2)
+            and unit.factor > 1
+        ):
+            base_symbol = MEASURES[unit.measure][0]
+            hint = f"；如填的是{base_symbol}，请写“{shown}{base_symbol}”"
+        raise QuantityError(
+            f"数值过大：“{shown}”按{display_unit}即 {format_number(base)} {MEASURES[unit.measure][0]}"
+            f"（上限 {format_number(from_base(limit, display_unit))} {display_unit}）{hint}"
+        )
+    return base

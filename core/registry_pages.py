@@ -12,6 +12,8 @@ templates. URL names are `<prefix>_list`, `<prefix>_detail`, `<prefix>_create`, 
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,11 +22,12 @@ from django.db import transaction
 from django.db.models import Model, QuerySet
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.views.decorators.http import require_POST
 
 from . import evidence
 from .models import Attachment
+from .quantities import format_quantity
 from .registry_views import (
     ImportPage,
     import_commit_view,
@@ -138,14 +141,32 @@ class RegistryPages:
         records = list(
             obj.history.select_related("history_user").order_by("-history_date", "-history_id")[:50]
         )
+        # Quantities read in the plan's unit here as in the list, the form and the sheet.
+        units = {c.key: c.unit for c in self.spreadsheet.columns if c.kind == "decimal" and c.unit}
         history = []
         for index, newer in enumerate(records):
             older = records[index + 1] if index + 1 < len(records) else None
+            changes = newer.diff_against(older).changes if older else []
             history.append(
-                {"record": newer, "changes": newer.diff_against(older).changes if older else []}
+                {
+                    "record": newer,
+                    "changes": [
+                        {
+                            "field": c.field,
+                            "old": _shown(c.old, units.get(c.field)),
+                            "new": _shown(c.new, units.get(c.field)),
+                        }
+                        for c in changes
+                    ],
+                }
             )
         can_change = self.scope(self.model.objects.filter(pk=pk), request.user, CHANGE).exists()
-        labels = {f.name: f.verbose_name for f in self.model._meta.fields}
+        english = not (translation.get_language() or "zh").startswith("zh")
+        labels = {f.name: f.verbose_name for f in self.model._meta.fields} | {
+            c.key: (c.header_en if english else c.header)
+            for c in self.spreadsheet.columns
+            if c.key in units
+        }
         context = {
             "nav": self.nav,
             "pages": self,
@@ -270,3 +291,10 @@ class RegistryPages:
                 name=f"{p}_attachment",
             ),
         ]
+
+
+def _shown(value, unit: str | None):
+    """A history value as pages show it: a quantity in the plan's unit (12 万平方米)."""
+    if unit and value not in (None, ""):
+        return format_quantity(Decimal(value), unit)
+    return value

@@ -16,10 +16,11 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
+from django.utils.translation import get_language
 from django.views.decorators.http import require_POST
 
 from . import uploads
-from .tabular.engine import ImportPlan, commit_import, plan_import
+from .tabular.engine import ImportPlan, commit_import, plan_import, preview_of
 from .tabular.read import UploadError, read_table
 from .tabular.report import XLSX_CONTENT_TYPE, error_workbook
 
@@ -67,8 +68,14 @@ def _render(
         "errors": rows_with_errors[:PREVIEW_ERRORS],
         "error_count": len(rows_with_errors),
         "bad_row_count": len(plan.bad_rows) if plan else 0,
-        "changes": [r for r in plan.rows if r.action == "update"][:PREVIEW_CHANGES] if plan else [],
         "labels": labels,
+        "preview": preview_of(
+            plan,
+            english=not (get_language() or "zh").startswith("zh"),
+            updates=PREVIEW_CHANGES,
+        )
+        if plan is not None and plan.header is not None
+        else None,
         "max_mb": settings.ZONEPLAN_IMPORT_MAX_BYTES // (1024 * 1024),
         "max_rows": settings.ZONEPLAN_IMPORT_MAX_ROWS,
     }

@@ -50,6 +50,20 @@ def _set_cjk_font(document) -> None:
     style.element.rPr.rFonts.set(qn("w:eastAsia"), "宋体")
 
 
+def reconciliation_text(reconciliation) -> str:
+    """The line after a whole's parts: how much they are set and what they leave (or exceed)."""
+    target = reconciliation.whole.target
+    unit = target.display_unit
+    text = (
+        f"{target.title}：分解为 {reconciliation.parts} 项，合计 "
+        f"{format_quantity(reconciliation.allocated, unit, language='zh-hans')}，未分解 "
+        f"{format_quantity(reconciliation.remainder, unit, language='zh-hans')}"
+    )
+    if reconciliation.over:
+        text += "（注意：分解目标之和超过总目标）"
+    return text
+
+
 def rows_of(sections) -> list:
     return [row for s in sections for row in s.rows]
 
@@ -102,6 +116,11 @@ def briefing_docx(*, plan, unit, day: dt.date, sections, attention, counts, demo
         rows = [r for r in section.rows if r.value is not None]
         if not rows:
             continue
+        entries = [
+            (kind, item)
+            for kind, item in section.entries
+            if kind == "reconciliation" or item.value is not None
+        ]
         document.add_heading(section.section.title, level=2)
         table = document.add_table(rows=1, cols=6)
         table.style = "Table Grid"
@@ -112,10 +131,16 @@ def briefing_docx(*, plan, unit, day: dt.date, sections, attention, counts, demo
         ):
             cell.text = text
             cell.paragraphs[0].runs[0].font.bold = True
-        for row in rows:
+        for kind, row in entries:
+            if kind == "reconciliation":
+                cells = table.add_row().cells
+                merged = cells[0].merge(cells[5])
+                merged.text = reconciliation_text(row)
+                _shade(merged, "FFE3E3" if row.over else "F1F3F5")
+                continue
             unit_text = row.target.display_unit
             cells = table.add_row().cells
-            cells[0].text = row.target.title
+            cells[0].text = "　" * row.level + row.target.title
             cells[1].text = row.target.unit.name
             cells[2].text = format_quantity(row.value, unit_text, language="zh-hans")
             cells[3].text = format_quantity(row.target.value, unit_text, language="zh-hans")
@@ -180,14 +205,17 @@ def briefing_xlsx(*, plan, unit, day: dt.date, sections, attention, demo: bool) 
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
     for section in sections:
-        for row in section.rows:
+        for kind, row in section.entries:
+            if kind == "reconciliation":
+                ws.append([section.section.title, reconciliation_text(row)])
+                continue
             if row.value is None:
                 continue
             factor = DISPLAY_UNITS[row.target.display_unit].factor
             ws.append(
                 [
                     section.section.title,
-                    row.target.title,
+                    "　" * row.level + row.target.title,
                     row.target.unit.name,
                     float(row.value / factor),
                     float(row.target.value / factor),

@@ -192,8 +192,35 @@ def _seed_carriers(rng: random.Random) -> int:
                     note="演示数据",
                 )
             )
+    rows += _development_unit_carriers()
     bulk_create_with_history(rows, Carrier, batch_size=1000, default_change_reason="演示数据")
     return len(rows)
+
+
+def _development_unit_carriers() -> list:
+    """Sci-tech space in the nine development units, where the plan sets 20万 m² each: one to
+    three demo buildings of 5万–12万 m², started 2019–2020 (its own random stream, so the zones'
+    demo data stays as it was)."""
+    rng = random.Random("development-units")  # noqa: S311 - reproducible demo data
+    rows = []
+    for unit in Unit.objects.filter(kind=UnitKind.DEVELOPMENT_UNIT).order_by("code"):
+        for n in range(1, rng.randint(1, 3) + 1):
+            start = dt.date(2019, 3, 1) + dt.timedelta(days=rng.randint(0, 640))
+            rows.append(
+                Carrier(
+                    zone=unit,
+                    kind=CarrierKind.SCITECH_SPACE,
+                    name=f"演示科创空间{n}号（{unit.name[:8]}）",
+                    floor_area_m2=Decimal(rng.randint(50, 120)) * 1000,
+                    developer="演示建设单位",
+                    planned_start=start - dt.timedelta(days=rng.randint(0, 60)),
+                    actual_start=start,
+                    planned_completion=start + dt.timedelta(days=rng.randint(400, 800)),
+                    is_demo=True,
+                    note="演示数据",
+                )
+            )
+    return rows
 
 
 SERVICE_CATEGORIES_IN_PLAN = 8

@@ -30,9 +30,10 @@ from investment.measures import shared_claims
 from investment.models import InvestmentProject
 from plans import cache
 from plans.measures import pending_source, zones_of
+from plans.models import Plan
 from plans.progress import Status
 from plans.selectors import (
-    Cascade,
+    cascades,
     city_wide_target_count,
     contributions,
     current_plan,
@@ -40,7 +41,6 @@ from plans.selectors import (
     month_ends,
     plan_counts,
     plan_progress,
-    plan_sections,
     zone_progress,
     zone_progress_choices,
 )
@@ -87,10 +87,7 @@ def home(request):
     }
     if plan:
         context["counts"] = plan_counts(plan)
-        cascades = [
-            item for s in plan_sections(plan) for item in s.items if isinstance(item, Cascade)
-        ]
-        context["cascades"] = cascades
+        context["cascades"] = cascades(plan)
     kind_counts = dict(units.values_list("kind").annotate(n=Count("pk")).values_list("kind", "n"))
     context["unit_counts"] = {
         "districts": kind_counts.get(UnitKind.DISTRICT, 0),
@@ -192,6 +189,21 @@ def zone_detail(request, code: str):
     return render(request, "dashboards/zone_detail.html", context)
 
 
+def _chosen_plan(request):
+    """The plan a cockpit, briefing or map speaks of: ?plan=CODE among the loaded plans, else
+    the latest. Every loaded plan stays viewable (the 2020 plan after later ones load)."""
+    code = request.GET.get("plan", "")[:64]
+    if code:
+        plan = Plan.objects.filter(code=code).first()
+        if plan is None:
+            raise Http404("No such plan.")
+        return plan
+    plan = current_plan()
+    if plan is None:
+        raise Http404("No plan has been loaded.")
+    return plan
+
+
 def _as_of(request, plan) -> tuple:
     """The day the cockpit speaks of: ?day=YYYY-MM-DD within the plan, else the plan's last
     day or today, whichever comes first."""
@@ -261,9 +273,7 @@ def _progress_of(request, plan, unit, *, allow_pending: bool = True) -> dict:
 @login_required
 def cockpit(request, code: str | None = None):
     """Every target with its status, value, pace and forecast; what is at risk and why."""
-    plan = current_plan()
-    if plan is None:
-        raise Http404("No plan has been loaded.")
+    plan = _chosen_plan(request)
     unit = _cockpit_unit(request, code)
     if not isinstance(unit, Unit):
         return unit
@@ -309,6 +319,7 @@ def cockpit(request, code: str | None = None):
             "claims_total": claims_total,
             "scene_gaps": _scene_gaps(units, unit),
             "days": month_ends(plan, until=timezone.localdate()),
+            "plans": list(Plan.objects.order_by("-year", "-starts_on")),
             "chart": chart,
             "children": units.filter(parent=unit)
             .exclude(kind=UnitKind.ZONE)
@@ -322,9 +333,7 @@ def cockpit(request, code: str | None = None):
 def _briefing(request, code: str | None, kind: str):
     if kind not in ("docx", "xlsx"):
         raise Http404("The briefing is a .docx or an .xlsx.")
-    plan = current_plan()
-    if plan is None:
-        raise Http404("No plan has been loaded.")
+    plan = _chosen_plan(request)
     unit = _cockpit_unit(request, code)
     if not isinstance(unit, Unit):
         return unit
@@ -527,6 +536,15 @@ def shapes_geojson(request):
     return response
 
 
+def _map_plan(request):
+    try:
+        return _chosen_plan(request)
+    except Http404:
+        if request.GET.get("plan"):
+            raise
+        return None
+
+
 @login_required
 def zone_map(request):
     """Core areas coloured by the share of carriers inside them, and the carriers themselves."""
@@ -538,7 +556,9 @@ def zone_map(request):
             "tile_url": settings.ZONEPLAN_TILE_URL,
             "tile_attribution": settings.ZONEPLAN_TILE_ATTRIBUTION,
             "extent": settings.ZONEPLAN_CITY_EXTENT,
-            "progress_choices": zone_progress_choices(plan) if (plan := current_plan()) else [],
+            "progress_choices": zone_progress_choices(plan) if (plan := _map_plan(request)) else [],
+            "plan": plan,
+            "plans": list(Plan.objects.order_by("-year", "-starts_on")),
         },
     )
 
@@ -550,7 +570,7 @@ def map_data_view(request):
     zones = units.filter(kind=UnitKind.ZONE)
     carriers = restrict(Carrier.objects.all(), request.user, via="zone")
     projects = restrict(InvestmentProject.objects.all(), request.user, via="zone")
-    plan = current_plan()
+    plan = _map_plan(request)
     progress = None
     if plan is not None:
         day = min(timezone.localdate(), plan.ends_on)

@@ -7,6 +7,7 @@ class InvestmentConfig(AppConfig):
     verbose_name = _("Investment attraction")
 
     def ready(self) -> None:
+        from core.tabular import catalogue
         from plans.cache import watch
 
         from .measures import register_all
@@ -14,3 +15,5 @@ class InvestmentConfig(AppConfig):
 
         register_all()
         watch(Enterprise, InvestmentProject)
+        catalogue.register("enterprises", "investment.views.ENTERPRISE_PAGES")
+        catalogue.register("investment_projects", "investment.views.PROJECT_PAGES")

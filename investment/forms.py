@@ -3,6 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import Action
 from accounts.scoping import is_city_admin, visible_units
+from core.fields import QuantityField
+from core.quantities import INVESTMENT_MAX_YUAN
 from territory.choices import UnitKind
 
 from .creditcode import normalise
@@ -56,6 +58,10 @@ class EnterpriseForm(forms.ModelForm):
 
 
 class ProjectForm(forms.ModelForm):
+    investment_yuan = QuantityField(
+        "亿元", max_base=INVESTMENT_MAX_YUAN, required=False, label=_("Investment")
+    )
+
     class Meta:
         model = InvestmentProject
         fields = [

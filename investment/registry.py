@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from accounts.scoping import is_city_admin, zone_lookup
 from core import bulk
+from core.quantities import INVESTMENT_MAX_YUAN
 from core.tabular.engine import RegistryBase
 from core.tabular.spec import Column, RowResult, zone_column
 
@@ -50,7 +51,7 @@ class EnterpriseRegistry(RegistryBase):
     natural_key = ("credit_code",)
 
     def lookups(self, user) -> dict:
-        return {"zone": zone_lookup(user), "user": user, "city": is_city_admin(user)}
+        return {"zone": zone_lookup(user, shared=True), "user": user, "city": is_city_admin(user)}
 
     def check(self, row: RowResult, context: dict) -> None:
         code = normalise(row.values["credit_code"])
@@ -161,6 +162,7 @@ PROJECT_COLUMNS = [
         "Investment",
         "decimal",
         unit="亿元",
+        max_base=INVESTMENT_MAX_YUAN,
         aliases=("总投资", "协议投资额"),
         help="默认单位亿元；表头写“投资额（万元）”则按万元读取。",
     ),

@@ -56,6 +56,8 @@ class Progress:
     forecast_pipeline: Decimal | None = None
     drivers: list = field(default_factory=list)
     pending: bool = False  # the value counts figures the city has not yet approved
+    level: int = 0  # depth in its cascade (a part of a part is 2)
+    reconciliation: object = None  # plans.selectors.Reconciliation, for a whole with parts
 
     @property
     def forecast(self) -> Decimal | None:

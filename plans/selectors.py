@@ -21,21 +21,43 @@ def current_plan() -> Plan | None:
 
 @dataclass
 class Cascade:
-    """A whole target and its parts, with what the parts leave unallocated."""
+    """A whole target and its parts (each a target, or a cascade of its own, to any depth),
+    with what the parts leave unallocated."""
 
     whole: Target
-    parts: list[Target] = field(default_factory=list)
+    parts: list = field(default_factory=list)  # Target | Cascade
+    level: int = 0
     is_cascade = True
 
     @property
     def allocated(self) -> Decimal:
-        return sum((p.value or Decimal(0) for p in self.parts), Decimal(0))
+        return sum(
+            ((p.whole.value if isinstance(p, Cascade) else p.value) or Decimal(0) for p in self.parts),
+            Decimal(0),
+        )
 
     @property
     def remainder(self) -> Decimal | None:
         if self.whole.value is None:
             return None
         return self.whole.value - self.allocated
+
+    @property
+    def over(self) -> bool:
+        """The parts add up to more than the whole (a warning at load and on the pages)."""
+        return self.remainder is not None and self.remainder < 0
+
+    def flat(self) -> list[tuple[str, object, int]]:
+        """("target", target, level) for the whole and, depth first, every part below it, then
+        ("reconciliation", cascade, level) after the parts of each whole."""
+        entries: list[tuple[str, object, int]] = [("target", self.whole, self.level)]
+        for part in self.parts:
+            if isinstance(part, Cascade):
+                entries.extend(part.flat())
+            else:
+                entries.append(("target", part, self.level + 1))
+        entries.append(("reconciliation", self, self.level))
+        return entries
 
 
 @dataclass
@@ -50,22 +72,47 @@ def _targets(plan: Plan) -> QuerySet[Target]:
     )
 
 
+def _cascade(target: Target, children: dict, level: int = 0) -> Target | Cascade:
+    parts = children.get(target.pk)
+    if not parts:
+        return target
+    cascade = Cascade(whole=target, level=level)
+    cascade.parts = [_cascade(p, children, level + 1) for p in parts]
+    return cascade
+
+
 def plan_sections(plan: Plan) -> list[SectionView]:
-    """The plan's targets grouped by section, each whole followed by its parts. Two queries."""
+    """The plan's targets grouped by section, each whole followed by its parts, to any depth.
+    Two queries."""
     sections = list(plan.sections.order_by("order"))
     targets = list(_targets(plan))
-    cascades = {
-        t.pk: Cascade(whole=t) for t in targets if any(p.parent_id == t.pk for p in targets)
-    }
+    children: dict[int, list[Target]] = {}
     for t in targets:
-        if t.parent_id in cascades:
-            cascades[t.parent_id].parts.append(t)
+        if t.parent_id is not None:
+            children.setdefault(t.parent_id, []).append(t)
+    known = {t.pk for t in targets}
     views = {s.pk: SectionView(section=s, items=[]) for s in sections}
     for t in targets:
-        if t.parent_id in cascades:
+        if t.parent_id in known:
             continue
-        views[t.section_id].items.append(cascades.get(t.pk, t))
+        views[t.section_id].items.append(_cascade(t, children))
     return [views[s.pk] for s in sections]
+
+
+def cascades(plan: Plan) -> list[Cascade]:
+    """Every cascade of the plan, each whole at any depth, outermost first."""
+    found: list[Cascade] = []
+
+    def walk(item) -> None:
+        if isinstance(item, Cascade):
+            found.append(item)
+            for part in item.parts:
+                walk(part)
+
+    for view in plan_sections(plan):
+        for item in view.items:
+            walk(item)
+    return found
 
 
 def local_targets(plan: Plan, unit_ids) -> QuerySet[Target]:
@@ -94,17 +141,36 @@ def plan_counts(plan: Plan) -> dict:
 
 
 @dataclass
+class Reconciliation:
+    """After a whole's parts: what the parts are set, what they leave, and what they reach."""
+
+    whole: object  # plans.progress.Progress
+    parts: int
+    allocated: Decimal
+    remainder: Decimal | None
+    level: int
+
+    @property
+    def over(self) -> bool:
+        return self.remainder is not None and self.remainder < 0
+
+
+@dataclass
 class ProgressSection:
     section: Section
-    rows: list  # plans.progress.Progress, a whole followed by its parts
+    rows: list  # plans.progress.Progress, each whole followed by its parts, to any depth
+    # What a page or a briefing lays out: ("row", Progress) and, after a whole's parts,
+    # ("reconciliation", Reconciliation).
+    entries: list = field(default_factory=list)
 
 
 def plan_progress(
     plan: Plan, *, day, units=None, with_drivers: bool = True, pending: bool = False
 ) -> list[ProgressSection]:
-    """The plan's targets with their progress on `day`, grouped by section; `units` limits
-    the targets to those set on these units (a district's or zone's view). With `pending`,
-    reported values under review count too, and the rows they touch are marked."""
+    """The plan's targets with their progress on `day`, grouped by section, each whole
+    followed by its parts to any depth; `units` limits the targets to those set on these units
+    (a district's or zone's view). With `pending`, reported values under review count too,
+    and the rows they touch are marked."""
     from .progress import Engine, progress
 
     engine = Engine(plan, pending=pending)
@@ -113,16 +179,36 @@ def plan_progress(
         ids = set(units.values_list("pk", flat=True))
         targets = [t for t in targets if t.unit_id in ids]
     rows = {t.pk: progress(t, day=day, with_drivers=with_drivers, engine=engine) for t in targets}
+    children: dict[int, list[Target]] = {}
+    for t in targets:
+        if t.parent_id in rows:
+            children.setdefault(t.parent_id, []).append(t)
+
+    def visit(target: Target, level: int, ordered: list, entries: list) -> None:
+        row = rows[target.pk]
+        row.level = level
+        ordered.append(row)
+        entries.append(("row", row))
+        parts = children.get(target.pk, [])
+        for part in parts:
+            visit(part, level + 1, ordered, entries)
+        if parts:
+            allocated = sum((p.value or Decimal(0) for p in parts), Decimal(0))
+            remainder = None if target.value is None else target.value - allocated
+            row.reconciliation = Reconciliation(
+                whole=row, parts=len(parts), allocated=allocated, remainder=remainder, level=level
+            )
+            entries.append(("reconciliation", row.reconciliation))
+
     sections = []
     for section in plan.sections.order_by("order"):
-        ordered = []
+        ordered: list = []
+        entries: list = []
         for t in targets:
-            if t.section_id != section.pk or (t.parent_id and t.parent_id in rows):
-                continue
-            ordered.append(rows[t.pk])
-            ordered.extend(rows[p.pk] for p in targets if p.parent_id == t.pk)
+            if t.section_id == section.pk and t.parent_id not in rows:
+                visit(t, 0, ordered, entries)
         if ordered:
-            sections.append(ProgressSection(section=section, rows=ordered))
+            sections.append(ProgressSection(section=section, rows=ordered, entries=entries))
     return sections
 
 

@@ -124,7 +124,8 @@ def test_a_messy_but_clear_file_imports(login, prefix):
     if prefix == "enterprise":
         assert written.credit_code == CODE and written.is_scitech and written.is_new_economy
     if prefix == "project":
-        assert written.investment_yuan == Decimal(1_250_000_000) and written.signed_on == dt.date(
+        # "12.5万" is 12.5万 yuan whatever the column's unit (it was once 12.5万 × 万元).
+        assert written.investment_yuan == Decimal(125_000) and written.signed_on == dt.date(
             2020, 6, 1
         )
 

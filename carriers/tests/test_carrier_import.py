@@ -104,7 +104,7 @@ def test_uploading_the_same_file_again_changes_nothing_and_a_changed_row_updates
     changed[1][3] = 13
     preview = upload(client, xlsx(changed))
     assert (count(preview, "update"), count(preview, "unchanged")) == (1, 1)
-    assert "125000.00 → 130000" in preview.content.decode()
+    assert "建筑面积（万平方米） 12.5 万平方米 → 13 万平方米" in preview.content.decode()
     client.post(reverse("carrier_import_commit", args=[token_of(preview)]))
     assert Carrier.objects.get(name="导入科创中心A").floor_area_m2 == Decimal(130_000)
     assert Carrier.objects.get(name="导入科创中心A").history.count() == 2
@@ -460,3 +460,37 @@ def test_the_filled_in_template_imports(login):
     wb.save(buffer)
     preview = upload(client, buffer.getvalue())
     assert count(preview, "create") == 1, preview.content.decode()
+
+
+def test_the_preview_shows_totals_and_rows_as_they_will_be_stored(login):
+    """A 10,000× slip shows before commit: "12.5万" in a 万平方米 column is 12.5万 m²."""
+    rows = [
+        HEADER,
+        [
+            "成都新经济活力区",
+            "高品质科创空间",
+            "预览科创中心（一期）",
+            "12.5万",
+            "2020-03-01",
+            None,
+            None,
+        ],
+        ["成都新经济活力区", "标准厂房", "预览厂房", "30000平方米", "2020-03-01", None, None],
+    ]
+    preview = upload(login("xinjingji"), xlsx(rows))
+    body = preview.content.decode()
+    assert preview.status_code == 200
+    total = re.search(r'id="import-totals">(.*?)</div></div></div>', body, re.S).group(1)
+    assert "建筑面积（万平方米），全部行合计" in total and "15.5 万平方米" in total
+    table = re.search(r'id="import-rows">(.*?)</table>', body, re.S).group(1)
+    assert "预览科创中心（一期）" in table  # stored as typed, full-width brackets kept
+    assert "12.5 万平方米" in table and "3 万平方米" in table
+    assert Carrier.objects.filter(name__startswith="预览").count() == 0  # nothing written yet
+
+
+def test_the_preview_speaks_english_to_an_english_reader(login):
+    client = login("xinjingji")
+    client.cookies["django_language"] = "en"
+    rows = [HEADER, ["成都新经济活力区", "标准厂房", "Preview hall", "2", None, None, None]]
+    body = upload(client, xlsx(rows)).content.decode()
+    assert "20,000 m²" in re.search(r'id="import-values">(.*?)</table>', body, re.S).group(1)

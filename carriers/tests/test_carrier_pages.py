@@ -36,7 +36,7 @@ def _form(zone, **overrides):
         "zone": zone.pk,
         "kind": "scitech_space",
         "name": "新建科创中心",
-        "floor_area_m2": "50000",
+        "floor_area_m2": "5",  # 万平方米, the plan's unit
         "developer": "",
         "address": "",
         "longitude": "",
@@ -98,12 +98,27 @@ def test_a_zone_officer_creates_a_carrier_and_history_says_who(login, users, zon
     assert "新开工" in detail or "续建" in detail or "已建成" in detail
 
 
+@pytest.mark.parametrize(
+    "typed", ["5.2万", "5.2", "52000平方米", "52,000平方米", "5.2万平方米", "５.２万㎡"]
+)
+def test_the_form_reads_floor_area_in_the_plans_unit_however_it_is_written(login, zone, typed):
+    login("xinjingji").post(reverse("carrier_create"), _form(zone, floor_area_m2=typed))
+    assert Carrier.objects.get(name="新建科创中心").floor_area_m2 == Decimal(52_000)
+
+
+def test_the_edit_form_shows_the_stored_area_in_the_plans_unit(login, carrier):
+    body = login("gaoxin").get(reverse("carrier_edit", args=[carrier.pk])).content.decode()
+    assert 'name="floor_area_m2" value="12"' in body
+    assert "建筑面积（万平方米）" in body  # the field names its unit
+
+
 def test_editing_records_what_changed(login, carrier):
     client = login("gaoxin")
-    data = _form(carrier.zone, name=carrier.name, floor_area_m2="150000", actual_start="2020-03-01")
+    data = _form(carrier.zone, name=carrier.name, floor_area_m2="15", actual_start="2020-03-01")
     assert client.post(reverse("carrier_edit", args=[carrier.pk]), data).status_code == 302
+    assert Carrier.objects.get(pk=carrier.pk).floor_area_m2 == Decimal(150_000)
     body = client.get(reverse("carrier_detail", args=[carrier.pk])).content.decode()
-    assert "120000.00 → 150000" in body or "120000.00 → 150000.00" in body
+    assert "12 万平方米 → 15 万平方米" in body
 
 
 @pytest.mark.parametrize(
@@ -114,8 +129,13 @@ def test_editing_records_what_changed(login, carrier):
             "actual_completion",
             "实际竣工日期早于实际开工日期",
         ),
-        ({"floor_area_m2": "-5"}, "floor_area_m2", "建筑面积应大于 0"),
-        ({"floor_area_m2": "很多"}, "floor_area_m2", "输入一个数字"),
+        ({"floor_area_m2": "-5"}, "floor_area_m2", "不能为负数（-5）"),
+        ({"floor_area_m2": "0"}, "floor_area_m2", "建筑面积应大于 0"),
+        ({"floor_area_m2": "很多"}, "floor_area_m2", "“很多”不是数字"),
+        ({"floor_area_m2": "5000元"}, "floor_area_m2", "“5000元”是金额，本栏填写面积（万平方米）"),
+        ({"floor_area_m2": "52000"}, "floor_area_m2", "如填的是平方米，请写“52000平方米”"),
+        ({"floor_area_m2": "5.2亩"}, "floor_area_m2", "单位“亩”无法识别"),
+        ({"floor_area_m2": "9" * 5000}, "floor_area_m2", "数值过大"),
         ({"actual_start": "2020-02-30"}, "actual_start", "输入一个有效的日期"),
         ({"actual_start": "2099-01-01"}, "actual_start", "晚于今天"),
         ({"occupancy_rate": "85"}, "occupancy_rate", "只有已建成"),

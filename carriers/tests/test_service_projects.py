@@ -49,7 +49,7 @@ def test_a_project_is_created_scoped_and_hidden_from_an_outsider(login, school):
             "zone": zone.pk,
             "item": school.pk,
             "name": "活力区实验学校",
-            "investment_yuan": "120000000",
+            "investment_yuan": "12000",  # 万元: 1.2亿元
             "developer": "",
             "planned_start": "",
             "actual_start": "2020-02-01",

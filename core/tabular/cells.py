@@ -14,6 +14,8 @@ import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 
+from core.quantities import QuantityError, parse_quantity
+
 EXCEL_EPOCH = dt.date(1899, 12, 30)  # Excel's day 0, counting its 1900 leap-year bug
 MAX_EXCEL_SERIAL = 2958465  # 9999-12-31
 
@@ -80,6 +82,15 @@ def parse_decimal(value, *, factor: Decimal = Decimal(1), allow_negative: bool =
     return result
 
 
+def parse_amount(value, unit: str, *, max_base: Decimal | None = None) -> Decimal:
+    """A quantity in a column of display unit `unit`, in base units, by the one rule of
+    core.quantities.parse_quantity ("12.5万" in a 万平方米 column is 12.5万 m²)."""
+    try:
+        return parse_quantity(value, unit, max_base=max_base)
+    except QuantityError as exc:
+        raise CellError(str(exc)) from None
+
+
 def parse_date(value) -> dt.date:
     if isinstance(value, dt.datetime):
         return value.date()
@@ -116,8 +127,27 @@ def _make_date(text: str, year: int, month: int, day: int) -> dt.date:
         raise CellError(f"日期“{text}”不存在") from None
 
 
+# What an export puts before text Excel would run as a formula (core.tabular.report.neutralise).
+FORMULA_GUARD = "'"
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def match_key(value) -> str:
+    """The form two spellings of one name share, for matching only (never stored): full-width
+    to half-width (NFKC) and spaces folded, so “１号楼（一期）” finds “1号楼(一期)”."""
+    return normalize_text(value)
+
+
 def parse_text(value, *, max_length: int) -> str:
-    text = normalize_text(value)
+    """The text as the officer typed it: full-width brackets and digits stay as they are (only
+    white space around it goes), and the export's formula guard is taken off again."""
+    if value is None:
+        return ""
+    if value.__class__ is float and value.is_integer():
+        value = int(value)
+    text = str(value).strip()
+    if text.startswith(FORMULA_GUARD) and text[1:2] and text[1] in "".join(FORMULA_PREFIXES):
+        text = text[1:]
     if len(text) > max_length:
         raise CellError(f"过长（{len(text)} 字，最多 {max_length} 字）")
     return text

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Protocol
 
 from django.db import transaction
 
 from .. import bulk
+from .cells import match_key
 from .read import Table
 from .spec import Column, HeaderError, HeaderMap, RowResult, find_header, read_rows
 
@@ -49,17 +51,21 @@ class RegistryBase:
     existing_related: tuple[str, ...] = ()  # select_related for the checks on stored records
 
     def key(self, values: dict) -> tuple:
+        """The natural key of a row. Text parts are compared in their matching form
+        (cells.match_key), so “１号楼（一期）” finds the stored “1号楼(一期)”; what is stored is
+        still the text as typed."""
         fields = [self.model._meta.get_field(a) for a in self.natural_key]
-        return tuple(self._stored(f.name, values[f.name]) for f in fields)
+        return tuple(_matching(self._stored(f.name, values[f.name])) for f in fields)
 
     def existing(self, keys: list[tuple]) -> dict:
-        """The stored records with these keys, found with one query on the key's first part."""
+        """The stored records with these keys, found with one query on the key's first part
+        (a zone; or a code that is stored in its matching form, like a credit code)."""
         wanted = set(keys)
         first = self.natural_key[0]
         found = {}
         records = self.model.objects.filter(**{f"{first}__in": {k[0] for k in keys}})
         for record in records.select_related(*self.existing_related).iterator(chunk_size=5000):
-            key = tuple(getattr(record, a) for a in self.natural_key)
+            key = tuple(_matching(getattr(record, a)) for a in self.natural_key)
             if key in wanted:
                 found[key] = record
         return found
@@ -86,11 +92,17 @@ class RegistryBase:
         return {f.name for f in self.model._meta.concrete_fields}
 
     def _stored(self, key: str, value):
-        """A row value as the model stores it: a record becomes its primary key, blank text ""."""
+        """A row value as the model stores it: a record becomes its primary key, blank text "",
+        a number is rounded to the field's decimal places (as the database would round it, so
+        that a re-import of what was stored compares equal)."""
         if hasattr(value, "_meta"):
             return value.pk
         if value is None and key in self.text_fields:
             return ""
+        if isinstance(value, Decimal):
+            places = getattr(self.model._meta.get_field(key), "decimal_places", None)
+            if places is not None:
+                return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
         return value
 
     def to_row(self, values: dict) -> dict:
@@ -129,6 +141,10 @@ class RegistryBase:
                 }
                 updates.append(current | values)
         self.store(creates, updates, user=user, reason=reason)
+
+
+def _matching(value):
+    return match_key(value) if isinstance(value, str) else value
 
 
 @dataclass
@@ -181,6 +197,7 @@ def plan_import(registry: Registry, table: Table, *, user) -> ImportPlan:
         else:
             first_seen[key] = row.number
     plan.existing = registry.existing(list(first_seen))
+    writable = getattr(context.get("zone"), "writable", None)
     for row in plan.rows:
         if not row.ok:
             continue
@@ -188,11 +205,19 @@ def plan_import(registry: Registry, table: Table, *, user) -> ImportPlan:
         if obj is None:
             row.action = "create"
         else:
+            row.changes = registry.changes(obj, row.values)
+            if not row.changes:
+                # Nothing would be written: no right is needed to leave a record as it is.
+                row.action = "unchanged"
+                continue
             registry.check_existing(row, obj, context)
             if not row.ok:
                 continue
-            row.changes = registry.changes(obj, row.values)
-            row.action = "update" if row.changes else "unchanged"
+            row.action = "update"
+        zone = row.values.get("zone")
+        if writable is not None and zone is not None and zone.pk not in writable:
+            row.errors["zone"] = f"您无权向功能区“{zone.name}”填报数据"
+            row.action = ""
     return plan
 
 
@@ -203,3 +228,79 @@ def commit_import(registry: Registry, plan: ImportPlan, *, user, reason: str) ->
     rows = [r for r in plan.rows if r.action in ("create", "update")]
     with transaction.atomic():
         registry.write(rows, plan.existing, user=user, reason=reason)
+
+
+@dataclass
+class Preview:
+    """What an import would store, shown before it is committed: each quantity column's total
+    in the plan's unit, and the first rows as they will be stored, so a 10,000× slip shows."""
+
+    headers: list[str]
+    totals: list[tuple[str, str]]  # (column header, total in the column's unit)
+    rows: list[tuple[int, str, list[str]]]  # (row number, action, values shown)
+    shown: int = 0
+    of: int = 0
+    updates: list = field(default_factory=list)  # (row number, [(header, before, after)])
+
+
+def preview_of(
+    plan: ImportPlan, *, limit: int = 10, english: bool = False, updates: int = 20
+) -> Preview:
+    from core.quantities import format_quantity
+
+    from .report import display_value
+
+    columns = [c for c in plan.columns if plan.header and c.key in plan.header.positions]
+    good = [r for r in plan.rows if r.ok]
+
+    def shown(column: Column, value) -> str:
+        if value is None or value == [] or value == "":
+            return "—"
+        if column.kind == "decimal" and column.unit:
+            return format_quantity(value, column.unit, language="en" if english else "zh-hans")
+        if column.kind == "lookup":
+            return str(value)
+        if column.kind == "date":
+            return value.isoformat()
+        return str(display_value(column, value))
+
+    totals = []
+    for column in columns:
+        if column.kind == "decimal" and column.unit:
+            total = sum(
+                (r.values[column.key] for r in good if r.values.get(column.key)), Decimal(0)
+            )
+            totals.append(
+                (
+                    column.header_en if english else column.template_header,
+                    format_quantity(total, column.unit, language="en" if english else "zh-hans"),
+                )
+            )
+    rows = [
+        (r.number, r.action, [shown(c, r.values.get(c.key)) for c in columns]) for r in good[:limit]
+    ]
+    by_key = {c.key: c for c in plan.columns}
+    changed = [
+        (
+            r.number,
+            [
+                (
+                    by_key[key].header_en if english else by_key[key].template_header,
+                    shown(by_key[key], before),
+                    shown(by_key[key], after),
+                )
+                for key, (before, after) in r.changes.items()
+                if key in by_key
+            ],
+        )
+        for r in good
+        if r.action == "update"
+    ][:updates]
+    return Preview(
+        headers=[c.header_en if english else c.template_header for c in columns],
+        totals=totals,
+        rows=rows,
+        shown=len(rows),
+        of=len(good),
+        updates=changed,
+    )

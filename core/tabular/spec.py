@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from core.quantities import DISPLAY_UNITS
 
-from .cells import CellError, parse_choice, parse_date, parse_decimal, parse_text
+from .cells import CellError, parse_amount, parse_choice, parse_date, parse_decimal, parse_text
 
 HEADER_SCAN_ROWS = 20
 _SEPARATORS = re.compile(r"[、,，;；/|\n]+")
@@ -36,6 +36,9 @@ class Column:
     lookup: str = ""  # name of a lookup the registry provides (e.g. "zone")
     aliases: tuple[str, ...] = ()
     help: str = ""  # one line for the instructions sheet
+    # The largest value a real item could have, in base units: a plain number beyond it is a
+    # unit slip (52000 typed in a 万平方米 column) and is refused with a hint, never stored.
+    max_base: Decimal | None = None
 
     @property
     def template_header(self) -> str:
@@ -97,7 +100,7 @@ class RowResult:
 class HeaderMap:
     row_index: int  # 0-based index of the header row in the table
     positions: dict  # column key → 0-based cell index
-    factors: dict  # column key → Decimal factor to base units
+    units: dict  # column key → the display unit its header names (or the column's own)
 
 
 class HeaderError(Exception):
@@ -113,7 +116,7 @@ def find_header(rows: list[list], columns: list[Column]) -> HeaderMap:
             wanted[_norm_header(name)] = column
     best: tuple[int, int, dict, dict] | None = None
     for index, row in enumerate(rows[:HEADER_SCAN_ROWS]):
-        positions, factors, problems = {}, {}, []
+        positions, units, problems = {}, {}, []
         for cell_index, cell in enumerate(row):
             name, unit = split_header(cell)
             column = wanted.get(name)
@@ -128,21 +131,21 @@ def find_header(rows: list[list], columns: list[Column]) -> HeaderMap:
                         f"“{cell}”的单位应为{'、'.join(u for u, d in DISPLAY_UNITS.items() if d.measure == expected)}之一"
                     )
                     continue
-                factors[column.key] = DISPLAY_UNITS[unit].factor
+                units[column.key] = unit
         if positions and (best is None or len(positions) > len(best[1])):
-            best = (index, positions, factors, problems)
+            best = (index, positions, units, problems)
     if best is None:
         headers = "、".join(c.template_header for c in columns if c.required)
         raise HeaderError(
             f"找不到表头行：前 {HEADER_SCAN_ROWS} 行中没有“{headers}”等列名。请使用下载的模板"
         )
-    index, positions, factors, problems = best
+    index, positions, units, problems = best
     if problems:
         raise HeaderError("；".join(problems))
     missing = [c.template_header for c in columns if c.required and c.key not in positions]
     if missing:
         raise HeaderError(f"第 {index + 1} 行的表头缺少必填列：{'、'.join(missing)}")
-    return HeaderMap(index, positions, factors)
+    return HeaderMap(index, positions, units)
 
 
 def read_rows(
@@ -158,7 +161,7 @@ def read_rows(
             key,
             position,
             by_key[key].required,
-            _parser(by_key[key], header.factors.get(key, Decimal(1)), lookups),
+            _parser(by_key[key], header.units.get(key, ""), lookups),
         )
         for key, position in header.positions.items()
     ]
@@ -184,12 +187,14 @@ def read_rows(
     return results
 
 
-def _parser(column: Column, factor: Decimal, lookups) -> Callable:
+def _parser(column: Column, unit: str, lookups) -> Callable:
     """The parse function of one column, built once per import."""
     if column.kind == "text":
         return lambda raw: parse_text(raw, max_length=column.max_length)
+    if column.kind == "decimal" and unit:
+        return lambda raw: parse_amount(raw, unit, max_base=column.max_base)
     if column.kind == "decimal":
-        return lambda raw: parse_decimal(raw, factor=factor)
+        return parse_decimal
     if column.kind == "date":
         return parse_date
     if column.kind == "choice":

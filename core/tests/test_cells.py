@@ -6,7 +6,15 @@ from decimal import Decimal
 
 import pytest
 
-from core.tabular.cells import CellError, parse_choice, parse_date, parse_decimal, parse_text
+from core.quantities import QuantityError, parse_quantity
+from core.tabular.cells import (
+    CellError,
+    match_key,
+    parse_choice,
+    parse_date,
+    parse_decimal,
+    parse_text,
+)
 
 WAN = Decimal(10_000)
 
@@ -88,10 +96,30 @@ def test_a_date_that_does_not_exist_is_refused(raw, message):
         parse_date(raw)
 
 
-def test_text_is_tidied_and_bounded():
-    assert parse_text("  成都\u3000科学城 ", max_length=10) == "成都 科学城"
+def test_text_is_kept_as_typed_and_bounded():
+    # Only the white space around it goes; full-width brackets, digits and spaces stay.
+    assert parse_text("  成都\u3000科学城（１号） ", max_length=12) == "成都\u3000科学城（１号）"
     with pytest.raises(CellError, match="过长"):
         parse_text("长" * 11, max_length=10)
+
+
+@pytest.mark.parametrize(
+    ("raw", "stored"),
+    [
+        ("'=SUM(A1)", "=SUM(A1)"),
+        ("'+86 28", "+86 28"),
+        ("'-", "-"),
+        ("'@home", "@home"),
+        ("'引号", "'引号"),
+    ],
+)
+def test_the_exports_formula_guard_is_taken_off_and_nothing_else(raw, stored):
+    assert parse_text(raw, max_length=50) == stored
+
+
+def test_matching_folds_full_width_and_spaces_but_storing_does_not():
+    assert match_key("１号楼（一期）\u3000A") == match_key("1号楼(一期) A")
+    assert parse_text("１号楼（一期）", max_length=20) == "１号楼（一期）"
 
 
 def test_a_choice_is_read_by_its_label_or_code():
@@ -99,3 +127,56 @@ def test_a_choice_is_read_by_its_label_or_code():
     assert parse_choice(" 科创空间 ", choices) == "scitech_space"
     with pytest.raises(CellError, match="可选：科创空间"):
         parse_choice("写字楼", choices)
+
+
+# ── Quantities: one rule in every field (core.quantities.parse_quantity) ──
+
+
+@pytest.mark.parametrize(
+    "raw", ["5.2万", "52000平方米", "52,000平方米", "5.2万平方米", "５.２万㎡"]
+)
+@pytest.mark.parametrize("unit", ["平方米", "万平方米"])
+def test_each_way_of_writing_52000_m2_means_52000_m2_in_any_area_field(raw, unit):
+    assert parse_quantity(raw, unit) == Decimal(52_000)
+
+
+@pytest.mark.parametrize(
+    ("raw", "unit", "base"),
+    [
+        ("12.5万", "万平方米", Decimal(125_000)),  # 12.5万 m², never 12.5万 × 万 m²
+        ("12.5", "万平方米", Decimal(125_000)),
+        (12.5, "万平方米", Decimal(125_000)),
+        ("52000", "平方米", Decimal(52_000)),
+        ("1.2亿", "万元", Decimal(120_000_000)),
+        ("3亿元", "万元", Decimal(300_000_000)),
+        ("500万元", "亿元", Decimal(5_000_000)),
+        ("85%", "%", Decimal("0.85")),
+    ],
+)
+def test_a_plain_number_is_in_the_fields_unit_and_a_written_unit_wins(raw, unit, base):
+    assert parse_quantity(raw, unit) == base
+
+
+@pytest.mark.parametrize(
+    ("raw", "unit", "message"),
+    [
+        ("5000元", "万平方米", "“5000元”是金额，本栏填写面积（万平方米）"),
+        ("5.2亩", "万平方米", "“5.2亩”的单位“亩”无法识别（可写：平方米、万平方米、平方公里）"),
+        ("5.2万万平方米", "万平方米", "的单位不明确"),
+        ("五万", "平方米", "“五万”不是数字"),
+        ("5万%", "%", "比例不能用“万”"),
+        ("-3", "平方米", "不能为负数（-3）"),
+    ],
+)
+def test_what_is_not_clear_is_refused_never_guessed(raw, unit, message):
+    with pytest.raises(QuantityError, match=message):
+        parse_quantity(raw, unit)
+
+
+def test_a_unit_slip_beyond_what_any_item_could_be_is_refused_with_a_hint():
+    with pytest.raises(QuantityError) as exc:
+        parse_quantity("52000", "万平方米", max_base=Decimal(10_000_000))
+    assert str(exc.value) == (
+        "数值过大：“52000”按万平方米即 520,000,000 平方米（上限 1,000 万平方米）；"
+        "如填的是平方米，请写“52000平方米”"
+    )
