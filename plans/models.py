@@ -148,6 +148,9 @@ class Target(models.Model):
     clause = models.TextField(_("clause quoted from the plan"))
     tracking = models.TextField(_("how it is tracked"), blank=True)
     tracking_en = models.TextField(_("how it is tracked (English)"), blank=True)
+    # A commitment without a number is computed by a rule (plans.commitments) with parameters.
+    rule = models.CharField(_("rule"), max_length=64, blank=True)
+    rule_params = models.JSONField(_("rule parameters"), default=dict, blank=True)
     parent = models.ForeignKey(
         "self",
         verbose_name=_("part of"),

@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import OuterRef, Q, Subquery, Sum
+from django.utils.translation import gettext as _
 
 from territory.history import Tree
 from territory.models import Unit
 
-from . import measures
+from . import commitments, measures
 from .choices import Comparator, IndicatorKind, Periods, Rollup
 from .models import ReportedValue, Target
 
@@ -57,6 +58,8 @@ class Progress:
     drivers: list = field(default_factory=list)
     pending: bool = False  # the value counts figures the city has not yet approved
     level: int = 0  # depth in its cascade (a part of a part is 2)
+    basis: str = ""  # for a rule commitment: what was counted (plans.commitments)
+    finding: object = None  # plans.commitments.Finding, for a rule commitment
     reconciliation: object = None  # plans.selectors.Reconciliation, for a whole with parts
 
     @property
@@ -224,6 +227,14 @@ class Engine:
         pending = self._pending_units.get((indicator.pk, day), set())
         return bool(pending) and any(pk in pending for pk in self.members(indicator, unit_id, day))
 
+    def finding(self, target: Target, rule, day: dt.date):
+        """A rule commitment's finding for its unit on `day` (once per rule, parameters, unit
+        and day)."""
+        key = ("rule", target.rule, repr(sorted(target.rule_params.items())), target.unit_id, day)
+        if key not in self._values:
+            self._values[key] = rule.evaluate(self, target.unit_id, day, **target.rule_params)
+        return self._values[key]
+
     def value(self, target: Target, day: dt.date) -> Decimal | None:
         value = self.indicator_value(target.indicator, target.unit_id, day)
         if self.pending and self.counted_pending(target.indicator, target.unit_id, day):
@@ -272,7 +283,25 @@ def progress(
     target: Target, *, day: dt.date, with_drivers: bool = False, engine: Engine | None = None
 ) -> Progress:
     if not target.is_quantified:
-        return Progress(target=target, day=day, status=Status.QUALITATIVE)
+        rule = commitments.get(target.rule) if target.rule else None
+        if rule is None:
+            return Progress(target=target, day=day, status=Status.QUALITATIVE)
+        engine = engine or Engine(target.plan)
+        finding = engine.finding(target, rule, day)
+        reached = commitments.share(finding) if finding else None
+        return Progress(
+            target=target,
+            day=day,
+            status=commitments.status_of(
+                finding,
+                day=day,
+                starts_on=target.plan.starts_on,
+                ends_on=target.deadline or target.plan.ends_on,
+            ),
+            percent=None if reached is None else reached * 100,
+            basis=finding.basis if finding else _("Nothing to count yet"),
+            finding=finding,
+        )
     engine = engine or Engine(target.plan)
     deadline = target.deadline
     value = engine.value(target, day)

@@ -32,7 +32,10 @@ class Cascade:
     @property
     def allocated(self) -> Decimal:
         return sum(
-            ((p.whole.value if isinstance(p, Cascade) else p.value) or Decimal(0) for p in self.parts),
+            (
+                (p.whole.value if isinstance(p, Cascade) else p.value) or Decimal(0)
+                for p in self.parts
+            ),
             Decimal(0),
         )
 
@@ -81,11 +84,25 @@ def _cascade(target: Target, children: dict, level: int = 0) -> Target | Cascade
     return cascade
 
 
-def plan_sections(plan: Plan) -> list[SectionView]:
-    """The plan's targets grouped by section, each whole followed by its parts, to any depth.
-    Two queries."""
+def named_on(targets, day) -> None:
+    """Give each target's unit the names it had on `day` (territory.history), in memory only,
+    for display: the 2020 plan's page keeps its 2020 zone names after a rename."""
+    from territory.history import Tree
+
+    tree = Tree.on(day)
+    for t in targets:
+        if t.unit_id in tree.nodes:
+            node = tree.nodes[t.unit_id]
+            t.unit.name, t.unit.name_en = node.name, node.name_en
+
+
+def plan_sections(plan: Plan, *, day=None) -> list[SectionView]:
+    """The plan's targets grouped by section, each whole followed by its parts, to any depth;
+    with `day`, units carry the names they had on that day. Two queries (five with `day`)."""
     sections = list(plan.sections.order_by("order"))
     targets = list(_targets(plan))
+    if day is not None:
+        named_on(targets, day)
     children: dict[int, list[Target]] = {}
     for t in targets:
         if t.parent_id is not None:
@@ -178,6 +195,7 @@ def plan_progress(
     if units is not None:
         ids = set(units.values_list("pk", flat=True))
         targets = [t for t in targets if t.unit_id in ids]
+    named_on(targets, day)  # the names of that day, on pages and in briefings
     rows = {t.pk: progress(t, day=day, with_drivers=with_drivers, engine=engine) for t in targets}
     children: dict[int, list[Target]] = {}
     for t in targets:

@@ -168,10 +168,13 @@ def apply_bundle(bundle: Bundle) -> Summary:
             "sections",
         )
     indicators = {}
+    noted: set[str] = set()  # created or updated already: a change of parts is part of it
     for rec in bundle.indicators:
-        indicators[rec.code], _ = _upsert(
+        indicators[rec.code], changed = _upsert(
             Indicator, {"code": rec.code}, rec.fields, summary, "indicators"
         )
+        if changed:
+            noted.add(rec.code)
     for rec in bundle.indicators:  # a ratio names its parts, which may come later in the file
         parts = {}
         for key in ("numerator", "denominator"):
@@ -186,7 +189,9 @@ def apply_bundle(bundle: Bundle) -> Summary:
             for key, value in differs.items():
                 setattr(indicator, key, value)
             indicator.save()
-            summary.note("indicators", "updated")
+            if rec.code not in noted:
+                summary.note("indicators", "updated")
+                summary[("indicators", "unchanged")] -= 1
 
     targets: dict[tuple[str, str], Target] = {}
     target_order = {id(rec): i for i, rec in enumerate(bundle.targets)}

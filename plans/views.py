@@ -1,6 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 
 from accounts.scoping import is_city_admin, visible_units
 
@@ -24,7 +25,8 @@ def plan_detail(request, code: str | None = None):
         {
             "nav": "plan",
             "plan": plan,
-            "sections": plan_sections(plan),
+            # The units as they were named when the plan ended (or today, if earlier).
+            "sections": plan_sections(plan, day=min(plan.ends_on, timezone.localdate())),
             "counts": plan_counts(plan),
             "my_unit_ids": mine,
             "can_edit": is_city_admin(request.user),

@@ -131,6 +131,7 @@ _FIELDS = {
         "tracking_en",
         "parent",
         "milestones",
+        "rule",
     },
 }
 
@@ -279,7 +280,11 @@ def _stated(rec: Record, reader: ItemReader) -> Record:
     if reader.item is None:
         return rec
     rec.lines = dict(reader.item.key_lines)
-    rec.fields = {k: v for k, v in rec.fields.items() if k in rec.lines}
+    rec.fields = {
+        k: v
+        for k, v in rec.fields.items()
+        if k in rec.lines or (k == "rule_params" and "rule" in rec.lines)
+    }
     rec.refs = {k: v for k, v in rec.refs.items() if k in rec.lines or k == "plan"}
     return rec
 
@@ -427,8 +432,21 @@ def _read_target(r: ItemReader, line: int, file: str) -> Record | None:
                     "量化目标缺少此项" if key != "value" else "缺少目标值",
                     item.line if item else line,
                 )
-    elif r.item is not None and "tracking" in item and not fields["tracking"]:
+    elif (
+        r.item is not None and "tracking" in item and not fields["tracking"] and "rule" not in item
+    ):
         r.problem("tracking", "没有目标值的目标须说明如何跟踪（tracking）", r.item.line)
+    if "rule" in item:
+        rule = item.get("rule")
+        if quantified:
+            r.problem("rule", "有目标值的目标按指标计算，不能再写计算规则（rule）")
+        elif rule is None:
+            fields["rule"], fields["rule_params"] = "", {}  # stated empty: no rule
+        elif not isinstance(rule, LocatedDict) or not isinstance(rule.get("name"), str):
+            r.problem("rule", "计算规则应写成 {name: 规则名, 参数: 值}")
+        else:
+            params = {str(k): v for k, v in rule.items() if k != "name"}
+            fields["rule"], fields["rule_params"] = rule["name"].strip(), params
     # A target left without tracking or a number is checked against what is stored (resolver).
     milestones = []
     raw = item.get("milestones")

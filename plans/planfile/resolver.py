@@ -11,7 +11,7 @@ from core.quantities import DISPLAY_UNITS, format_number, from_base
 from territory.choices import ALLOWED_PARENT_KINDS, UnitKind
 from territory.models import Ecosystem, IndustryGroup, Stage, Unit
 
-from .. import measures
+from .. import commitments, measures
 from ..choices import IndicatorKind, Rollup
 from ..models import Indicator, Plan, Target
 from .items import Bundle, Record
@@ -272,7 +272,14 @@ class Resolver:
                         "display_unit",
                         f"计量单位 {display_unit} 与指标 {indicator} 的量纲不符",
                     )
-            if not stored and not rec.refs["quantified"] and not f.get("tracking"):
+            if f.get("rule"):
+                self._rule(rec, f["rule"], f.get("rule_params") or {})
+            if (
+                not stored
+                and not rec.refs["quantified"]
+                and not f.get("tracking")
+                and not f.get("rule")
+            ):
                 self.problem(rec, "tracking", "没有目标值的目标须说明如何跟踪（tracking）")
             starts_on, ends_on = (
                 plan_field(plan_code, "starts_on"),
@@ -339,6 +346,27 @@ class Resolver:
                 current = parents.get((plan, current))
         self._cascades(file_targets, db_targets)
 
+    def _rule(self, rec: Record, name: str, params: dict) -> None:
+        """A commitment's rule must be one the platform computes, with its parameters."""
+        rule = commitments.get(name)
+        if rule is None:
+            known = "、".join(sorted(commitments.registered())) or "无"
+            self.problem(rec, "rule", f"计算规则 {name} 不存在（可用：{known}）")
+            return
+        for key, value in params.items():
+            kind = rule.params.get(key)
+            if kind is None:
+                allowed = "、".join(sorted(rule.params)) or "无"
+                self.problem(rec, "rule", f"计算规则 {name} 没有参数 {key}（可用参数：{allowed}）")
+            elif isinstance(value, bool) or not isinstance(
+                value, kind if kind is not float else (int, float)
+            ):
+                self.problem(
+                    rec,
+                    "rule",
+                    f"计算规则 {name} 的参数 {key} 应为{_TYPE_NAMES.get(kind, kind.__name__)}",
+                )
+
     def _cascades(self, file_targets: dict, db_targets: dict) -> None:
         """Warn where the parts of a whole add up to more than it (a negative remainder)."""
         values, parents, display = {}, {}, {}
@@ -374,6 +402,9 @@ class Resolver:
                     f"分解目标之和 {shown(allocated)} 超过总目标 {shown(values[whole])}，"
                     f"余量为 {shown(values[whole] - allocated)}",
                 )
+
+
+_TYPE_NAMES = {int: "整数", float: "数字", str: "文字", list: "列表"}
 
 
 def _shown_in(unit: str):
