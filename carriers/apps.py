@@ -14,6 +14,9 @@ class CarriersConfig(AppConfig):
         from .models import Carrier, ServiceCategory, ServiceItem, ServiceProject, TechPlatform
 
         register_all()
+        from .commitment_rules import register_all as register_rules
+
+        register_rules()
         watch(Carrier, ServiceCategory, ServiceItem, ServiceProject, TechPlatform)
         catalogue.register("carriers", "carriers.views.PAGES")
         catalogue.register("platforms", "carriers.views.PLATFORM_PAGES")

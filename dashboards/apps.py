@@ -10,6 +10,9 @@ class DashboardsConfig(AppConfig):
         from assessment.sources import Source, register
 
         register("core_area_share", Source("核心起步区内的载体建筑面积占比", _core_area_share))
+        from .commitment_rules import register_all
+
+        register_all()
 
 
 def _core_area_share(zones, *, start, day) -> dict[int, float]:

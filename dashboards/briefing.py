@@ -81,10 +81,12 @@ def briefing_docx(*, plan, unit, day: dt.date, sections, attention, counts, demo
 
     document.add_heading("一、总体情况", level=1)
     quantified = [r for r in rows_of(sections) if r.value is not None]
+    ruled = [r for r in rows_of(sections) if r.value is None and r.basis]
     document.add_paragraph(
-        "量化目标 {n} 项：已达成 {met} 项，进度正常 {on} 项，存在风险 {risk} 项，进度滞后 {off} 项，未完成 {missed} 项；"
-        "暂无数据来源 {nodata} 项。".format(
+        "量化目标 {n} 项、按规则跟踪的任务 {r} 项：已达成 {met} 项，进度正常 {on} 项，存在风险 {risk} 项，"
+        "进度滞后 {off} 项，未完成 {missed} 项；暂无数据来源 {nodata} 项。".format(
             n=len(quantified),
+            r=len(ruled),
             met=counts.get("met", 0),
             on=counts.get("on_track", 0),
             risk=counts.get("at_risk", 0),
@@ -113,13 +115,13 @@ def briefing_docx(*, plan, unit, day: dt.date, sections, attention, counts, demo
 
     document.add_heading("二、目标进展", level=1)
     for section in sections:
-        rows = [r for r in section.rows if r.value is not None]
+        rows = [r for r in section.rows if r.value is not None or r.basis]
         if not rows:
             continue
         entries = [
             (kind, item)
             for kind, item in section.entries
-            if kind == "reconciliation" or item.value is not None
+            if kind == "reconciliation" or item.value is not None or item.basis
         ]
         document.add_heading(section.section.title, level=2)
         table = document.add_table(rows=1, cols=6)
@@ -142,9 +144,12 @@ def briefing_docx(*, plan, unit, day: dt.date, sections, attention, counts, demo
             cells = table.add_row().cells
             cells[0].text = "　" * row.level + row.target.title
             cells[1].text = row.target.unit.name
-            cells[2].text = format_quantity(row.value, unit_text, language="zh-hans")
-            cells[3].text = format_quantity(row.target.value, unit_text, language="zh-hans")
-            cells[4].text = f"{row.percent:.1f}%"
+            if row.value is None:  # a commitment computed by a rule: what was counted
+                cells[2].merge(cells[3]).text = row.basis
+            else:
+                cells[2].text = format_quantity(row.value, unit_text, language="zh-hans")
+                cells[3].text = format_quantity(row.target.value, unit_text, language="zh-hans")
+            cells[4].text = f"{row.percent:.1f}%" if row.percent is not None else "—"
             cells[5].text = _label(row.status)
             _shade(
                 cells[5],
@@ -199,6 +204,7 @@ def briefing_xlsx(*, plan, unit, day: dt.date, sections, attention, demo: bool) 
         "近三月月均进度",
         "截止日预测",
         "截止日期",
+        "计算依据",
     ]
     ws.append(header)
     for cell in ws[ws.max_row]:
@@ -208,6 +214,25 @@ def briefing_xlsx(*, plan, unit, day: dt.date, sections, attention, demo: bool) 
         for kind, row in section.entries:
             if kind == "reconciliation":
                 ws.append([section.section.title, reconciliation_text(row)])
+                continue
+            if row.value is None and row.basis:
+                ws.append(
+                    [
+                        section.section.title,
+                        "　" * row.level + row.target.title,
+                        row.target.unit.name,
+                        None,
+                        None,
+                        None,
+                        round(float(row.percent), 1) if row.percent is not None else None,
+                        _label(row.status),
+                        None,
+                        None,
+                        None,
+                        row.target.deadline or row.target.plan.ends_on,
+                        row.basis,
+                    ]
+                )
                 continue
             if row.value is None:
                 continue

@@ -14,6 +14,9 @@ class InvestmentConfig(AppConfig):
         from .models import Enterprise, InvestmentProject
 
         register_all()
+        from .commitment_rules import register_all as register_rules
+
+        register_rules()
         watch(Enterprise, InvestmentProject)
         catalogue.register("enterprises", "investment.views.ENTERPRISE_PAGES")
         catalogue.register("investment_projects", "investment.views.PROJECT_PAGES")

@@ -13,3 +13,6 @@ class PlansConfig(AppConfig):
         from .models import Indicator, Milestone, Plan, ReportedValue, Target
 
         watch(Unit, ZoneShape, Plan, Target, Milestone, Indicator, ReportedValue)
+        from .commitment_rules import register_all
+
+        register_all()

@@ -12,3 +12,6 @@ class ReportingConfig(AppConfig):
         from .selectors import pending_stamp, pending_values
 
         register_pending(PendingSource(values=pending_values, stamp=pending_stamp))
+        from .commitment_rules import register_all
+
+        register_all()

@@ -6,11 +6,17 @@ the docs is the one the software ships. A test fails when the two differ.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+import django  # noqa: E402
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zoneplan.settings")
+django.setup()  # the plan-file package reads models; only its YAML reader is used here
 
 from plans.planfile.yamlread import load  # noqa: E402
 
@@ -40,12 +46,25 @@ How the text was read:
 - **Development units.** The plan names 9 development units in 简州新城, 淮州新城 and
   空港新城 but not their names; they ship as 片区开发单元1–9 (名称待补) for an administrator
   to name (see `FACTS.md`).
-- **Commitments without a number** say how they are tracked: by a registry count, a share, a
-  trend, or reference data, as each row below states. Those registries arrive with the
-  registries, progress and assessment issues; until then the tracking text is the contract.
+- **Commitments without a number** say how they are tracked; {ruled} of them name the rule
+  that computes them from data (the last column, with its parameters; docs/progress.md lists
+  the rules), with the same statuses as the targets with a number. The rest (chains,
+  opportunities, scenarios, funds, talent, belts, enclaves, hubs) get their rules with the
+  registries that feed them; until then the tracking text is the contract.
+- **Three commitments the plan states inside other clauses** have entries of their own, so
+  each is tracked: no district below its share of sci-tech space (`scitech-not-below`),
+  attraction managed by list (`attraction-lists`) and the 8 categories and 18 items of public
+  services (`service-coverage`).
 - **Named scenarios** ("在成都科学城嵌入…应用场景") are one target per named zone, so each zone
   sees its own commitment.
 """
+
+
+def _rule(rule) -> str:
+    if not rule:
+        return "—"
+    params = ", ".join(f"{k}: {v}" for k, v in rule.items() if k != "name")
+    return f"`{rule['name']}`" + (f" ({params})" if params else "")
 
 
 def main(write: bool = True) -> str:
@@ -55,13 +74,18 @@ def main(write: bool = True) -> str:
     quantified = sum(1 for t in targets if "value" in t)
     lines = [
         HEADER.format(
-            total=len(targets), quantified=quantified, qualitative=len(targets) - quantified
+            total=len(targets),
+            quantified=quantified,
+            qualitative=len(targets) - quantified,
+            ruled=sum(1 for t in targets if t.get("rule")),
         )
     ]
     for code, title in sections.items():
         lines.append(f"\n## {title}\n")
-        lines.append("| code | commitment | unit | target | deadline | clause | tracked by |")
-        lines.append("|---|---|---|---|---|---|---|")
+        lines.append(
+            "| code | commitment | unit | target | deadline | clause | tracked by | rule |"
+        )
+        lines.append("|---|---|---|---|---|---|---|---|")
         for t in targets:
             if t["section"] != code:
                 continue
@@ -80,6 +104,7 @@ def main(write: bool = True) -> str:
                 t.get("deadline", "—"),
                 f"“{t['clause']}”",
                 t.get("tracking", "—"),
+                _rule(t.get("rule")),
             ]
             lines.append("| " + " | ".join(str(c).replace("|", "\\|") for c in cells) + " |")
     text = "\n".join(lines) + "\n"

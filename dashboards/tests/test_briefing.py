@@ -50,8 +50,11 @@ def test_the_word_briefing_has_the_cockpits_figures(login):
                 "missed": "未完成",
             }[status]
         )
-    counted = re.search(r"量化目标 (\d+) 项", text).group(1)
-    assert int(counted) == len(re.findall(r'data-status="(?!qualitative|no_data)\w+"', page))
+    counted, ruled = re.search(r"量化目标 (\d+) 项、按规则跟踪的任务 (\d+) 项", text).groups()
+    assert int(counted) == len(
+        re.findall(r'data-status="(?!qualitative|no_data)\w+" data-level', page)
+    )
+    assert int(ruled) == page.count(" data-rule ") == 11
 
 
 def test_the_excel_briefing_lists_the_same_values_in_the_plans_units(login):
@@ -86,3 +89,26 @@ def test_a_district_officer_gets_the_districts_briefing_and_not_anothers(login):
 
 def test_only_word_and_excel_are_offered(login):
     assert login("viewer").get(reverse("briefing_unit", args=["510100", "pdf"])).status_code == 404
+
+
+def test_both_briefings_carry_the_commitments_computed_by_rules(login):
+    client = login("viewer")
+    page = client.get(reverse("cockpit"), {"day": DAY}).content.decode()
+    basis = re.search(r'id="progress-core-area-scenes".*?data-basis>([^<]+)<', page, re.S).group(1)
+    assert "个核心起步区三类场景齐全" in basis
+    docx = client.get(reverse("briefing_unit", args=["510100", "docx"]), {"day": DAY})
+    cells = {
+        row.cells[0].text: [c.text for c in row.cells]
+        for table in Document(io.BytesIO(docx.content)).tables
+        for row in table.rows
+    }
+    assert cells["生产、生活、生态场景在核心起步区集中融合呈现"][2] == basis
+    xlsx = client.get(reverse("briefing_unit", args=["510100", "xlsx"]), {"day": DAY})
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content))["目标进展"]
+    header = next(r for r in sheet.iter_rows(values_only=True) if r[0] == "章节")
+    row = next(
+        r
+        for r in sheet.iter_rows(values_only=True)
+        if r[1] == "生产、生活、生态场景在核心起步区集中融合呈现"
+    )
+    assert row[header.index("计算依据")] == basis

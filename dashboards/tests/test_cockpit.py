@@ -14,16 +14,17 @@ from territory.models import Unit
 def test_the_city_cockpit_shows_every_quantified_target_with_a_status(login):
     body = login("viewer").get(reverse("cockpit"), {"day": "2020-09-30"}).content.decode()
     statuses = re.findall(r'id="progress-([\w-]+)" data-status="(\w+)"', body)
-    assert len(statuses) == 60
+    assert len(statuses) == 63
     assert dict(statuses)["core-areas"] in {
         "met",
         "on_track",
         "at_risk",
         "behind",
     }  # it has a source now
-    assert dict(statuses)["carrier-occupancy"] == "qualitative"
+    assert dict(statuses)["carrier-occupancy"] == "no_data"  # a rule, with no history yet
+    assert dict(statuses)["chain-maps"] == "qualitative"  # its rule comes with the chains
     total = sum(int(n) for n in re.findall(r'data-status-count="\w+">(\d+)<', body))
-    assert total == 60 - body.count('data-status="qualitative"')
+    assert total == 63 - body.count('data-status="qualitative"')
 
 
 def test_a_district_officer_lands_on_the_districts_cockpit(login):

@@ -59,7 +59,7 @@ def test_the_city_home_shows_the_whole_plan_and_the_unallocated_sci_tech_space(l
     body = login("admin").get(reverse("home")).content.decode()
     assert "2020年产业生态圈和产业功能区建设工作计划" in body
     assert 'data-figure="zones">66<' in body
-    assert 'data-figure="targets">60<' in body
+    assert 'data-figure="targets">63<' in body
     assert 'data-figure="remainder">20 万平方米<' in body  # 1000 − (3×100 + 10×50 + 9×20)
 
 
@@ -198,7 +198,7 @@ def test_a_unit_that_is_not_a_zone_has_no_zone_page(login):
 
 def test_the_plan_page_lists_every_commitment_with_its_clause_and_reconciliation(login):
     body = login("viewer").get(reverse("plan_current")).content.decode()
-    assert body.count('id="target-') == 60
+    assert body.count('id="target-') == 63
     assert "全面划定66个产业功能区核心区,以1平方公里范围起步" in body
     assert "不低于 <strong>1,000 万平方米</strong>" in body
     assert "未分解 20 万平方米" in body

@@ -1,0 +1,121 @@
+"""The commitments the carriers registry can follow (plans.commitments): platforms in the
+sci-tech spaces, the public-service taxonomy covered, occupancy raised over the year."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from plans.commitments import Finding, Rule, ratio_basis, register
+
+from .choices import CarrierKind
+from .models import Carrier, ServiceCategory, ServiceItem, ServiceProject, TechPlatform
+
+
+def _begun(day) -> Q:
+    return Q(actual_start__lte=day) | Q(actual_completion__lte=day)
+
+
+def _scitech_platforms(engine, unit_id, day) -> Finding | None:
+    """Sci-tech spaces started or built by the day that host a public technology platform
+    opened by then."""
+    spaces = Carrier.objects.filter(
+        zone__in=engine.holders_under(unit_id, day), kind=CarrierKind.SCITECH_SPACE
+    ).filter(_begun(day))
+    total = spaces.count()
+    if not total:
+        return None
+    opened = TechPlatform.objects.filter(carrier__in=spaces).filter(
+        Q(opened_on__isnull=True) | Q(opened_on__lte=day)
+    )
+    hosting = opened.values("carrier").distinct().count()
+    return Finding(
+        done=Decimal(hosting),
+        of=Decimal(total),
+        basis=ratio_basis(hosting, total, _("sci-tech spaces host a public technology platform"))
+        + _(" (%(n)s platforms)") % {"n": opened.count()},
+    )
+
+
+def _service_coverage(engine, unit_id, day, *, categories: int, items: int) -> Finding:
+    """Categories and items of public services with a project started or built by the day,
+    against the 8 and 18 the plan names (their names are configured; see carriers.models)."""
+    begun = ServiceProject.objects.filter(zone__in=engine.holders_under(unit_id, day)).filter(
+        _begun(day)
+    )
+    covered_items = ServiceItem.objects.filter(is_demo=False, projects__in=begun).distinct().count()
+    covered_categories = (
+        ServiceCategory.objects.filter(items__projects__in=begun).distinct().count()
+    )
+    return Finding(
+        done=Decimal(covered_items),
+        of=Decimal(items),
+        basis=_("%(c)s/%(cs)s categories and %(i)s/%(is)s items of public services under way")
+        % {"c": covered_categories, "cs": categories, "i": covered_items, "is": items},
+    )
+
+
+def _occupancy_on(carriers, moment) -> tuple[Decimal, Decimal] | None:
+    """(floor area, occupied floor area) of completed carriers as their history stood at
+    `moment`: each carrier's latest recorded state by then."""
+    latest: dict[int, tuple] = {}
+    for pk, area, rate, completed in (
+        Carrier.history.filter(id__in=carriers, history_date__lte=moment)
+        .order_by("id", "history_date", "history_id")
+        .values_list("id", "floor_area_m2", "occupancy_rate", "actual_completion")
+    ):
+        latest[pk] = (area, rate, completed)
+    area = occupied = Decimal(0)
+    for floor, rate, completed in latest.values():
+        if rate is not None and completed is not None and completed <= moment.date():
+            area += floor
+            occupied += floor * rate
+    return (area, occupied) if area else None
+
+
+def _occupancy_raised(engine, unit_id, day) -> Finding | None:
+    """Occupancy of completed carriers (weighted by floor area) on the day against the start
+    of the plan, both read from the carriers' history (what was recorded by then)."""
+    carriers = list(
+        Carrier.objects.filter(zone__in=engine.holders_under(unit_id, day)).values_list(
+            "pk", flat=True
+        )
+    )
+    zone = timezone.get_current_timezone()
+    start = dt.datetime.combine(engine.plan.starts_on, dt.time.min, tzinfo=zone)
+    end = dt.datetime.combine(day, dt.time.max, tzinfo=zone)
+    before, now = _occupancy_on(carriers, start), _occupancy_on(carriers, end)
+    if before is None or now is None:
+        return None
+    then_rate, now_rate = before[1] / before[0], now[1] / now[0]
+    raised = now_rate > then_rate
+    return Finding(
+        done=Decimal(1 if raised else 0),
+        of=Decimal(1),
+        basis=_("occupancy %(now)s%% against %(then)s%% at the start of the plan")
+        % {"now": f"{now_rate * 100:.1f}", "then": f"{then_rate * 100:.1f}"},
+    )
+
+
+def register_all() -> None:
+    register(
+        "scitech_platforms",
+        Rule(_scitech_platforms, {}, "搭建公共技术平台的科创空间 / 已开工科创空间"),
+    )
+    register(
+        "service_coverage",
+        Rule(
+            _service_coverage, {"categories": int, "items": int}, "已有项目的公共服务类别与项目类型"
+        ),
+    )
+    register(
+        "occupancy_raised",
+        Rule(_occupancy_raised, {}, "已建成载体入驻率（按面积加权）较计划开始时提高"),
+    )
+
+
+__all__ = ["register_all"]

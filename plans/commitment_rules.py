@@ -1,0 +1,101 @@
+"""The rules the plans app computes itself, from the tree and the plan (plans.commitments):
+registered at start-up; registry apps register theirs the same way."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from territory.choices import UnitKind
+
+from .commitments import Finding, Rule, ratio_basis, register
+
+
+def zones_in_force(engine, unit_id: int, day) -> list[int]:
+    """The zones in force on `day` under the unit, over the tree as it then stood."""
+    tree = engine.tree(day)
+    return [
+        pk for pk in tree.members(unit_id) if tree.kind(pk) == UnitKind.ZONE and tree.exists(pk)
+    ]
+
+
+def _parts_not_below(engine, unit_id, day, *, whole: str) -> Finding | None:
+    """The parts of a shared-out target that are not below what they were given."""
+    from .models import Target
+
+    parent = Target.objects.filter(plan=engine.plan, code=whole).first()
+    if parent is None:
+        return None
+    parts = list(parent.parts.select_related("indicator", "unit", "plan"))
+    behind = []
+    for part in parts:
+        value = engine.value(part, day)
+        if value is None or value < part.value:
+            behind.append((part.unit.name, part.title))
+    done = len(parts) - len(behind)
+    return Finding(
+        done=Decimal(done),
+        of=Decimal(len(parts)),
+        basis=ratio_basis(done, len(parts), _("units not below the targets shared out to them")),
+        items=behind,
+    )
+
+
+def _core_area_scenes(engine, unit_id, day) -> Finding | None:
+    """Zones whose core area, delineated by the day, shows production, living and ecology
+    scenes together (scenes carry no date: they are counted as registered now)."""
+    from territory.models import Scene, ZoneShape
+    from territory.services import scene_counts
+
+    zones = zones_in_force(engine, unit_id, day)
+    if not zones:
+        return None
+    delineated = set(
+        ZoneShape.objects.filter(
+            zone_id__in=zones, kind=ZoneShape.Kind.CORE_AREA, delineated_on__lte=day
+        ).values_list("zone_id", flat=True)
+    )
+    counts = scene_counts(list(delineated))
+    complete = [z for z in delineated if all(counts[z][k] for k in Scene.Kind.values)]
+    return Finding(
+        done=Decimal(len(complete)),
+        of=Decimal(len(zones)),
+        basis=ratio_basis(len(complete), len(zones), _("core areas show all three kinds of scene")),
+    )
+
+
+def _ecosystems_configured(engine, unit_id, day, *, count: int) -> Finding:
+    """Ecosystems in force on the day that have zones, against the number the plan names."""
+    from territory.models import Ecosystem
+
+    in_force = Ecosystem.objects.filter(
+        Q(valid_from__isnull=True) | Q(valid_from__lte=day),
+        Q(valid_to__isnull=True) | Q(valid_to__gte=day),
+    )
+    with_zones = in_force.filter(zones__isnull=False).distinct().count()
+    return Finding(
+        done=Decimal(with_zones),
+        of=Decimal(count),
+        basis=ratio_basis(with_zones, count, _("ecosystems configured, each with its zones")),
+    )
+
+
+def register_all() -> None:
+    register(
+        "parts_not_below",
+        Rule(
+            _parts_not_below,
+            {"whole": str},
+            "分解目标不低于下达任务的单位数 / 分解目标数",
+        ),
+    )
+    register(
+        "core_area_scenes",
+        Rule(_core_area_scenes, {}, "三类场景齐全的核心起步区数 / 功能区数"),
+    )
+    register(
+        "ecosystems_configured",
+        Rule(_ecosystems_configured, {"count": int}, "已配置并有功能区归属的产业生态圈数 / 计划数"),
+    )
