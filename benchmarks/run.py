@@ -434,6 +434,27 @@ def bench_progress(zones: int) -> None:
     print(
         f"  city cockpit, server time     {cockpit_ms:8.0f} ms (median of 20; goal ≤ 150 on PostgreSQL), {warm_queries} queries"
     )
+    # The tree over time: 300 zones move to another district from 2020-07-01; a figure for a
+    # day before the moves and one after roll up over the tree of their own day.
+    from territory.services import record_change
+
+    moved = rng.sample(zone_ids, 300)
+    by_pk = Unit.objects.in_bulk(moved)
+    started = time.perf_counter()
+    for pk in moved:
+        zone = by_pk[pk]
+        others = [d for d in districts if d.pk != zone.parent_id]
+        record_change(unit=zone, on=dt.date(2020, 7, 1), parent=rng.choice(others))
+    moves_s = time.perf_counter() - started
+    before_ms = _median_ms(lambda: plan_progress(plan, day=dt.date(2020, 6, 30)), 3)
+    after_ms = _median_ms(lambda: plan_progress(plan, day=day), 3)
+    print(
+        f"  300 moves recorded            {moves_s * 1000:8.0f} ms in all; then progress of every target:"
+    )
+    print(
+        f"    for 2020-06-30 (before)     {before_ms:8.0f} ms; for 2020-09-30 (after) {after_ms:.0f} ms; "
+        f"ratio to no moves {after_ms / compute_ms:.2f}"
+    )
 
 
 def bench_geo(zones: int) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -61,30 +61,32 @@ def _service_coverage(engine, unit_id, day, *, categories: int, items: int) -> F
 
 def _occupancy_on(carriers, moment) -> tuple[Decimal, Decimal] | None:
     """(floor area, occupied floor area) of completed carriers as their history stood at
-    `moment`: each carrier's latest recorded state by then."""
-    latest: dict[int, tuple] = {}
-    for pk, area, rate, completed in (
-        Carrier.history.filter(id__in=carriers, history_date__lte=moment)
-        .order_by("id", "history_date", "history_id")
-        .values_list("id", "floor_area_m2", "occupancy_rate", "actual_completion")
-    ):
-        latest[pk] = (area, rate, completed)
+    `moment`: each carrier's latest recorded state by then (one query, a correlated subquery
+    per carrier through the history's index)."""
+    latest = Carrier.history.filter(id=OuterRef("pk"), history_date__lte=moment).order_by(
+        "-history_date", "-history_id"
+    )
+    rows = (
+        carriers.filter(actual_completion__lte=moment.date())
+        .annotate(
+            then_area=Subquery(latest.values("floor_area_m2")[:1]),
+            then_rate=Subquery(latest.values("occupancy_rate")[:1]),
+            then_done=Subquery(latest.values("actual_completion")[:1]),
+        )
+        .values_list("then_area", "then_rate", "then_done")
+    )
     area = occupied = Decimal(0)
-    for floor, rate, completed in latest.values():
-        if rate is not None and completed is not None and completed <= moment.date():
-            area += floor
-            occupied += floor * rate
+    for floor, rate, completed in rows:
+        if floor is not None and rate is not None and completed is not None:
+            area += Decimal(floor)
+            occupied += Decimal(floor) * Decimal(rate)
     return (area, occupied) if area else None
 
 
 def _occupancy_raised(engine, unit_id, day) -> Finding | None:
     """Occupancy of completed carriers (weighted by floor area) on the day against the start
     of the plan, both read from the carriers' history (what was recorded by then)."""
-    carriers = list(
-        Carrier.objects.filter(zone__in=engine.holders_under(unit_id, day)).values_list(
-            "pk", flat=True
-        )
-    )
+    carriers = Carrier.objects.filter(zone__in=engine.holders_under(unit_id, day))
     zone = timezone.get_current_timezone()
     start = dt.datetime.combine(engine.plan.starts_on, dt.time.min, tzinfo=zone)
     end = dt.datetime.combine(day, dt.time.max, tzinfo=zone)
