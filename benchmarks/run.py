@@ -399,6 +399,17 @@ def bench_progress(zones: int) -> None:
     with connection.execute_wrapper(count):
         compute()
     compute_queries = len(executed)
+    if os.environ.get("ZONEPLAN_BENCH_PROFILE"):
+        # Each target on its own engine: which ones cost the time.
+        from plans.progress import Engine, progress
+
+        costs = []
+        for target in plan.targets.select_related("indicator", "unit", "plan"):
+            t0 = time.perf_counter()
+            progress(target, day=day, with_drivers=True, engine=Engine(plan))
+            costs.append((time.perf_counter() - t0, target.code, target.rule or target.indicator_id))
+        for cost, code, what in sorted(costs, reverse=True)[:12]:
+            print(f"    {cost * 1000:8.0f} ms  {code} ({what})")
     compute_ms = _median_ms(compute, 3)
     admin = get_user_model().objects.create_superuser("bench-viewer", password="x")  # noqa: S106
     client = Client()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -61,25 +61,22 @@ def _service_coverage(engine, unit_id, day, *, categories: int, items: int) -> F
 
 def _occupancy_on(carriers, moment) -> tuple[Decimal, Decimal] | None:
     """(floor area, occupied floor area) of completed carriers as their history stood at
-    `moment`: each carrier's latest recorded state by then (one query, a correlated subquery
-    per carrier through the history's index)."""
-    latest = Carrier.history.filter(id=OuterRef("pk"), history_date__lte=moment).order_by(
-        "-history_date", "-history_id"
+    `moment`: each carrier's latest history row by then that records a rate (history ids grow
+    with time), found by one grouped query and read by a second."""
+    history = Carrier.history.filter(
+        id__in=carriers.filter(actual_completion__lte=moment.date()).values("pk"),
+        history_date__lte=moment,
+        occupancy_rate__isnull=False,  # the latest state that recorded a rate
     )
-    rows = (
-        carriers.filter(actual_completion__lte=moment.date())
-        .annotate(
-            then_area=Subquery(latest.values("floor_area_m2")[:1]),
-            then_rate=Subquery(latest.values("occupancy_rate")[:1]),
-            then_done=Subquery(latest.values("actual_completion")[:1]),
-        )
-        .values_list("then_area", "then_rate", "then_done")
+    latest = history.values("id").annotate(last=Max("history_id")).values("last")
+    rows = Carrier.history.filter(history_id__in=latest).values_list(
+        "floor_area_m2", "occupancy_rate", "actual_completion"
     )
     area = occupied = Decimal(0)
     for floor, rate, completed in rows:
-        if floor is not None and rate is not None and completed is not None:
-            area += Decimal(floor)
-            occupied += Decimal(floor) * Decimal(rate)
+        if rate is not None and completed is not None and completed <= moment.date():
+            area += floor
+            occupied += floor * rate
     return (area, occupied) if area else None
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from plans.commitment_rules import zones_in_force
@@ -26,12 +26,15 @@ def _attraction_lists(engine, unit_id, day) -> Finding | None:
         | Q(negotiating_on__range=(start, day))
         | Q(signed_on__range=(start, day))
     )
-    keeping = followed.values("zone_id").distinct().count()
+    per_zone = dict(
+        followed.values("zone_id").annotate(n=Count("pk")).values_list("zone_id", "n")
+    )  # one grouped query gives both figures
+    keeping = len(per_zone)
     return Finding(
         done=Decimal(keeping),
         of=Decimal(len(zones)),
         basis=ratio_basis(keeping, len(zones), _("zones keep an attraction list"))
-        + _(" (%(n)s projects followed)") % {"n": followed.count()},
+        + _(" (%(n)s projects followed)") % {"n": sum(per_zone.values())},
     )
 
 
