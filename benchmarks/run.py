@@ -407,7 +407,9 @@ def bench_progress(zones: int) -> None:
         for target in plan.targets.select_related("indicator", "unit", "plan"):
             t0 = time.perf_counter()
             progress(target, day=day, with_drivers=True, engine=Engine(plan))
-            costs.append((time.perf_counter() - t0, target.code, target.rule or target.indicator_id))
+            costs.append(
+                (time.perf_counter() - t0, target.code, target.rule or target.indicator_id)
+            )
         for cost, code, what in sorted(costs, reverse=True)[:12]:
             print(f"    {cost * 1000:8.0f} ms  {code} ({what})")
     compute_ms = _median_ms(compute, 3)
