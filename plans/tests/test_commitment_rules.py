@@ -8,7 +8,6 @@ small tree of their own, and the plan file's check of rule names and parameters.
 
 import datetime as dt
 from decimal import Decimal
-from types import SimpleNamespace
 
 import pytest
 import shapely
@@ -17,33 +16,20 @@ from django.core.management import CommandError
 from carriers.models import Carrier, ServiceCategory, ServiceItem, ServiceProject, TechPlatform
 from investment.models import InvestmentProject
 from plans import commitments
-from plans.models import Indicator, Plan, Section, Target
+from plans.models import Indicator, Section, Target
 from plans.progress import Engine, Status, progress
 from plans.tests.test_load_plan import GOOD, load, state, write
-from territory.models import Scene, Unit
-from territory.services import save_shape, save_unit
+from plans.tests.trees import small_tree
+from territory.models import Scene
+from territory.services import save_shape
 
 END = dt.date(2020, 12, 31)
 MID = dt.date(2020, 6, 30)
 
 
-def _unit(code, kind, parent=None, name=None):
-    return save_unit(Unit(code=code, kind=kind, name=name or code, parent=parent))
-
-
 @pytest.fixture
 def t(db):
-    city = _unit("t-city", "city", name="测试市")
-    d1, d2 = _unit("t-d1", "district", city, "甲区"), _unit("t-d2", "district", city, "乙区")
-    return SimpleNamespace(
-        plan=Plan.objects.get(code="cd-2020"),
-        city=city,
-        d1=d1,
-        d2=d2,
-        za=_unit("t-za", "zone", d1, "甲一"),
-        zb=_unit("t-zb", "zone", d1, "甲二"),
-        zc=_unit("t-zc", "zone", d2, "乙一"),
-    )
+    return small_tree()
 
 
 def _find(t, name, unit, day=END, **params):

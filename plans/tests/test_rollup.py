@@ -9,37 +9,20 @@ rule and never adds a unit's own value to its children's (docs/progress.md)."""
 
 import datetime as dt
 from decimal import Decimal
-from types import SimpleNamespace
 
 import pytest
 
 from carriers.models import Carrier
-from plans.models import Indicator, Plan, ReportedValue, Section, Target
+from plans.models import Indicator, ReportedValue, Section, Target
 from plans.progress import Engine, Status, progress
-from territory.models import Unit
-from territory.services import save_unit
+from plans.tests.trees import small_tree
 
 DAY = dt.date(2020, 9, 30)
 
 
-def _unit(code, kind, parent=None, name=None):
-    return save_unit(Unit(code=code, kind=kind, name=name or code, parent=parent))
-
-
 @pytest.fixture
 def t(db):
-    city = _unit("t-city", "city", name="测试市")
-    d1 = _unit("t-d1", "district", city, "甲区")
-    d2 = _unit("t-d2", "district", city, "乙区")
-    return SimpleNamespace(
-        plan=Plan.objects.get(code="cd-2020"),
-        city=city,
-        d1=d1,
-        d2=d2,
-        za=_unit("t-za", "zone", d1, "甲一"),
-        zb=_unit("t-zb", "zone", d1, "甲二"),
-        zc=_unit("t-zc", "zone", d2, "乙一"),
-    )
+    return small_tree()
 
 
 def _indicator(code, **fields):

@@ -10,23 +10,19 @@ as they were before the change was recorded.
 
 import datetime as dt
 from decimal import Decimal
-from types import SimpleNamespace
 
 import pytest
 
 from carriers.models import Carrier
-from plans.models import Indicator, Plan, ReportedValue
+from plans.models import Indicator, ReportedValue
 from plans.progress import Engine
+from plans.tests.trees import small_tree, unit
 from territory.history import Tree
 from territory.models import Unit
 from territory.services import record_change, record_succession, save_unit
 
 BEFORE, ON, AFTER = dt.date(2020, 6, 30), dt.date(2020, 7, 1), dt.date(2020, 7, 31)
 UNITS = ("city", "d1", "d2", "za", "zb", "zc")
-
-
-def _unit(code, kind, parent=None, name=None, **extra):
-    return save_unit(Unit(code=code, kind=kind, name=name or code, parent=parent, **extra))
 
 
 def _carrier(zone, m2, started=dt.date(2020, 2, 1)):
@@ -41,18 +37,8 @@ def _carrier(zone, m2, started=dt.date(2020, 2, 1)):
 
 @pytest.fixture
 def t(db):
-    city = _unit("t-city", "city", name="测试市")
-    d1, d2 = _unit("t-d1", "district", city, "甲区"), _unit("t-d2", "district", city, "乙区")
-    t = SimpleNamespace(
-        plan=Plan.objects.get(code="cd-2020"),
-        area=Indicator.objects.get(code="scitech_space_floor_area"),
-        city=city,
-        d1=d1,
-        d2=d2,
-        za=_unit("t-za", "zone", d1, "甲一"),
-        zb=_unit("t-zb", "zone", d1, "甲二"),
-        zc=_unit("t-zc", "zone", d2, "乙一"),
-    )
+    t = small_tree()
+    t.area = Indicator.objects.get(code="scitech_space_floor_area")
     _carrier(t.za, 1000)
     _carrier(t.zb, 200)
     _carrier(t.zc, 30)
@@ -86,7 +72,7 @@ def test_recording_the_same_move_twice_writes_nothing_the_second_time(t):
 
 
 def test_merged_zones_count_for_their_successor_from_the_merge_date(t):
-    zab = _unit("t-zab", "zone", t.d2, "甲乙合并区", valid_from=ON)  # in the other district
+    zab = unit("t-zab", "zone", t.d2, "甲乙合并区", valid_from=ON)  # in the other district
     _carrier(zab, 5, started=dt.date(2020, 7, 10))
     t.zab = zab
     names = (*UNITS, "zab")
@@ -101,8 +87,8 @@ def test_merged_zones_count_for_their_successor_from_the_merge_date(t):
 
 
 def test_a_split_zones_items_count_for_its_first_successor(t):
-    za1 = _unit("t-za1", "zone", t.d1, "甲一北", valid_from=ON)
-    za2 = _unit("t-za2", "zone", t.d2, "甲一南", valid_from=ON)
+    za1 = unit("t-za1", "zone", t.d1, "甲一北", valid_from=ON)
+    za2 = unit("t-za2", "zone", t.d2, "甲一南", valid_from=ON)
     _carrier(za2, 50, started=dt.date(2020, 7, 10))
     t.za1, t.za2 = za1, za2
     names = (*UNITS, "za1", "za2")
