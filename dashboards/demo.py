@@ -120,6 +120,7 @@ def seed(*, seed: int = 2020) -> dict:
     carriers = _seed_carriers(rng)
     services = _seed_service_projects(rng)
     projects = _seed_investment(rng)
+    _settle_demo_enterprises()
     _seed_schedule_templates()
     cache.bump()  # the demo is written in bulk, which sends no signals
 
@@ -195,6 +196,25 @@ def _seed_carriers(rng: random.Random) -> int:
     rows += _development_unit_carriers()
     bulk_create_with_history(rows, Carrier, batch_size=1000, default_change_reason="演示数据")
     return len(rows)
+
+
+def _settle_demo_enterprises() -> None:
+    """Some demo new-economy enterprises settle in a demo sci-tech space of their zone (their
+    own random stream, so the rest of the demo stays as it was)."""
+    rng = random.Random("settled-enterprises")  # noqa: S311 - reproducible demo data
+    spaces: dict[int, list] = {}
+    for space in Carrier.objects.filter(is_demo=True, kind=CarrierKind.SCITECH_SPACE).order_by(
+        "pk"
+    ):
+        spaces.setdefault(space.zone_id, []).append(space)
+    settled = []
+    for enterprise in Enterprise.objects.filter(is_demo=True).order_by("credit_code"):
+        choices = spaces.get(enterprise.zone_id)
+        if choices and rng.random() < 0.5:
+            enterprise.carrier = rng.choice(choices)
+            enterprise.is_new_economy = True
+            settled.append(enterprise)
+    Enterprise.objects.bulk_update(settled, ["carrier", "is_new_economy"])
 
 
 def _development_unit_carriers() -> list:

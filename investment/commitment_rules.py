@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from plans.commitment_rules import zones_in_force
 from plans.commitments import Finding, Rule, ratio_basis, register
 
-from .models import InvestmentProject
+from .models import Enterprise, InvestmentProject
 
 
 def _attraction_lists(engine, unit_id, day) -> Finding | None:
@@ -38,7 +38,41 @@ def _attraction_lists(engine, unit_id, day) -> Finding | None:
     )
 
 
+NEW_ECONOMY_KINDS = ("is_rd_institution", "is_scitech", "is_unicorn", "is_new_economy")
+
+
+def _scitech_enterprises(engine, unit_id, day) -> Finding | None:
+    """Sci-tech spaces started or built by the day that host a new-economy enterprise (a head
+    enterprise's R&D institution, a sci-tech enterprise, a unicorn or another new-economy
+    enterprise) settled there, of those spaces. Enterprises carry no settling date: they count
+    as registered now."""
+    from carriers.choices import CarrierKind
+    from carriers.models import Carrier
+
+    spaces = Carrier.objects.filter(
+        zone__in=engine.holders_under(unit_id, day), kind=CarrierKind.SCITECH_SPACE
+    ).filter(Q(actual_start__lte=day) | Q(actual_completion__lte=day))
+    total = spaces.count()
+    if not total:
+        return None
+    new_economy = Q()
+    for field in NEW_ECONOMY_KINDS:
+        new_economy |= Q(**{field: True})
+    settled = Enterprise.objects.filter(new_economy, carrier__in=spaces)
+    hosting = settled.values("carrier").distinct().count()
+    return Finding(
+        done=Decimal(hosting),
+        of=Decimal(total),
+        basis=ratio_basis(hosting, total, _("sci-tech spaces host a new-economy enterprise"))
+        + _(" (%(n)s enterprises)") % {"n": settled.count()},
+    )
+
+
 def register_all() -> None:
+    register(
+        "scitech_enterprises",
+        Rule(_scitech_enterprises, {}, "入驻新经济企业的科创空间 / 已开工科创空间"),
+    )
     register(
         "attraction_lists", Rule(_attraction_lists, {}, "实行项目招引清单管理的功能区 / 功能区")
     )

@@ -34,6 +34,7 @@ class EnterpriseForm(forms.ModelForm):
             "is_unicorn",
             "is_new_economy",
             "is_fortune500",
+            "carrier",
             "note",
         ]
         help_texts = {
@@ -47,7 +48,24 @@ class EnterpriseForm(forms.ModelForm):
         )
         # Only the city keeps enterprises outside every zone.
         self.fields["zone"].required = not is_city_admin(user)
+        from carriers.models import Carrier
+
+        self.fields["carrier"].queryset = (
+            Carrier.objects.filter(
+                kind="scitech_space", zone__in=visible_units(user, Action.CHANGE)
+            )
+            .select_related("zone")
+            .order_by("zone__order", "name")
+        )
+        self.fields["carrier"].label_from_instance = lambda c: f"{c.zone.name} · {c.name}"
         _style(self)
+
+    def clean(self):
+        data = super().clean()
+        carrier, zone = data.get("carrier"), data.get("zone")
+        if carrier is not None and carrier.zone_id != getattr(zone, "pk", None):
+            self.add_error("carrier", _("The sci-tech space must lie in the enterprise's zone."))
+        return data
 
     def clean_credit_code(self):
         code = normalise(self.cleaned_data["credit_code"])

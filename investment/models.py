@@ -34,6 +34,18 @@ class Enterprise(models.Model):
         limit_choices_to={"kind": UnitKind.ZONE},
         help_text=_("The zone the enterprise is located in and that keeps its record."),
     )
+    # Where it has settled, if in a sci-tech space: what the plan's 以科创空间为载体招引新经济企业
+    # counts. Investment depends on carriers here (enterprises settle in carriers), never back.
+    carrier = models.ForeignKey(
+        "carriers.Carrier",
+        verbose_name=_("sci-tech space"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="enterprises",
+        limit_choices_to={"kind": "scitech_space"},
+        help_text=_("The sci-tech space the enterprise has settled in, if any."),
+    )
     is_rd_institution = models.BooleanField(_("head-enterprise R&D institution"), default=False)
     is_scitech = models.BooleanField(_("sci-tech enterprise"), default=False)
     is_unicorn = models.BooleanField(_("unicorn"), default=False)

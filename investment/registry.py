@@ -7,6 +7,7 @@ from django.utils import timezone
 from accounts.scoping import is_city_admin, zone_lookup
 from core import bulk
 from core.quantities import INVESTMENT_MAX_YUAN
+from core.tabular.cells import match_key
 from core.tabular.engine import RegistryBase
 from core.tabular.spec import Column, RowResult, zone_column
 
@@ -39,6 +40,14 @@ ENTERPRISE_COLUMNS = [
         choices=tuple((f, zh) for f, zh, _en in ENTERPRISE_KINDS),
         help="可填多个，用顿号分隔：头部企业研发机构、科创企业、独角兽企业、新经济企业、500强企业。",
     ),
+    Column(
+        "carrier",
+        "所在科创空间",
+        "Sci-tech space",
+        "text",
+        aliases=("入驻科创空间",),
+        help="企业入驻的高品质科创空间名称（须为所在功能区已登记的科创空间）；未入驻则不填。",
+    ),
     Column("note", "备注", "Note", "text", max_length=2000),
 ]
 
@@ -62,6 +71,19 @@ class EnterpriseRegistry(RegistryBase):
         row.values["credit_code"] = code
         if row.values.get("zone") is None and "zone" in row.values and not context["city"]:
             row.errors["zone"] = "请填写所在功能区（不属于任何功能区的企业由市级登记）"
+        if "carrier" in row.values:
+            name = row.values["carrier"]
+            if not name:
+                row.values["carrier"] = None
+            elif row.values.get("zone") is None:
+                row.errors["carrier"] = "填写所在科创空间时须同时填写所在功能区"
+            else:
+                space = _scitech_space(row.values["zone"], name, context)
+                if space is None:
+                    row.errors["carrier"] = (
+                        f"功能区“{row.values['zone'].name}”没有名为“{name}”的高品质科创空间"
+                    )
+                row.values["carrier"] = space
 
     def check_existing(self, row: RowResult, obj: Enterprise, context: dict) -> None:
         if not may_change_enterprise(context["user"], obj):
@@ -72,7 +94,7 @@ class EnterpriseRegistry(RegistryBase):
 
     def changes(self, obj: Enterprise, values: dict) -> dict:
         changed = {}
-        for key in ("name", "zone", "note"):
+        for key in ("name", "zone", "carrier", "note"):
             if key in values:
                 new = "" if values[key] is None and key == "note" else values[key]
                 if getattr(obj, key) != new:
@@ -92,6 +114,8 @@ class EnterpriseRegistry(RegistryBase):
                 values["zone_id"] = row.values["zone"].pk if row.values["zone"] else None
             if "note" in row.values:
                 values["note"] = row.values["note"] or ""
+            if "carrier" in row.values:
+                values["carrier_id"] = row.values["carrier"].pk if row.values["carrier"] else None
             if "kinds" in row.values:
                 values.update(
                     {field: field in (row.values["kinds"] or []) for field in KIND_FIELDS}
@@ -113,6 +137,19 @@ class EnterpriseRegistry(RegistryBase):
             user=user,
             reason=reason,
         )
+
+
+def _scitech_space(zone, name: str, context: dict):
+    """The sci-tech space of that name in the zone (matched folded), read once per zone."""
+    from carriers.models import Carrier
+
+    spaces = context.setdefault("spaces", {})
+    if zone.pk not in spaces:
+        spaces[zone.pk] = {
+            match_key(c.name): c
+            for c in Carrier.objects.filter(zone=zone, kind="scitech_space").only("pk", "name")
+        }
+    return spaces[zone.pk].get(match_key(name))
 
 
 ENTERPRISE_REGISTRY = EnterpriseRegistry()

@@ -92,6 +92,7 @@ class EnterprisePages(ScopedRegistryPages):
             "name": obj.name,
             "zone": obj.zone.name if obj.zone else None,
             "kinds": [f for f in KIND_FIELDS if getattr(obj, f)],
+            "carrier": obj.carrier.name if obj.carrier_id else None,
             "note": obj.note,
         }
 
@@ -108,6 +109,11 @@ class EnterprisePages(ScopedRegistryPages):
                 reverse("zone_detail", args=[obj.zone.code]) if obj.zone else None,
             ),
             (_("Kinds"), kinds, None),
+            (
+                _("Sci-tech space"),
+                obj.carrier.name if obj.carrier_id else "—",
+                reverse("carrier_detail", args=[obj.carrier_id]) if obj.carrier_id else None,
+            ),
             (_("Investment projects"), str(obj.projects.count()), None),
             (_("Note"), obj.note or "—", None),
         ]

@@ -233,3 +233,17 @@ def test_an_import_is_seen_at_once_by_the_cached_cockpit(login):
     assert Carrier.objects.filter(name="新科创楼").exists()
     after = row_of(login("admin").get(reverse("cockpit")).content.decode())
     assert after != before  # bulk writes move the data version on (core.bulk.rows_written)
+
+
+def test_an_enterprise_sheet_names_its_sci_tech_space_within_its_zone(login):
+    _setup(True)
+    client = login("xinjingji")
+    header = ["统一社会信用代码", "企业名称", "所在功能区", "所在科创空间"]
+    bad = _post(client, "enterprise", _xlsx([header, [CODE, "入驻公司", ZONE, "不存在的空间"]]))
+    assert bad.status_code == 400
+    assert f"功能区“{ZONE}”没有名为“不存在的空间”的高品质科创空间" in bad.content.decode()
+    assert not Enterprise.objects.filter(credit_code=CODE).exists()
+    good = _post(client, "enterprise", _xlsx([header, [CODE, "入驻公司", ZONE, "公共科创大厦"]]))
+    token = re.search(r"/import/([\w-]+)/commit", good.content.decode()).group(1)
+    client.post(reverse("enterprise_import_commit", args=[token]))
+    assert Enterprise.objects.get(credit_code=CODE).carrier.name == "公共科创大厦"

@@ -228,3 +228,23 @@ def test_projects_import_and_name_their_investor_by_credit_code(login, enterpris
     assert "签约日期早于线索日期" in body
     assert "“招商项目”不是可选值" in body
     assert not InvestmentProject.objects.filter(name__in=["甲", "乙", "丙"]).exists()
+
+
+def test_an_enterprise_settles_only_in_a_sci_tech_space_of_its_own_zone(login, zone):
+    from carriers.models import Carrier
+
+    here = Carrier.objects.create(zone=zone, kind="scitech_space", name="本区空间", floor_area_m2=1)
+    elsewhere = Carrier.objects.create(
+        zone=Unit.objects.get(code="z-electronics"),
+        kind="scitech_space",
+        name="他区空间",
+        floor_area_m2=1,
+    )
+    client = login("gaoxin")
+    data = {"credit_code": "91350100M000100Y43", "name": "入驻公司", "zone": zone.pk}
+    response = client.post(reverse("enterprise_create"), data | {"carrier": elsewhere.pk})
+    assert response.status_code == 400
+    assert "所在科创空间须位于企业所在的功能区。" in response.content.decode()
+    assert not Enterprise.objects.filter(name="入驻公司").exists()
+    assert client.post(reverse("enterprise_create"), data | {"carrier": here.pk}).status_code == 302
+    assert Enterprise.objects.get(name="入驻公司").carrier == here

@@ -200,6 +200,7 @@ def test_every_commitment_the_issue_names_has_a_rule_in_the_2020_plan(db):
         "core-area-scenes": "core_area_scenes",
         "core-area-projects-first": "projects_in_core_areas",
         "scitech-not-below": "parts_not_below",
+        "scitech-enterprises": "scitech_enterprises",
         "scitech-platforms": "scitech_platforms",
         "attraction-lists": "attraction_lists",
         "carrier-occupancy": "occupancy_raised",
@@ -257,3 +258,24 @@ def test_a_new_plans_commitment_names_its_rule_with_no_code_change(db, tmp_path)
         progress(target, day=dt.date(2021, 6, 30)).basis.startswith("66/66")
         or progress(target, day=dt.date(2021, 6, 30)).basis
     )
+
+
+def test_scitech_enterprises_counts_spaces_hosting_a_new_economy_enterprise(t):
+    from investment.models import Enterprise
+
+    a = Carrier.objects.create(
+        zone=t.za, kind="scitech_space", name="甲空间", floor_area_m2=1, actual_start=MID
+    )
+    b = Carrier.objects.create(
+        zone=t.zc, kind="scitech_space", name="乙空间", floor_area_m2=1, actual_start=MID
+    )
+    Enterprise.objects.create(
+        credit_code="T0000000000000001", name="独角兽", zone=t.za, carrier=a, is_unicorn=True
+    )
+    Enterprise.objects.create(
+        credit_code="T0000000000000002", name="传统企业", zone=t.zc, carrier=b
+    )
+    city = _find(t, "scitech_enterprises", t.city)
+    assert (city.done, city.of) == (1, 2)  # a traditional enterprise does not count
+    assert city.basis == "1/2 个已开工科创空间入驻了新经济企业（共 1 家企业）"
+    assert _find(t, "scitech_enterprises", t.d2).done == 0
