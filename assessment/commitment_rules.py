@@ -83,5 +83,5 @@ def _assessment_done(engine, unit_id, day) -> Finding:
 
 
 def register_all() -> None:
-    register("schemes_in_force", Rule(_schemes_in_force, {}, "有适用考核方案的功能区 / 功能区"))
-    register("assessment_done", Rule(_assessment_done, {}, "年度考核已发布且结果运用已决定"))
+    register("schemes_in_force", Rule(_schemes_in_force, {}))
+    register("assessment_done", Rule(_assessment_done, {}))

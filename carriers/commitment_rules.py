@@ -12,20 +12,14 @@ from django.utils.translation import gettext as _
 
 from plans.commitments import Finding, Rule, ratio_basis, register
 
-from .choices import CarrierKind
+from .measures import begun, scitech_spaces_begun
 from .models import Carrier, ServiceCategory, ServiceItem, ServiceProject, TechPlatform
-
-
-def _begun(day) -> Q:
-    return Q(actual_start__lte=day) | Q(actual_completion__lte=day)
 
 
 def _scitech_platforms(engine, unit_id, day) -> Finding | None:
     """Sci-tech spaces started or built by the day that host a public technology platform
     opened by then."""
-    spaces = Carrier.objects.filter(
-        zone__in=engine.holders_under(unit_id, day), kind=CarrierKind.SCITECH_SPACE
-    ).filter(_begun(day))
+    spaces = scitech_spaces_begun(engine.holders_under(unit_id, day), day)
     total = spaces.count()
     if not total:
         return None
@@ -44,12 +38,12 @@ def _scitech_platforms(engine, unit_id, day) -> Finding | None:
 def _service_coverage(engine, unit_id, day, *, categories: int, items: int) -> Finding:
     """Categories and items of public services with a project started or built by the day,
     against the 8 and 18 the plan names (their names are configured; see carriers.models)."""
-    begun = ServiceProject.objects.filter(zone__in=engine.holders_under(unit_id, day)).filter(
-        _begun(day)
+    under_way = ServiceProject.objects.filter(zone__in=engine.holders_under(unit_id, day)).filter(
+        begun(day)
     )
-    covered_items = ServiceItem.objects.filter(is_demo=False, projects__in=begun).distinct().count()
+    covered_items = ServiceItem.objects.filter(projects__in=under_way).distinct().count()
     covered_categories = (
-        ServiceCategory.objects.filter(items__projects__in=begun).distinct().count()
+        ServiceCategory.objects.filter(items__projects__in=under_way).distinct().count()
     )
     return Finding(
         done=Decimal(covered_items),
@@ -103,17 +97,15 @@ def _occupancy_raised(engine, unit_id, day) -> Finding | None:
 def register_all() -> None:
     register(
         "scitech_platforms",
-        Rule(_scitech_platforms, {}, "搭建公共技术平台的科创空间 / 已开工科创空间"),
+        Rule(_scitech_platforms, {}),
     )
     register(
         "service_coverage",
-        Rule(
-            _service_coverage, {"categories": int, "items": int}, "已有项目的公共服务类别与项目类型"
-        ),
+        Rule(_service_coverage, {"categories": int, "items": int}),
     )
     register(
         "occupancy_raised",
-        Rule(_occupancy_raised, {}, "已建成载体入驻率（按面积加权）较计划开始时提高"),
+        Rule(_occupancy_raised, {}),
     )
 
 

@@ -33,13 +33,21 @@ def _count_by_zone(qs) -> dict[int, Decimal]:
     }
 
 
-def _begun(day: dt.date) -> Q:
+def begun(day: dt.date) -> Q:
     """Started or completed by `day`: the plan's 新开工、续建及已建成."""
     return Q(actual_start__lte=day) | Q(actual_completion__lte=day)
 
 
+def scitech_spaces_begun(holders, day: dt.date):
+    """The sci-tech spaces in `holders` started or built by `day` (what the plan's commitments
+    about platforms and enterprises in sci-tech spaces count)."""
+    return Carrier.objects.filter(zone__in=holders, kind=CarrierKind.SCITECH_SPACE).filter(
+        begun(day)
+    )
+
+
 def _not_begun(day: dt.date) -> Q:
-    return ~_begun(day)
+    return ~begun(day)
 
 
 def _due_to_start(deadline: dt.date) -> Q:
@@ -84,7 +92,7 @@ def _floor_area(kind: str, counted):
 
 
 def _begun_rule(start, day):
-    return _begun(day)
+    return begun(day)
 
 
 def _built_in_period(start, day):
@@ -138,7 +146,7 @@ def _buildings_drivers(zones, *, day, deadline):
 
 
 def _services(zones, *, start, day):
-    return _count_by_zone(ServiceProject.objects.filter(zone__in=zones).filter(_begun(day)))
+    return _count_by_zone(ServiceProject.objects.filter(zone__in=zones).filter(begun(day)))
 
 
 def _services_pipeline(zones, *, start, day, deadline):

@@ -53,18 +53,15 @@ def import_registry(pages, path: Path, *, user, dry_run: bool = False) -> Import
     )
     registry = pages.spreadsheet
     plan = plan_import(registry, table, user=user)
-    labels = {c.key: c.template_header for c in registry.columns}
     result = ImportResult()
     if plan.error:
         result.errors.append({"row": None, "column": None, "message": plan.error})
         return result
-    for row in plan.bad_rows:
-        for key, message in row.errors.items():
-            result.errors.append(
-                {"row": row.number, "column": labels.get(key, key), "message": message}
-            )
-        for key, message in row.row_errors:
-            result.errors.append({"row": row.number, "column": labels.get(key), "message": message})
+    result.errors = [
+        {"row": number, "column": column or None, "message": message}
+        for number, column, message in plan.problems()
+    ]
+
     counts = plan.counts
     result.new, result.changed, result.unchanged = (
         counts["create"],

@@ -50,15 +50,8 @@ def _render(
     filename: str = "",
     status: int = 200,
 ):
-    labels = {}
-    rows_with_errors = []
-    if plan is not None:
-        labels = {c.key: c.template_header for c in plan.columns}
-        for row in plan.bad_rows:
-            for key, message in row.errors.items():
-                rows_with_errors.append((row.number, labels.get(key, key), message))
-            for key, message in row.row_errors:
-                rows_with_errors.append((row.number, labels.get(key, ""), message))
+    labels = {c.key: c.template_header for c in plan.columns} if plan is not None else {}
+    rows_with_errors = plan.problems() if plan is not None else []
     context = {
         "page": page,
         "plan": plan,

@@ -23,7 +23,9 @@ def _projects_in_core_areas(engine, unit_id, day, *, goal: float = 0.5) -> Findi
     signed = InvestmentProject.objects.filter(
         zone_id__in=zones, signed_on__gte=engine.plan.starts_on, signed_on__lte=day
     ).exclude(tier=Tier.OTHER)
-    shares = core_area_shares(zones, model=_Scoped(signed), weight="investment_yuan")
+    shares = core_area_shares(
+        zones, model=InvestmentProject, weight="investment_yuan", queryset=signed
+    )
     inside = sum(s["count"] for s in shares.values())
     located = sum(s["total"] for s in shares.values())
     if not located:
@@ -37,19 +39,8 @@ def _projects_in_core_areas(engine, unit_id, day, *, goal: float = 0.5) -> Findi
     )
 
 
-class _Scoped:
-    """core_area_shares reads `model.objects`; this hands it a queryset instead."""
-
-    def __init__(self, queryset):
-        self.objects = queryset
-
-
 def register_all() -> None:
     register(
         "projects_in_core_areas",
-        Rule(
-            _projects_in_core_areas,
-            {"goal": float},
-            "位于核心起步区内的高能级项目 / 有位置的高能级项目",
-        ),
+        Rule(_projects_in_core_areas, {"goal": float}),
     )

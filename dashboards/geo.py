@@ -14,7 +14,9 @@ from territory.models import Outline, ZoneShape
 MAP_POINT_LIMIT = 5000
 
 
-def core_area_shares(zone_ids, model=Carrier, weight: str = "floor_area_m2") -> dict[int, dict]:
+def core_area_shares(
+    zone_ids, model=Carrier, weight: str = "floor_area_m2", *, queryset=None
+) -> dict[int, dict]:
     """Per zone: how many of its located items (carriers by default, or investment projects
     weighted by investment), and how much of their weight, lie in its core area. One query for
     the shapes, one for the points; the test is vectorised."""
@@ -27,7 +29,10 @@ def core_area_shares(zone_ids, model=Carrier, weight: str = "floor_area_m2") -> 
         zip([r[0] for r in rows], shapely.from_geojson([r[1] for r in rows]), strict=True)
     )
     points = defaultdict(list)
-    located = model.objects.filter(zone_id__in=list(shapes), longitude__isnull=False)
+    # `queryset`: the items of `model` to judge instead of all of them (e.g. projects signed
+    # in a period).
+    queryset = model.objects.all() if queryset is None else queryset
+    located = queryset.filter(zone_id__in=list(shapes), longitude__isnull=False)
     for zone_id, lon, lat, amount in located.values_list(
         "zone_id", "longitude", "latitude", weight
     ):

@@ -46,12 +46,9 @@ def _scitech_enterprises(engine, unit_id, day) -> Finding | None:
     enterprise's R&D institution, a sci-tech enterprise, a unicorn or another new-economy
     enterprise) settled there, of those spaces. Enterprises carry no settling date: they count
     as registered now."""
-    from carriers.choices import CarrierKind
-    from carriers.models import Carrier
+    from carriers.measures import scitech_spaces_begun
 
-    spaces = Carrier.objects.filter(
-        zone__in=engine.holders_under(unit_id, day), kind=CarrierKind.SCITECH_SPACE
-    ).filter(Q(actual_start__lte=day) | Q(actual_completion__lte=day))
+    spaces = scitech_spaces_begun(engine.holders_under(unit_id, day), day)
     total = spaces.count()
     if not total:
         return None
@@ -71,8 +68,6 @@ def _scitech_enterprises(engine, unit_id, day) -> Finding | None:
 def register_all() -> None:
     register(
         "scitech_enterprises",
-        Rule(_scitech_enterprises, {}, "入驻新经济企业的科创空间 / 已开工科创空间"),
+        Rule(_scitech_enterprises, {}),
     )
-    register(
-        "attraction_lists", Rule(_attraction_lists, {}, "实行项目招引清单管理的功能区 / 功能区")
-    )
+    register("attraction_lists", Rule(_attraction_lists, {}))

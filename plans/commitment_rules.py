@@ -85,17 +85,13 @@ def _ecosystems_configured(engine, unit_id, day, *, count: int) -> Finding:
 def register_all() -> None:
     register(
         "parts_not_below",
-        Rule(
-            _parts_not_below,
-            {"whole": str},
-            "分解目标不低于下达任务的单位数 / 分解目标数",
-        ),
+        Rule(_parts_not_below, {"whole": str}),
     )
     register(
         "core_area_scenes",
-        Rule(_core_area_scenes, {}, "三类场景齐全的核心起步区数 / 功能区数"),
+        Rule(_core_area_scenes, {}),
     )
     register(
         "ecosystems_configured",
-        Rule(_ecosystems_configured, {"count": int}, "已配置并有功能区归属的产业生态圈数 / 计划数"),
+        Rule(_ecosystems_configured, {"count": int}),
     )

@@ -36,7 +36,11 @@ class Rule:
     # (engine, unit_id, day, **params) -> Finding | None (None: nothing to count yet)
     evaluate: Callable[..., Finding | None]
     params: dict[str, type] = field(default_factory=dict)  # allowed parameters and their types
-    description: str = ""  # one line for the docs
+
+    @property
+    def description(self) -> str:
+        """What the rule counts: its function's docstring."""
+        return " ".join((self.evaluate.__doc__ or "").split())
 
 
 _RULES: dict[str, Rule] = {}

@@ -84,12 +84,13 @@ def _cascade(target: Target, children: dict, level: int = 0) -> Target | Cascade
     return cascade
 
 
-def named_on(targets, day) -> None:
+def named_on(targets, day, *, tree=None) -> None:
     """Give each target's unit the names it had on `day` (territory.history), in memory only,
-    for display: the 2020 plan's page keeps its 2020 zone names after a rename."""
+    for display: the 2020 plan's page keeps its 2020 zone names after a rename. Pass the tree
+    of that day when one is at hand."""
     from territory.history import Tree
 
-    tree = Tree.on(day)
+    tree = tree or Tree.on(day)
     for t in targets:
         if t.unit_id in tree.nodes:
             node = tree.nodes[t.unit_id]
@@ -195,7 +196,7 @@ def plan_progress(
     if units is not None:
         ids = set(units.values_list("pk", flat=True))
         targets = [t for t in targets if t.unit_id in ids]
-    named_on(targets, day)  # the names of that day, on pages and in briefings
+    named_on(targets, day, tree=engine.tree(day))  # that day's names, on pages and briefings
     rows = {t.pk: progress(t, day=day, with_drivers=with_drivers, engine=engine) for t in targets}
     children: dict[int, list[Target]] = {}
     for t in targets:

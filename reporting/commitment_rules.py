@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
@@ -20,7 +21,7 @@ def _reporting_completeness(engine, unit_id, day) -> Finding | None:
     for data_set in DataSet.objects.all():
         found = completeness(data_set, data_set.units.filter(pk__in=units), today=day)
         for (_start, end), (got, timely) in zip(found.periods, found.totals, strict=True):
-            if end + _due_days(data_set) > day:
+            if end + dt.timedelta(days=data_set.due_days) > day:
                 continue  # not due yet
             due += len(found.rows)
             submitted += got
@@ -41,14 +42,8 @@ def _reporting_completeness(engine, unit_id, day) -> Finding | None:
     )
 
 
-def _due_days(data_set):
-    import datetime as dt
-
-    return dt.timedelta(days=data_set.due_days)
-
-
 def register_all() -> None:
     register(
         "reporting_completeness",
-        Rule(_reporting_completeness, {}, "按时报送的报表 / 到期报表（同时给出完整率与及时率）"),
+        Rule(_reporting_completeness, {}),
     )

@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from .models import BEGINNING, Unit, UnitSuccession, UnitVersion
+from .models import Unit, UnitSuccession, UnitVersion
 
 
 @dataclass
@@ -127,10 +127,3 @@ class Tree:
 
     def path_names(self, unit_id: int, *, english: bool = False) -> list[str]:
         return [self.name(pk, english=english) for pk in reversed(self.ancestors(unit_id))]
-
-
-def tree_on(day: dt.date) -> Tree:
-    return Tree.on(day)
-
-
-__all__ = ["BEGINNING", "Tree", "tree_on"]

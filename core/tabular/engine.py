@@ -169,6 +169,17 @@ class ImportPlan:
     def counts(self) -> Counter:
         return Counter(r.action for r in self.rows if r.ok)
 
+    def problems(self) -> list[tuple[int, str, str]]:
+        """(row number, column header, message) for every bad cell and row, in file order."""
+        labels = {c.key: c.template_header for c in self.columns}
+        found = []
+        for row in self.bad_rows:
+            for key, message in row.errors.items():
+                found.append((row.number, labels.get(key, key), message))
+            for key, message in row.row_errors:
+                found.append((row.number, labels.get(key, ""), message))
+        return found
+
 
 def plan_import(registry: Registry, table: Table, *, user) -> ImportPlan:
     plan = ImportPlan(table=table, columns=registry.columns)
