@@ -18,6 +18,14 @@ class CarriersConfig(AppConfig):
 
         register_rules()
         watch(Carrier, ServiceCategory, ServiceItem, ServiceProject, TechPlatform)
+        from plans import figures
+
+        figures.track(Carrier, lambda c: [c.zone_id])
+        figures.track(ServiceProject, lambda p: [p.zone_id])
+        figures.track(
+            TechPlatform,
+            lambda p: Carrier.objects.filter(pk=p.carrier_id).values_list("zone_id", flat=True),
+        )
         catalogue.register("carriers", "carriers.views.PAGES")
         catalogue.register("platforms", "carriers.views.PLATFORM_PAGES")
         catalogue.register("service_projects", "carriers.views.SERVICE_PAGES")

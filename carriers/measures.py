@@ -185,7 +185,13 @@ def register_all() -> None:
         by_zone, pipeline, drivers = _floor_area(kind, rule)
         register(
             code,
-            Measure(by_zone=by_zone, pipeline_by_zone=pipeline, drivers=drivers, source=source),
+            Measure(
+                by_zone=by_zone,
+                pipeline_by_zone=pipeline,
+                drivers=drivers,
+                source=source,
+                reads=("carriers.Carrier",),
+            ),
         )
     register(
         "professional_buildings_completed",
@@ -194,6 +200,7 @@ def register_all() -> None:
             pipeline_by_zone=_buildings_pipeline,
             drivers=_buildings_drivers,
             source="专业楼宇：计划期内竣工的栋数",
+            reads=("carriers.Carrier",),
         ),
     )
     register(
@@ -203,5 +210,6 @@ def register_all() -> None:
             pipeline_by_zone=_services_pipeline,
             drivers=_services_drivers,
             source="公共服务配套项目：到当日已开工或已建成的个数",
+            reads=("carriers.ServiceProject",),
         ),
     )

@@ -31,7 +31,7 @@ from investment.models import InvestmentProject
 from plans import cache
 from plans.measures import pending_source, zones_of
 from plans.models import Plan
-from plans.progress import Status
+from plans.progress import Engine, Status
 from plans.selectors import (
     cascades,
     city_wide_target_count,
@@ -287,7 +287,7 @@ def cockpit(request, code: str | None = None):
     ):
         claims_total, claims = cache.cached(
             f"claims:{plan.pk}:{unit.pk}:{day.isoformat()}",
-            lambda: shared_claims(zones_of(unit, day), start=plan.starts_on, day=day),
+            lambda: shared_claims(Engine(plan), unit.pk, day=day),
         )
     chart = [
         {

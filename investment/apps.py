@@ -18,5 +18,17 @@ class InvestmentConfig(AppConfig):
 
         register_rules()
         watch(Enterprise, InvestmentProject)
+        from carriers.models import Carrier
+        from plans import figures
+
+        figures.track(InvestmentProject, lambda p: [p.zone_id])
+        # An enterprise counts for its zone and for the zone of the carrier it settled in.
+        figures.track(
+            Enterprise,
+            lambda e: [
+                e.zone_id,
+                *Carrier.objects.filter(pk=e.carrier_id).values_list("zone_id", flat=True),
+            ],
+        )
         catalogue.register("enterprises", "investment.views.ENTERPRISE_PAGES")
         catalogue.register("investment_projects", "investment.views.PROJECT_PAGES")

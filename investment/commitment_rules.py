@@ -14,27 +14,41 @@ from plans.commitments import Finding, Rule, ratio_basis, register
 from .models import Enterprise, InvestmentProject
 
 
+def _followed(units, start, day) -> dict[int, Decimal]:
+    """Per zone, the projects followed in the period: a lead, a negotiation or a signing dated
+    from the plan's start to the day."""
+    followed = InvestmentProject.objects.filter(zone__in=units).filter(
+        Q(lead_on__range=(start, day))
+        | Q(negotiating_on__range=(start, day))
+        | Q(signed_on__range=(start, day))
+    )
+    return {
+        zone: Decimal(n)
+        for zone, n in followed.values("zone_id")
+        .annotate(n=Count("pk"))
+        .values_list("zone_id", "n")
+    }
+
+
 def _attraction_lists(engine, unit_id, day) -> Finding | None:
     """Zones in force that keep an attraction list: at least one project followed in the plan's
     period (a lead, a negotiation or a signing dated from the plan's start to the day)."""
     zones = zones_in_force(engine, unit_id, day)
     if not zones:
         return None
-    start = engine.plan.starts_on
-    followed = InvestmentProject.objects.filter(zone_id__in=zones).filter(
-        Q(lead_on__range=(start, day))
-        | Q(negotiating_on__range=(start, day))
-        | Q(signed_on__range=(start, day))
+    per_zone = engine.per_zone(
+        "rule:attraction_lists",
+        lambda units: _followed(units, engine.plan.starts_on, day),
+        day,
+        reads=("investment.InvestmentProject",),
     )
-    per_zone = dict(
-        followed.values("zone_id").annotate(n=Count("pk")).values_list("zone_id", "n")
-    )  # one grouped query gives both figures
-    keeping = len(per_zone)
+    counts = [per_zone[z] for z in zones if per_zone.get(z)]
+    keeping = len(counts)
     return Finding(
         done=Decimal(keeping),
         of=Decimal(len(zones)),
         basis=ratio_basis(keeping, len(zones), _("zones keep an attraction list"))
-        + _(" (%(n)s projects followed)") % {"n": sum(per_zone.values())},
+        + _(" (%(n)s projects followed)") % {"n": int(sum(counts, Decimal(0)))},
     )
 
 
@@ -46,22 +60,30 @@ def _scitech_enterprises(engine, unit_id, day) -> Finding | None:
     enterprise's R&D institution, a sci-tech enterprise, a unicorn or another new-economy
     enterprise) settled there, of those spaces. Enterprises carry no settling date: they count
     as registered now."""
-    from carriers.measures import scitech_spaces_begun
+    from carriers.commitment_rules import spaces_hosting
 
-    spaces = scitech_spaces_begun(engine.holders_under(unit_id, day), day)
-    total = spaces.count()
-    if not total:
-        return None
     new_economy = Q()
     for field in NEW_ECONOMY_KINDS:
         new_economy |= Q(**{field: True})
-    settled = Enterprise.objects.filter(new_economy, carrier__in=spaces)
-    hosting = settled.values("carrier").distinct().count()
+
+    def settled(spaces):
+        return Enterprise.objects.filter(new_economy, carrier__in=spaces)
+
+    per_zone = engine.per_zone(
+        "rule:scitech_enterprises",
+        lambda units: spaces_hosting(units, day, settled),
+        day,
+        reads=("carriers.Carrier", "investment.Enterprise"),
+    )
+    tally = engine.summed(per_zone, unit_id, day)
+    if tally is None or not tally[0]:
+        return None
+    total, hosting, enterprises = tally
     return Finding(
-        done=Decimal(hosting),
-        of=Decimal(total),
+        done=hosting,
+        of=total,
         basis=ratio_basis(hosting, total, _("sci-tech spaces host a new-economy enterprise"))
-        + _(" (%(n)s enterprises)") % {"n": settled.count()},
+        + _(" (%(n)s enterprises)") % {"n": int(enterprises)},
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from decimal import Decimal
 
 from django.db.models import Count, Q
@@ -15,9 +16,11 @@ from .models import InvestmentProject
 
 
 def _signed(zones, start, day):
-    return InvestmentProject.objects.filter(
-        zone__in=zones, signed_on__gte=start, signed_on__lte=day
-    ).exclude(tier=Tier.OTHER)
+    """High-tier projects signed in the period, in `zones` (None: anywhere)."""
+    signed = InvestmentProject.objects.filter(signed_on__gte=start, signed_on__lte=day)
+    if zones is not None:
+        signed = signed.filter(zone__in=zones)
+    return signed.exclude(tier=Tier.OTHER)
 
 
 def by_zone(zones, *, start, day) -> dict[int, set]:
@@ -36,31 +39,36 @@ def introduced(zones, *, start, day) -> Decimal:
     return combine(by_zone(zones, start=start, day=day).values())
 
 
-def shared_claims(zones, *, start, day, limit: int = 20) -> tuple[int, list[dict]]:
-    """Enterprises whose high-tier projects signed in the period stand in more than one zone:
-    collaborative attraction (协同招商) or the same project claimed twice. Returns how many
-    there are and the first `limit` of them with their projects (two queries)."""
-    signed = _signed(zones, start, day).exclude(enterprise__isnull=True)
-    shared = (
-        signed.values("enterprise")
-        .annotate(zones=Count("zone", distinct=True))
-        .filter(zones__gte=2)
-        .order_by("enterprise")
+def shared_claims(engine, unit_id: int, *, day, limit: int = 20) -> tuple[int, list[dict]]:
+    """Enterprises whose high-tier projects signed in the period stand in more than one zone
+    under the unit on `day`: collaborative attraction (协同招商) or the same project claimed
+    twice. Returns how many there are and the first `limit` of them with their projects. The
+    zones' enterprises are the measure's own per-zone figures (plans.figures); one query reads
+    the projects of those shown."""
+    per_zone = engine.zone_values("high_tier_projects_introduced", day)
+    zones_of_key = Counter(
+        key
+        for zone in engine.tree(day).members(unit_id)
+        for key in per_zone.get(zone, ())
+        if key.startswith("e")
     )
-    total = shared.count()
-    chosen = [row["enterprise"] for row in shared[:limit]]
-    projects = (
-        signed.filter(enterprise__in=chosen)
+    shared = sorted(int(key[1:]) for key, n in zones_of_key.items() if n >= 2)
+    members = set(engine.tree(day).members(unit_id))
+    projects = [
+        p
+        for p in _signed(None, engine.plan.starts_on, day)
+        .filter(enterprise__in=shared[:limit])
         .select_related("zone", "enterprise")
         .order_by("enterprise_id", "zone_id", "pk")
-    )
+        if p.zone_id in members
+    ]
     grouped: dict[int, dict] = {}
     for project in projects:
         entry = grouped.setdefault(
             project.enterprise_id, {"enterprise": project.enterprise, "projects": []}
         )
         entry["projects"].append(project)
-    return total, list(grouped.values())
+    return len(shared), list(grouped.values())
 
 
 def _pipeline(zones, *, start, day, deadline) -> dict[int, Decimal]:
@@ -101,5 +109,6 @@ def register_all() -> None:
             pipeline_by_zone=_pipeline,
             drivers=_drivers,
             source="高能级产业化项目：计划期内签约的500强、细分行业领军、核心关键配套项目；同一企业被多个功能区申报只计一次",
+            reads=("investment.InvestmentProject",),
         ),
     )

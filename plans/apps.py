@@ -7,12 +7,16 @@ class PlansConfig(AppConfig):
     verbose_name = _("Plans")
 
     def ready(self) -> None:
-        from territory.models import Unit, ZoneShape
+        from territory.models import Scene, Unit, ZoneShape
 
+        from . import figures
         from .cache import watch
         from .models import Indicator, Milestone, Plan, ReportedValue, Target
 
         watch(Unit, ZoneShape, Plan, Target, Milestone, Indicator, ReportedValue)
+        figures.track(ReportedValue, lambda v: [v.unit_id])
+        figures.track(ZoneShape, lambda s: [s.zone_id])
+        figures.track(Scene, lambda s: [s.zone_id])
         from .commitment_rules import register_all
 
         register_all()

@@ -43,26 +43,40 @@ def _parts_not_below(engine, unit_id, day, *, whole: str) -> Finding | None:
     )
 
 
-def _core_area_scenes(engine, unit_id, day) -> Finding | None:
-    """Zones whose core area, delineated by the day, shows production, living and ecology
-    scenes together (scenes carry no date: they are counted as registered now)."""
+def _scenes_complete(units, day) -> dict[int, Decimal]:
+    """Per zone with a core area delineated by the day: 1 when it shows production, living
+    and ecology scenes together, else 0."""
     from territory.models import Scene, ZoneShape
     from territory.services import scene_counts
 
+    delineated = list(
+        ZoneShape.objects.filter(
+            zone__in=units, kind=ZoneShape.Kind.CORE_AREA, delineated_on__lte=day
+        ).values_list("zone_id", flat=True)
+    )
+    counts = scene_counts(delineated)
+    return {
+        z: Decimal(1 if all(counts[z][k] for k in Scene.Kind.values) else 0) for z in delineated
+    }
+
+
+def _core_area_scenes(engine, unit_id, day) -> Finding | None:
+    """Zones whose core area, delineated by the day, shows production, living and ecology
+    scenes together (scenes carry no date: they are counted as registered now)."""
     zones = zones_in_force(engine, unit_id, day)
     if not zones:
         return None
-    delineated = set(
-        ZoneShape.objects.filter(
-            zone_id__in=zones, kind=ZoneShape.Kind.CORE_AREA, delineated_on__lte=day
-        ).values_list("zone_id", flat=True)
+    per_zone = engine.per_zone(
+        "rule:core_area_scenes",
+        lambda units: _scenes_complete(units, day),
+        day,
+        reads=("territory.ZoneShape", "territory.Scene"),
     )
-    counts = scene_counts(list(delineated))
-    complete = [z for z in delineated if all(counts[z][k] for k in Scene.Kind.values)]
+    complete = sum(1 for z in zones if per_zone.get(z))
     return Finding(
-        done=Decimal(len(complete)),
+        done=Decimal(complete),
         of=Decimal(len(zones)),
-        basis=ratio_basis(len(complete), len(zones), _("core areas show all three kinds of scene")),
+        basis=ratio_basis(complete, len(zones), _("core areas show all three kinds of scene")),
     )
 
 

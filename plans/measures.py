@@ -32,6 +32,10 @@ class Measure:
     # The registry items behind a shortfall (late or stalled): (zones, *, day, deadline) -> [dict].
     drivers: Callable[..., list[dict]] | None = None
     source: str = ""  # one line for the docs and pages: what is counted
+    # The tracked models it reads ("carriers.Carrier"): its per-zone values are then kept in
+    # the zone figures and brought up to date zone by zone (plans.figures). Empty: computed
+    # on every request.
+    reads: tuple[str, ...] = ()
 
 
 def combine(values) -> Decimal:
@@ -102,5 +106,9 @@ def _core_areas(zones, *, start, day) -> dict[int, Decimal]:
 
 register(
     "core_areas_delineated",
-    Measure(by_zone=_core_areas, source="已登记核心起步区（经检查）的功能区个数"),
+    Measure(
+        by_zone=_core_areas,
+        source="已登记核心起步区（经检查）的功能区个数",
+        reads=("territory.ZoneShape",),
+    ),
 )

@@ -239,3 +239,40 @@ class DataVersion(models.Model):
 
     def __str__(self) -> str:
         return str(self.value)
+
+
+class ZoneFigures(models.Model):
+    """One figure source's value for every unit that holds data, for one day (and deadline):
+    the analytics table that progress reads (plans.figures). Kept up to date zone by zone:
+    `stamps` records the ZoneStamp versions the values were computed from."""
+
+    key = models.CharField(max_length=300, unique=True)
+    values = models.JSONField(default=dict)
+    stamps = models.JSONField(default=dict)
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("zone figures")
+        verbose_name_plural = _("zone figures")
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class ZoneStamp(models.Model):
+    """A version that moves on whenever data of `label` (a model) that a unit holds changes;
+    unit 0 stands for a bulk write whose units are not known (plans.figures)."""
+
+    label = models.CharField(max_length=100)
+    unit_id = models.PositiveBigIntegerField()
+    version = models.BigIntegerField()
+
+    class Meta:
+        verbose_name = _("zone stamp")
+        verbose_name_plural = _("zone stamps")
+        constraints = [
+            models.UniqueConstraint(fields=["label", "unit_id"], name="zone_stamp_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} · {self.unit_id}"

@@ -13,15 +13,17 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import OuterRef, Q, Subquery, Sum
+from django.db.models import OuterRef, Subquery, Sum
 from django.utils.translation import gettext as _
 
 from territory.history import Tree
 from territory.models import Unit
 
-from . import commitments, measures
+from . import commitments, figures, measures
 from .choices import Comparator, IndicatorKind, Periods, Rollup
 from .models import ReportedValue, Target
+
+REPORTED = figures.label_of(ReportedValue)
 
 DAYS_PER_MONTH = Decimal("30.4375")
 AT_RISK_SHARE = Decimal(
@@ -97,21 +99,41 @@ class Engine:
         self._trees: dict[dt.date, Tree] = {}
         self._values: dict[tuple, dict] = {}
         self._pending_units: dict[tuple, set[int]] = {}  # (indicator, day) → units pending
+        self.stamps = figures.Stamps()  # read once for this engine (plans.figures)
 
     def tree(self, day: dt.date) -> Tree:
         if day not in self._trees:
             self._trees[day] = Tree.on(day)
         return self._trees[day]
 
-    def _holders(self, day: dt.date):
-        """Every unit opened by `day`: what was registered on a unit since closed still counts
-        (for its successor, or where it last stood)."""
-        return Unit.objects.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day))
-
     def _by_zone(self, code: str, fn, day: dt.date, **extra) -> dict:
-        key = (code, fn, day, tuple(sorted(extra.items())))
+        """A measure's per-unit values on `day` (`fn` is its by_zone or pipeline_by_zone),
+        from the zone figures when the measure names the models it reads."""
+        measure = measures.get(code)
+        reads = measure.reads if measure is not None else ()
+        return self.per_zone(
+            f"measure:{code}:{fn.__name__}",
+            lambda units: fn(units, start=self.plan.starts_on, day=day, **extra),
+            day,
+            reads=reads,
+            **extra,
+        )
+
+    def per_zone(self, source: str, compute, day: dt.date, *, reads: tuple[str, ...], **extra):
+        """{unit id: value} of `source` on `day`: `compute(units)` answers for units given as
+        a queryset or a list of ids. Kept in the zone figures (plans.figures) when `reads` names the tracked models
+        it reads; computed each time otherwise. Once per engine for each source and day."""
+        key = figures.key_of(source, start=self.plan.starts_on, day=day, **extra)
         if key not in self._values:
-            self._values[key] = fn(self._holders(day), start=self.plan.starts_on, day=day, **extra)
+            if reads:
+
+                def units(ids):
+                    # A few units by their ids (an index lookup), or all of them.
+                    return compute(Unit.objects.all() if ids is None else ids)
+
+                self._values[key] = figures.per_unit(key, units, reads=reads, stamps=self.stamps)
+            else:
+                self._values[key] = compute(Unit.objects.all())
         return self._values[key]
 
     def members(self, indicator, unit_id: int, day: dt.date) -> list[int]:
@@ -154,20 +176,30 @@ class Engine:
     def unit_values(self, indicator, day: dt.date) -> dict | None:
         """{unit id: value} of the units that hold a value on `day` (None: no source)."""
         if indicator.kind == IndicatorKind.REPORTED:
-            key = ("reported", indicator.pk, indicator.periods, day)
-            if key not in self._values:
-                self._values[key] = self._reported(indicator, day)
-            return self._values[key]
+            if self.pending:
+                key = ("reported", indicator.pk, indicator.periods, day)
+                if key not in self._values:
+                    self._values[key] = self._reported(indicator, day)
+                return self._values[key]
+            return self.per_zone(
+                f"reported:{indicator.pk}:{indicator.periods}",
+                lambda units: self._reported(indicator, day, units=units),
+                day,
+                reads=(REPORTED,),
+            )
         measure = measures.get(indicator.code)
         if measure is None:
             return None
         return self._by_zone(indicator.code, measure.by_zone, day)
 
-    def _reported(self, indicator, day: dt.date) -> dict[int, Decimal]:
+    def _reported(self, indicator, day: dt.date, *, units=None) -> dict[int, Decimal]:
         """Each unit's value on `day`: its latest period's (a stock) or the sum of the plan's
         periods so far (a flow). One query; with `pending`, values under review replace the
-        approved ones for the same or a later period and are remembered."""
+        approved ones for the same or a later period and are remembered. `units` limits it
+        to some units (a queryset)."""
         rows = ReportedValue.objects.filter(indicator=indicator, period_end__lte=day)
+        if units is not None:
+            rows = rows.filter(unit__in=units)
         if indicator.periods == Periods.CUMULATIVE:
             rows = rows.filter(period_end__gte=self.plan.starts_on)
             approved = {
@@ -247,6 +279,18 @@ class Engine:
         if measure is None or day < self.plan.starts_on:
             return {}
         return self._by_zone(code, measure.by_zone, day)
+
+    def summed(self, values: dict, unit_id: int, day: dt.date, *, within=None):
+        """Per-unit tallies (tuples of numbers, added place by place; or sets of keys, united)
+        of the units counting under `unit_id` on `day` (only those in `within`, if given);
+        None when none of them has a tally."""
+        ids = self.tree(day).members(unit_id)
+        present = [values[pk] for pk in ids if pk in values and (within is None or pk in within)]
+        if not present:
+            return None
+        if isinstance(present[0], set):
+            return set().union(*present)
+        return tuple(sum(column, Decimal(0)) for column in zip(*present, strict=True))
 
     def holders_under(self, unit_id: int, day: dt.date):
         """The units whose registered items count under `unit_id` on `day`, as a queryset."""

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from carriers.models import Carrier
-from plans import cache
+from core import bulk
 from territory.models import Unit
 
 
@@ -73,20 +73,25 @@ def test_the_number_of_queries_does_not_grow_with_the_data(
     with CaptureQueriesContext(connection) as before:
         client.get(reverse("cockpit"), {"day": "2020-09-30"})
     zone = Unit.objects.get(code="z-new-economy")
-    Carrier.objects.bulk_create(
-        Carrier(
-            zone=zone,
-            kind="scitech_space",
-            name=f"批量{i}",
-            floor_area_m2=1,
-            actual_start=dt.date(2020, 1, 1),
-        )
-        for i in range(500)
+    bulk.insert_rows(  # the registries' bulk writer: it says that rows were written
+        Carrier,
+        [
+            {
+                "zone_id": zone.pk,
+                "kind": "scitech_space",
+                "name": f"批量{i}",
+                "floor_area_m2": 1,
+                "actual_start": dt.date(2020, 1, 1),
+            }
+            for i in range(500)
+        ],
+        constants={"updated_at": dt.datetime(2020, 1, 1, tzinfo=dt.UTC)},
     )
-    cache.bump()  # a bulk insert sends no signal; the registries' bulk writers bump themselves
     with CaptureQueriesContext(connection) as after:
         client.get(reverse("cockpit"), {"day": "2020-09-30"})
-    assert len(after) == len(before)
+    # 500 more rows, no more queries (fewer: the figures the carriers do not feed are read
+    # back from the zone figures, plans.figures).
+    assert len(after) <= len(before)
 
 
 def test_a_saved_change_shows_at_once_and_repeated_views_are_served_from_the_cache(login):

@@ -10,7 +10,7 @@ from investment.measures import introduced, shared_claims
 from investment.models import Enterprise, InvestmentProject
 from plans.measures import zones_of
 from plans.models import Indicator, Plan, ReportedValue, Section, Target
-from plans.progress import Status, months_back, months_between, progress
+from plans.progress import Engine, Status, months_back, months_between, progress
 from territory.models import Unit
 
 DAY = dt.date(2020, 9, 30)
@@ -183,7 +183,7 @@ def test_a_project_two_zones_claim_counts_once_for_the_city(db):
     start = dt.date(2020, 1, 1)
     assert introduced(zones_of(city, DAY), start=start, day=DAY) == 2  # 甲/乙 once, 丙
     assert introduced(zones_of(a, DAY), start=start, day=DAY) == 1
-    total, shared = shared_claims(zones_of(city, DAY), start=start, day=DAY)
+    total, shared = shared_claims(Engine(Plan.objects.get(code="cd-2020")), city.pk, day=DAY)
     assert total == 1
     assert [p.name for p in shared[0]["projects"]] == ["甲", "乙"] and shared[0][
         "enterprise"
