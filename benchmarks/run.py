@@ -229,9 +229,83 @@ def bench_import_child(path: Path) -> None:
     print(
         f"  end to end            {t3 - t0:6.2f} s  {rows / (t3 - t0):>9,.0f} rows/s   (goal ≥ 20,000)"
     )
+    print(f"RATE {rows / (t3 - t0):.1f}")
     print(
         f"  peak memory           {peak_mb:6.0f} MB (process; {baseline_kb / 1024:.0f} MB before the import; goal ≤ 500)"
     )
+
+
+def bench_import_export_child(path: Path) -> None:
+    """The same workbook through django-import-export (a test extra): a plain ModelResource on
+    Carrier whose fields take the template's headers, the zone looked up by name. It does less
+    than Zoneplan's import (no unit conversion, no choice labels, no rights, no preview), which
+    makes the comparison kind to it. Prints rows/s end to end (load and import)."""
+    import resource
+
+    import tablib
+    from django.contrib.auth import get_user_model
+    from import_export import fields, resources, widgets
+
+    from carriers.models import Carrier
+    from carriers.registry import COLUMNS
+    from territory.models import Unit
+
+    migrate_and_load_plan()
+    get_user_model().objects.create_superuser("bench", password="x")  # noqa: S106
+    headers = {c.key: c.template_header for c in COLUMNS}
+
+    class CarrierResource(resources.ModelResource):
+        zone = fields.Field(
+            attribute="zone",
+            column_name=headers["zone"],
+            widget=widgets.ForeignKeyWidget(Unit, field="name"),
+        )
+
+        # The workbook writes occupancy as officers do (85 for 85%); the model keeps 0.85.
+        class Share(widgets.DecimalWidget):
+            def clean(self, value, row=None, **kwargs):
+                number = super().clean(value, row, **kwargs)
+                return number / 100 if number is not None and number > 1 else number
+
+        occupancy_rate = fields.Field(
+            attribute="occupancy_rate", column_name=headers["occupancy_rate"], widget=Share()
+        )
+        # An empty text cell is "" in the model, not NULL.
+        note = fields.Field(
+            attribute="note",
+            column_name=headers["note"],
+            widget=widgets.CharWidget(allow_blank=True),
+        )
+
+        class Meta:
+            model = Carrier
+            fields = tuple(headers)
+            import_id_fields = ("zone", "kind", "name")
+
+    for attr, header in headers.items():
+        if attr not in ("zone", "note", "occupancy_rate"):
+            CarrierResource.fields[attr].column_name = header
+    t0 = time.perf_counter()
+    dataset = tablib.Dataset().load(path.read_bytes(), format="xlsx")
+    t1 = time.perf_counter()
+    result = CarrierResource().import_data(dataset, dry_run=False, use_transactions=True)
+    t2 = time.perf_counter()
+    if result.has_errors() or result.has_validation_errors():
+        first = (
+            result.row_errors()[0][1][0].error
+            if result.row_errors()
+            else result.invalid_rows[0].error_dict
+        )
+        raise SystemExit(f"django-import-export refused the benchmark workbook: {first!r}")
+    rows = len(dataset)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    assert Carrier.objects.count() == rows
+    print("== the same workbook through django-import-export 4.4 (plain ModelResource) ==")
+    print(f"  load (tablib/openpyxl) {t1 - t0:6.2f} s  {rows / (t1 - t0):>9,.0f} rows/s")
+    print(f"  import_data            {t2 - t1:6.2f} s  {rows / (t2 - t1):>9,.0f} rows/s")
+    print(f"  end to end             {t2 - t0:6.2f} s  {rows / (t2 - t0):>9,.0f} rows/s")
+    print(f"  peak memory            {peak_mb:6.0f} MB")
+    print(f"RATE {rows / (t2 - t0):.1f}")
 
 
 def bench_openpyxl_parse(path: Path) -> None:
@@ -625,12 +699,17 @@ def main() -> None:
     parser.add_argument(
         "what",
         nargs="?",
-        choices=["tree", "import", "import-child", "progress", "geo"],
+        choices=["tree", "import", "import-child", "import-export-child", "progress", "geo"],
         default="tree",
     )
     parser.add_argument("--database", choices=sorted(URLS), default="sqlite")
     parser.add_argument("--zones", type=int, default=3000)
     parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument(
+        "--no-reference",
+        action="store_true",
+        help="import: skip the django-import-export run (minutes at 100k rows)",
+    )
     args = parser.parse_args()
     os.environ["DATABASE_URL"] = URLS[args.database]
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zoneplan.settings")
@@ -647,18 +726,25 @@ def main() -> None:
             print(
                 f"  generating {args.rows:,}-row workbook: {make_carriers_workbook(path, args.rows):.1f} s"
             )
-        _prepare_database(args.database)
-        child = [
-            sys.executable,
-            __file__,
-            "import-child",
-            "--database",
-            args.database,
-            "--rows",
-            str(args.rows),
-        ]
-        subprocess.run(child, check=True)  # noqa: S603 - our own script
+
+        def run(what: str) -> float:
+            _prepare_database(args.database)
+            command = [sys.executable, __file__, what, "--database", args.database]
+            command += ["--rows", str(args.rows)]
+            done = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603 - our own script
+            if done.returncode:
+                raise SystemExit(f"{what} failed:\n{done.stdout}{done.stderr}")
+            lines = done.stdout.splitlines()
+            print("\n".join(line for line in lines if not line.startswith("RATE ")))
+            return float(next(line for line in lines if line.startswith("RATE ")).split()[1])
+
+        ours = run("import-child")
         bench_openpyxl_parse(path)
+        if not args.no_reference:
+            theirs = run("import-export-child")
+            print(
+                f"  ratio, Zoneplan to django-import-export end to end: {ours / theirs:.1f}× (goal ≥ 10)"
+            )
         return
     if args.what in ("tree", "progress", "geo"):
         _prepare_database(args.database)
@@ -669,6 +755,8 @@ def main() -> None:
         bench_progress(args.zones)
     elif args.what == "import-child":
         bench_import_child(IMPORT_FILE.with_name(f"bench-carriers-{args.rows}.xlsx"))
+    elif args.what == "import-export-child":
+        bench_import_export_child(IMPORT_FILE.with_name(f"bench-carriers-{args.rows}.xlsx"))
     else:
         bench_tree(args.zones)
 

@@ -9,9 +9,9 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
-from plans.measures import Measure, register
+from plans.measures import Drivers, Measure, first_per_zone, register
 
 from .choices import CarrierKind
 from .models import Carrier, ServiceProject
@@ -55,24 +55,36 @@ def _due_to_start(deadline: dt.date) -> Q:
     return Q(planned_start__lte=deadline) | Q(actual_start__lte=deadline)
 
 
-def _late_starts(model, qs, *, day: dt.date, limit: int = 10) -> list[dict]:
-    """Items whose planned start has passed without a start: what drives a shortfall."""
-    late = (
-        qs.filter(_not_begun(day), planned_start__lte=day)
-        .select_related("zone")
-        .order_by("planned_start")[:limit]
-    )
+def _describe(model, pks, *, why: str, since: str) -> list[dict]:
+    """The items `pks` (in that order) as a shortfall's drivers: name, zone, link, why."""
+    items = model.objects.select_related("zone").in_bulk(pks)
     url = "carrier_detail" if model is Carrier else "service_detail"
     return [
         {
-            "name": c.name,
-            "zone": c.zone.name,
-            "url": reverse(url, args=[c.pk]),
-            "why": gettext("Planned to start on %(day)s; not started") % {"day": c.planned_start},
-            "since": c.planned_start,
+            "name": item.name,
+            "zone": item.zone.name,
+            "url": reverse(url, args=[item.pk]),
+            "why": gettext(why) % {"day": getattr(item, since)},
+            "since": getattr(item, since),
         }
-        for c in late
+        for item in (items[pk] for pk in pks if pk in items)
     ]
+
+
+def _late_starts(model, **only) -> Drivers:
+    """Items whose planned start has passed without a start: what drives a shortfall."""
+
+    def late_by_zone(units, *, day, deadline):
+        late = model.objects.filter(zone__in=units, **only, planned_start__lte=day)
+        return first_per_zone(late.filter(_not_begun(day)), "planned_start")
+
+    def describe(pks, *, day, deadline):
+        return _describe(
+            model, pks, why=gettext_noop("Planned to start on %(day)s; not started"),
+            since="planned_start",
+        )  # fmt: skip
+
+    return Drivers(late_by_zone, describe)
 
 
 def _floor_area(kind: str, counted):
@@ -85,10 +97,7 @@ def _floor_area(kind: str, counted):
         pending = Carrier.objects.filter(zone__in=zones, kind=kind).exclude(counted(start, day))
         return _area_by_zone(pending.filter(_due_to_start(deadline)))
 
-    def drivers(zones, *, day, deadline):
-        return _late_starts(Carrier, Carrier.objects.filter(zone__in=zones, kind=kind), day=day)
-
-    return by_zone, pipeline_by_zone, drivers
+    return by_zone, pipeline_by_zone, _late_starts(Carrier, kind=kind)
 
 
 def _begun_rule(start, day):
@@ -123,26 +132,18 @@ def _buildings_pipeline(zones, *, start, day, deadline):
     )
 
 
-def _buildings_drivers(zones, *, day, deadline):
-    late = (
-        Carrier.objects.filter(
-            zone__in=zones, kind=CarrierKind.PROFESSIONAL_BUILDING, planned_completion__lte=day
-        )
-        .filter(Q(actual_completion__isnull=True) | Q(actual_completion__gt=day))
-        .select_related("zone")
-        .order_by("planned_completion")[:10]
-    )
-    return [
-        {
-            "name": c.name,
-            "zone": c.zone.name,
-            "url": reverse("carrier_detail", args=[c.pk]),
-            "why": gettext("Planned to be completed on %(day)s; not completed")
-            % {"day": c.planned_completion},
-            "since": c.planned_completion,
-        }
-        for c in late
-    ]
+def _late_buildings(units, *, day, deadline):
+    late = Carrier.objects.filter(
+        zone__in=units, kind=CarrierKind.PROFESSIONAL_BUILDING, planned_completion__lte=day
+    ).filter(Q(actual_completion__isnull=True) | Q(actual_completion__gt=day))
+    return first_per_zone(late, "planned_completion")
+
+
+def _describe_buildings(pks, *, day, deadline):
+    return _describe(
+        Carrier, pks, why=gettext_noop("Planned to be completed on %(day)s; not completed"),
+        since="planned_completion",
+    )  # fmt: skip
 
 
 def _services(zones, *, start, day):
@@ -155,10 +156,6 @@ def _services_pipeline(zones, *, start, day, deadline):
         .filter(_not_begun(day))
         .filter(_due_to_start(deadline))
     )
-
-
-def _services_drivers(zones, *, day, deadline):
-    return _late_starts(ServiceProject, ServiceProject.objects.filter(zone__in=zones), day=day)
 
 
 def register_all() -> None:
@@ -198,7 +195,7 @@ def register_all() -> None:
         Measure(
             by_zone=_completed_buildings,
             pipeline_by_zone=_buildings_pipeline,
-            drivers=_buildings_drivers,
+            drivers=Drivers(_late_buildings, _describe_buildings),
             source="专业楼宇：计划期内竣工的栋数",
             reads=("carriers.Carrier",),
         ),
@@ -208,7 +205,7 @@ def register_all() -> None:
         Measure(
             by_zone=_services,
             pipeline_by_zone=_services_pipeline,
-            drivers=_services_drivers,
+            drivers=_late_starts(ServiceProject),
             source="公共服务配套项目：到当日已开工或已建成的个数",
             reads=("carriers.ServiceProject",),
         ),

@@ -9,7 +9,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext
 
-from plans.measures import Measure, combine, register
+from plans.measures import Drivers, Measure, combine, first_per_zone, register
 
 from .choices import Tier
 from .models import InvestmentProject
@@ -81,14 +81,17 @@ def _pipeline(zones, *, start, day, deadline) -> dict[int, Decimal]:
     return {zone: Decimal(n) for zone, n in counts}
 
 
-def _drivers(zones, *, day, deadline) -> list[dict]:
+def _stalled(units, *, day, deadline) -> dict[int, list]:
     stalled = (
-        InvestmentProject.objects.filter(zone__in=zones, negotiating_on__lte=day)
+        InvestmentProject.objects.filter(zone__in=units, negotiating_on__lte=day)
         .filter(Q(signed_on__isnull=True) | Q(signed_on__gt=day))
         .exclude(tier=Tier.OTHER)
-        .select_related("zone")
-        .order_by("negotiating_on")[:10]
     )
+    return first_per_zone(stalled, "negotiating_on")
+
+
+def _describe_stalled(pks, *, day, deadline) -> list[dict]:
+    projects = InvestmentProject.objects.select_related("zone").in_bulk(pks)
     return [
         {
             "name": p.name,
@@ -97,7 +100,7 @@ def _drivers(zones, *, day, deadline) -> list[dict]:
             "why": gettext("In negotiation since %(day)s; not signed") % {"day": p.negotiating_on},
             "since": p.negotiating_on,
         }
-        for p in stalled
+        for p in (projects[pk] for pk in pks if pk in projects)
     ]
 
 
@@ -107,7 +110,7 @@ def register_all() -> None:
         Measure(
             by_zone=by_zone,
             pipeline_by_zone=_pipeline,
-            drivers=_drivers,
+            drivers=Drivers(_stalled, _describe_stalled),
             source="高能级产业化项目：计划期内签约的500强、细分行业领军、核心关键配套项目；同一企业被多个功能区申报只计一次",
             reads=("investment.InvestmentProject",),
         ),

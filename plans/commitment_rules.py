@@ -16,9 +16,12 @@ from .commitments import Finding, Rule, ratio_basis, register
 def zones_in_force(engine, unit_id: int, day) -> list[int]:
     """The zones in force on `day` under the unit, over the tree as it then stood."""
     tree = engine.tree(day)
-    return [
-        pk for pk in tree.members(unit_id) if tree.kind(pk) == UnitKind.ZONE and tree.exists(pk)
-    ]
+    return engine.memo(  # several rules ask
+        ("zones_in_force", unit_id, day),
+        lambda: [
+            pk for pk in tree.members(unit_id) if tree.kind(pk) == UnitKind.ZONE and tree.exists(pk)
+        ],
+    )
 
 
 def _parts_not_below(engine, unit_id, day, *, whole: str) -> Finding | None:

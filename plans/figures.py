@@ -90,12 +90,15 @@ def track(model, units_of: Callable[[object], Iterable[int | None]]) -> None:
     rows_written.connect(bulk, sender=model, weak=False, dispatch_uid=f"{uid}-bulk")
 
 
-# Stored values are Decimals, sets of keys or tuples of Decimals (tallies that add).
+# Stored values are Decimals, sets of keys, tuples of Decimals (tallies that add) or lists of
+# (ISO date, pk) pairs (the late items behind a shortfall, plans.measures.Drivers).
 def _encode(value):
     if isinstance(value, set | frozenset):
         return {"s": sorted(value, key=str)}
-    if isinstance(value, tuple | list):
+    if isinstance(value, tuple):
         return {"t": [str(v) for v in value]}
+    if isinstance(value, list):
+        return {"l": [[since, pk] for since, pk in value]}
     return str(value)
 
 
@@ -103,6 +106,8 @@ def _decode(value):
     if isinstance(value, dict):
         if "s" in value:
             return set(value["s"])
+        if "l" in value:
+            return [(since, pk) for since, pk in value["l"]]
         return tuple(Decimal(v) for v in value["t"])
     return Decimal(value)
 

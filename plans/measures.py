@@ -24,13 +24,44 @@ from territory.models import Unit
 ByZone = Callable[..., dict[int, "Decimal | set"]]
 
 
+DRIVERS_SHOWN = 10  # how many late items a target shows
+
+
+@dataclass(frozen=True)
+class Drivers:
+    """The registry items behind a shortfall: late starts, late completions, stalled talks."""
+
+    # (units, *, day, deadline) -> {zone id: [(since, pk), …]}: each zone's first
+    # DRIVERS_SHOWN late items, the longest late first (`first_per_zone` makes it).
+    late_by_zone: Callable[..., dict[int, list]]
+    # (pks, *, day, deadline) -> [{"name", "zone", "url", "why", "since"}] in the order of pks.
+    describe: Callable[..., list[dict]]
+
+
+def first_per_zone(late, since: str, limit: int = DRIVERS_SHOWN) -> dict[int, list]:
+    """{zone id: [(since as ISO date, pk), …]}: the first `limit` rows of the queryset `late`
+    in each zone by `since` (then pk), with one windowed query."""
+    from django.db.models import F, Window
+    from django.db.models.functions import RowNumber
+
+    ranked = late.annotate(
+        place=Window(RowNumber(), partition_by=[F("zone_id")], order_by=[F(since), F("pk")])
+    ).filter(place__lte=limit)
+    result: dict[int, list] = {}
+    for zone, day, pk in ranked.order_by("zone_id", since, "pk").values_list(
+        "zone_id", since, "pk"
+    ):
+        result.setdefault(zone, []).append((day.isoformat(), pk))
+    return result
+
+
 @dataclass(frozen=True)
 class Measure:
     by_zone: ByZone
     # What is scheduled to count by the deadline but does not yet: (zones, *, start, day, deadline).
     pipeline_by_zone: ByZone | None = None
-    # The registry items behind a shortfall (late or stalled): (zones, *, day, deadline) -> [dict].
-    drivers: Callable[..., list[dict]] | None = None
+    # The registry items behind a shortfall (late or stalled).
+    drivers: Drivers | None = None
     source: str = ""  # one line for the docs and pages: what is counted
     # The tracked models it reads ("carriers.Carrier"): its per-zone values are then kept in
     # the zone figures and brought up to date zone by zone (plans.figures). Empty: computed

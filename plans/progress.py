@@ -10,6 +10,7 @@ forecast adds what registries schedule to count by then (planned starts and comp
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -100,6 +101,12 @@ class Engine:
         self._values: dict[tuple, dict] = {}
         self._pending_units: dict[tuple, set[int]] = {}  # (indicator, day) → units pending
         self.stamps = figures.Stamps()  # read once for this engine (plans.figures)
+
+    def memo(self, key: tuple, compute):
+        """`compute()` once per engine (one request) for `key`."""
+        if key not in self._values:
+            self._values[key] = compute()
+        return self._values[key]
 
     def tree(self, day: dt.date) -> Tree:
         if day not in self._trees:
@@ -292,6 +299,25 @@ class Engine:
             return set().union(*present)
         return tuple(sum(column, Decimal(0)) for column in zip(*present, strict=True))
 
+    def drivers(self, target: Target, measure, day: dt.date, deadline: dt.date) -> list[dict]:
+        """The late items under the target's unit on `day`, the longest late first: each zone's
+        first few are kept in the zone figures; the first of them all are described."""
+        code = target.indicator.code
+        per_zone = self.per_zone(
+            f"measure:{code}:drivers",
+            lambda units: measure.drivers.late_by_zone(units, day=day, deadline=deadline),
+            day,
+            reads=measure.reads,
+            deadline=deadline,
+        )
+        ids = self.members(target.indicator, target.unit_id, day)
+        late = heapq.nsmallest(
+            measures.DRIVERS_SHOWN, (item for pk in ids for item in per_zone.get(pk, ()))
+        )
+        if not late:
+            return []
+        return measure.drivers.describe([pk for _since, pk in late], day=day, deadline=deadline)
+
     def holders_under(self, unit_id: int, day: dt.date):
         """The units whose registered items count under `unit_id` on `day`, as a queryset."""
         return Unit.objects.filter(pk__in=self.tree(day).members(unit_id))
@@ -393,9 +419,7 @@ def progress(
         and measure.drivers
         and result.status in (Status.AT_RISK, Status.BEHIND, Status.MISSED)
     ):
-        result.drivers = measure.drivers(
-            engine.holders_under(target.unit_id, day), day=day, deadline=deadline
-        )
+        result.drivers = engine.drivers(target, measure, day, deadline)
     return result
 
 

@@ -100,21 +100,27 @@ class RegistryBase:
         if value is None and key in self.text_fields:
             return ""
         if isinstance(value, Decimal):
-            places = getattr(self.model._meta.get_field(key), "decimal_places", None)
-            if places is not None:
-                return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+            steps = self.__dict__.setdefault("_decimal_steps", {})
+            if key not in steps:
+                places = getattr(self.model._meta.get_field(key), "decimal_places", None)
+                steps[key] = None if places is None else Decimal(1).scaleb(-places)
+            if steps[key] is not None:
+                return value.quantize(steps[key], rounding=ROUND_HALF_UP)
         return value
+
+    def _columns(self) -> dict[str, str]:
+        """{field name: attribute name} of the model's concrete fields (once per registry)."""
+        found = self.__dict__.get("_column_names")
+        if found is None:
+            found = {f.name: f.attname for f in self.model._meta.concrete_fields}
+            self.__dict__["_column_names"] = found
+        return found
 
     def to_row(self, values: dict) -> dict:
         """A row's values by attribute name (`zone` → `zone_id`), for core.bulk."""
-        names = self._field_names()
-        row = {}
-        for key, value in values.items():
-            if key not in names:
-                continue
-            field = self.model._meta.get_field(key)
-            row[field.attname] = self._stored(key, value)
-        return row
+        columns = self._columns()
+        stored = self._stored
+        return {columns[key]: stored(key, value) for key, value in values.items() if key in columns}
 
     def changes(self, obj, values: dict) -> dict:
         names = self._field_names()

@@ -54,7 +54,8 @@ def test_a_figure_is_stored_once_and_read_back_by_later_requests(t):
     _space(t.zc, "乙一空间", 5_000)
     assert _area(t, t.city) == 35_000
     row = _stored_area_set()
-    assert (row.values[str(t.za.pk)], row.values[str(t.zc.pk)]) == ("30000", "5000")
+    stored = (Decimal(row.values[str(t.za.pk)]), Decimal(row.values[str(t.zc.pk)]))
+    assert stored == (30_000, 5_000)
     assert str(t.zb.pk) not in row.values  # a zone without data holds no value
     _tamper(row, t.zc, "7000")
     # Nothing was written since: the next request reads the table, not the registry.
@@ -181,3 +182,31 @@ def test_after_any_sequence_of_writes_the_table_agrees_with_a_fresh_computation(
         assert kept == by_hand, f"after step {step} ({action})"
     figures.forget()
     assert [_area(t, unit) for unit in (t.d1, t.d2, t.city)] == by_hand[3:]
+
+
+def test_the_late_items_shown_are_the_longest_late_under_the_unit_and_follow_writes(t):
+    from plans import measures
+    from plans.models import Target
+
+    indicator = Indicator.objects.get(code="scitech_space_floor_area")
+    measure = measures.get(indicator.code)
+    late = [
+        Carrier.objects.create(
+            zone=zone, kind="scitech_space", name=f"迟{i:02d}", floor_area_m2=1000,
+            planned_start=dt.date(2020, 1, 1) + dt.timedelta(days=10 * i),
+        )
+        for i, zone in enumerate([t.za, t.zc] * 6)
+    ]  # fmt: skip
+
+    def shown(unit):
+        target = Target(indicator=indicator, unit=unit)
+        found = Engine(t.plan).drivers(target, measure, DAY, dt.date(2020, 12, 31))
+        return [d["name"] for d in found]
+
+    # Twelve late starts, six in each district: the city shows the ten longest late.
+    assert shown(t.city) == [f"迟{i:02d}" for i in range(10)]
+    assert shown(t.d2) == [f"迟{i:02d}" for i in range(1, 12, 2)]
+    late[0].actual_start = dt.date(2020, 2, 1)  # started: no longer late
+    late[0].save()
+    assert shown(t.city) == [f"迟{i:02d}" for i in range(1, 11)]
+    assert shown(t.d1) == [f"迟{i:02d}" for i in range(2, 12, 2)]
