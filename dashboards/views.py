@@ -645,6 +645,13 @@ def zone_scene(request, code: str):
         errors.append("场景名称须填写，且不超过 200 字")
     elif Scene.objects.filter(zone=zone, name=name).exists():
         errors.append(f"本功能区已有名为“{name}”的场景")
+    shown_from = None
+    typed = request.POST.get("shown_from", "").strip()
+    if typed:
+        try:
+            shown_from = dt.date.fromisoformat(typed[:10])
+        except ValueError:
+            errors.append(_("The date from which the scene is shown must be a date (2020-06-30)."))
     drawn, area = request.POST.get("geojson", "").strip(), ""  # an area drawn on the map
     if drawn:
         try:
@@ -679,6 +686,7 @@ def zone_scene(request, code: str):
         longitude=round(longitude, 6),
         latitude=round(latitude, 6),
         geojson=area,
+        shown_from=shown_from,
     )
     scene._history_user = request.user
     scene.save()

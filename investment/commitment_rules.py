@@ -58,8 +58,8 @@ NEW_ECONOMY_KINDS = ("is_rd_institution", "is_scitech", "is_unicorn", "is_new_ec
 def _scitech_enterprises(engine, unit_id, day) -> Finding | None:
     """Sci-tech spaces started or built by the day that host a new-economy enterprise (a head
     enterprise's R&D institution, a sci-tech enterprise, a unicorn or another new-economy
-    enterprise) settled there, of those spaces. Enterprises carry no settling date: they count
-    as registered now."""
+    enterprise) settled there by the day, of those spaces (an enterprise without a settling
+    date counts as settled all along)."""
     from carriers.commitment_rules import spaces_hosting
 
     new_economy = Q()
@@ -67,7 +67,9 @@ def _scitech_enterprises(engine, unit_id, day) -> Finding | None:
         new_economy |= Q(**{field: True})
 
     def settled(spaces):
-        return Enterprise.objects.filter(new_economy, carrier__in=spaces)
+        return Enterprise.objects.filter(new_economy, carrier__in=spaces).filter(
+            Q(settled_on__isnull=True) | Q(settled_on__lte=day)
+        )
 
     per_zone = engine.per_zone(
         "rule:scitech_enterprises",

@@ -35,6 +35,7 @@ class EnterpriseForm(forms.ModelForm):
             "is_new_economy",
             "is_fortune500",
             "carrier",
+            "settled_on",
             "note",
         ]
         help_texts = {

@@ -46,6 +46,14 @@ class Enterprise(models.Model):
         limit_choices_to={"kind": "scitech_space"},
         help_text=_("The sci-tech space the enterprise has settled in, if any."),
     )
+    settled_on = models.DateField(
+        _("settled on"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "When it settled in the sci-tech space; left blank, it counts as settled all along."
+        ),
+    )
     is_rd_institution = models.BooleanField(_("head-enterprise R&D institution"), default=False)
     is_scitech = models.BooleanField(_("sci-tech enterprise"), default=False)
     is_unicorn = models.BooleanField(_("unicorn"), default=False)

@@ -48,6 +48,13 @@ ENTERPRISE_COLUMNS = [
         aliases=("入驻科创空间",),
         help="企业入驻的高品质科创空间名称（须为所在功能区已登记的科创空间）；未入驻则不填。",
     ),
+    Column(
+        "settled_on",
+        "入驻日期",
+        "Settled on",
+        "date",
+        help="入驻科创空间的日期；不填则视为一直在此。",
+    ),
     Column("note", "备注", "Note", "text", max_length=2000),
 ]
 
@@ -94,7 +101,7 @@ class EnterpriseRegistry(RegistryBase):
 
     def changes(self, obj: Enterprise, values: dict) -> dict:
         changed = {}
-        for key in ("name", "zone", "carrier", "note"):
+        for key in ("name", "zone", "carrier", "settled_on", "note"):
             if key in values:
                 new = "" if values[key] is None and key == "note" else values[key]
                 if getattr(obj, key) != new:
@@ -116,6 +123,8 @@ class EnterpriseRegistry(RegistryBase):
                 values["note"] = row.values["note"] or ""
             if "carrier" in row.values:
                 values["carrier_id"] = row.values["carrier"].pk if row.values["carrier"] else None
+            if "settled_on" in row.values:
+                values["settled_on"] = row.values["settled_on"]
             if "kinds" in row.values:
                 values.update(
                     {field: field in (row.values["kinds"] or []) for field in KIND_FIELDS}

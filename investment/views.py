@@ -93,6 +93,7 @@ class EnterprisePages(ScopedRegistryPages):
             "zone": obj.zone.name if obj.zone else None,
             "kinds": [f for f in KIND_FIELDS if getattr(obj, f)],
             "carrier": obj.carrier.name if obj.carrier_id else None,
+            "settled_on": obj.settled_on,
             "note": obj.note,
         }
 
@@ -114,6 +115,7 @@ class EnterprisePages(ScopedRegistryPages):
                 obj.carrier.name if obj.carrier_id else "—",
                 reverse("carrier_detail", args=[obj.carrier_id]) if obj.carrier_id else None,
             ),
+            (_("Settled on"), obj.settled_on or "—", None),
             (_("Investment projects"), str(obj.projects.count()), None),
             (_("Note"), obj.note or "—", None),
         ]

@@ -57,7 +57,7 @@ def _scenes_complete(units, day) -> dict[int, Decimal]:
             zone__in=units, kind=ZoneShape.Kind.CORE_AREA, delineated_on__lte=day
         ).values_list("zone_id", flat=True)
     )
-    counts = scene_counts(delineated)
+    counts = scene_counts(delineated, day=day)
     return {
         z: Decimal(1 if all(counts[z][k] for k in Scene.Kind.values) else 0) for z in delineated
     }
@@ -65,7 +65,7 @@ def _scenes_complete(units, day) -> dict[int, Decimal]:
 
 def _core_area_scenes(engine, unit_id, day) -> Finding | None:
     """Zones whose core area, delineated by the day, shows production, living and ecology
-    scenes together (scenes carry no date: they are counted as registered now)."""
+    scenes together, each shown by the day (a scene without a date counts all along)."""
     zones = zones_in_force(engine, unit_id, day)
     if not zones:
         return None

@@ -347,6 +347,9 @@ class Scene(models.Model):
     latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6)
     # A scene drawn as an area; its point (above) is then a point inside it, for counts and pins.
     geojson = models.TextField(_("area (GeoJSON, WGS84)"), blank=True)
+    # From when the scene is shown (a figure for an earlier day does not count it); blank: all
+    # along.
+    shown_from = models.DateField(_("shown from"), null=True, blank=True)
     is_demo = models.BooleanField(_("demo data"), default=False)
 
     history = HistoricalRecords()

@@ -184,16 +184,19 @@ def scene_gaps(zone_ids) -> list[tuple[int, list[str]]]:
     ]
 
 
-def scene_counts(zone_ids) -> dict[int, dict[str, int]]:
-    """How many scenes of each kind each zone's core area shows (one query)."""
-    from django.db.models import Count
+def scene_counts(zone_ids, *, day=None) -> dict[int, dict[str, int]]:
+    """How many scenes of each kind each zone's core area shows (one query); with `day`, the
+    scenes shown by then (a scene without a date counts all along)."""
+    from django.db.models import Count, Q
 
     from .models import Scene
 
     counts: dict[int, dict[str, int]] = {z: {k: 0 for k in Scene.Kind.values} for z in zone_ids}
+    scenes = Scene.objects.filter(zone_id__in=zone_ids)
+    if day is not None:
+        scenes = scenes.filter(Q(shown_from__isnull=True) | Q(shown_from__lte=day))
     for zone_id, kind, n in (
-        Scene.objects.filter(zone_id__in=zone_ids)
-        .values_list("zone_id", "kind")
+        scenes.values_list("zone_id", "kind")
         .annotate(n=Count("pk"))
         .values_list("zone_id", "kind", "n")
     ):

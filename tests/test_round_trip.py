@@ -134,9 +134,20 @@ def _rows(name: str, data) -> list[list]:
                 ]
             )
         elif name == "enterprises":
-            keys = ["credit_code", "name", "zone", "kinds", "note"]
+            keys = ["credit_code", "name", "zone", "kinds", "carrier", "settled_on", "note"]
             kinds = data.draw(st.lists(st.sampled_from(labels("kinds")), unique=True, max_size=3))
-            rows.append([_credit_code(index), item, ZONE, "、".join(kinds), data.draw(_text())])
+            settled = data.draw(st.booleans())
+            rows.append(
+                [
+                    _credit_code(index),
+                    item,
+                    ZONE,
+                    "、".join(kinds),
+                    "往返科创大厦" if settled else "",
+                    _pick(data, DATE_FORMS)(data.draw(dates)) if settled else "",
+                    data.draw(_text()),
+                ]
+            )
         else:
             keys = ["zone", "name", "tier", "investment_yuan", "signed_on", "chain"]
             signed = min(data.draw(dates), dt.date.today())

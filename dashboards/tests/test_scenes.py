@@ -55,12 +55,35 @@ def test_a_scene_inside_the_core_area_is_added_and_counted(login, core, users):
         ({"kind": "party"}, "请选择场景类型"),
         ({"name": ""}, "场景名称须填写"),
         ({"name": "长" * 201}, "不超过 200 字"),
+        ({"shown_from": "2020-13-01"}, "场景展示日期须为日期"),
+        ({"shown_from": "去年"}, "场景展示日期须为日期"),
     ],
 )
 def test_a_bad_scene_is_refused_with_a_message_and_nothing_saved(login, core, values, message):
     response = _add(login("xinjingji"), **values)
     assert response.status_code == 400 and message in response.content.decode()
     assert not Scene.objects.exists()
+
+
+def test_a_scene_shown_from_a_date_counts_only_from_that_day(login, core):
+    from plans.models import Plan
+    from plans.progress import Engine
+    from territory.models import Unit as U
+
+    client = login("xinjingji")
+    for kind, name in (("production", "工厂"), ("living", "社区"), ("ecology", "绿道")):
+        _add(client, kind=kind, name=name, shown_from="2020-09-01" if kind == "ecology" else "")
+    assert Scene.objects.get(name="绿道").shown_from == dt.date(2020, 9, 1)
+    zone = U.objects.get(code="z-new-economy")
+
+    def complete(day):
+        from plans import commitments
+
+        engine = Engine(Plan.objects.get(code="cd-2020"))
+        return commitments.get("core_area_scenes").evaluate(engine, zone.pk, day).done
+
+    # Before the ecology scene is shown the zone lacks a kind; from that day it has all three.
+    assert (complete(dt.date(2020, 8, 31)), complete(dt.date(2020, 9, 1))) == (0, 1)
 
 
 def test_a_scene_needs_a_core_area_and_a_unique_name(login, core):

@@ -279,3 +279,18 @@ def test_scitech_enterprises_counts_spaces_hosting_a_new_economy_enterprise(t):
     assert (city.done, city.of) == (1, 2)  # a traditional enterprise does not count
     assert city.basis == "1/2 个已开工科创空间入驻了新经济企业（共 1 家企业）"
     assert _find(t, "scitech_enterprises", t.d2).done == 0
+
+
+def test_an_enterprise_counts_in_its_space_from_the_day_it_settled(t):
+    from investment.models import Enterprise
+
+    space = Carrier.objects.create(
+        zone=t.za, kind="scitech_space", name="甲空间", floor_area_m2=1, actual_start=MID
+    )
+    Enterprise.objects.create(
+        credit_code="T0000000000000003", name="新经济", zone=t.za, carrier=space,
+        is_new_economy=True, settled_on=dt.date(2020, 10, 1),
+    )  # fmt: skip
+    before, after = dt.date(2020, 9, 30), dt.date(2020, 10, 1)
+    assert [_find(t, "scitech_enterprises", t.city, day=d).done for d in (before, after)] == [0, 1]
+    assert [_find(t, "scitech_enterprises", t.d1, day=d).done for d in (before, after)] == [0, 1]
