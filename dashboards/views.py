@@ -238,7 +238,7 @@ def _cockpit_unit(request, code: str | None):
     return redirect("cockpit_unit", code=own.unit.code)
 
 
-def _progress_of(request, plan, unit, *, allow_pending: bool = True) -> dict:
+def _progress_of(request, plan, unit, *, allow_pending: bool = True, engine=None) -> dict:
     """What the cockpit and the briefing show: progress by section, counts, what needs attention.
     The briefing is an official document: approved figures only (`allow_pending=False`)."""
     day, warning = _as_of(request, plan)
@@ -251,7 +251,10 @@ def _progress_of(request, plan, unit, *, allow_pending: bool = True) -> dict:
     if source is not None:
         key += f":pending:{source.stamp()}"
     sections = cache.cached(
-        key, lambda: plan_progress(plan, day=day, units=scope, pending=source is not None)
+        key,
+        lambda: plan_progress(
+            plan, day=day, units=scope, pending=source is not None, engine=engine
+        ),
     )
     rows = [row for s in sections for row in s.rows]
     found = Counter(row.status for row in rows)
@@ -277,7 +280,8 @@ def cockpit(request, code: str | None = None):
     unit = _cockpit_unit(request, code)
     if not isinstance(unit, Unit):
         return unit
-    data = _progress_of(request, plan, unit)
+    engine = Engine(plan)  # one engine for the page's reads: its trees and zone figures
+    data = _progress_of(request, plan, unit, engine=engine)
     day, rows = data["day"], data["rows"]
     units = visible_units(request.user)
     claims_total, claims = 0, []
@@ -287,7 +291,7 @@ def cockpit(request, code: str | None = None):
     ):
         claims_total, claims = cache.cached(
             f"claims:{plan.pk}:{unit.pk}:{day.isoformat()}",
-            lambda: shared_claims(Engine(plan), unit.pk, day=day),
+            lambda: shared_claims(engine, unit.pk, day=day),
         )
     chart = [
         {
@@ -708,9 +712,8 @@ def _drawn_geometry(text: str):
 
 def _scene_gaps(units, unit) -> dict:
     """Zones under `unit` whose core area lacks a kind of scene (the first 20 named)."""
-    zone_ids = list(
-        units.filter(kind=UnitKind.ZONE, path__startswith=unit.path).values_list("pk", flat=True)
-    )
+    # A subquery, not a list: at the city, thousands of ids would be bound one by one.
+    zone_ids = units.filter(kind=UnitKind.ZONE, path__startswith=unit.path).values("pk")
     gaps = scene_gaps(zone_ids)
     names = dict(Unit.objects.filter(pk__in=[z for z, _ in gaps[:20]]).values_list("pk", "name"))
     labels = dict(Scene.Kind.choices)

@@ -25,6 +25,8 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 
@@ -153,9 +155,10 @@ def per_unit(
 ) -> dict:
     """{unit id: value} for the source `key`: `compute(None)` gives every unit's values,
     `compute(ids)` those of the units `ids` only (a unit without data is left out). Served from
-    the stored set, with the units whose stamps moved computed again."""
+    the stored set, with the units whose stamps moved computed again. The values are read-only
+    for the caller (they may be shared with other reads in this process)."""
     current = (stamps or Stamps()).of(reads)
-    row = ZoneFigures.objects.filter(key=key).first()
+    row = ZoneFigures.objects.filter(key=key).defer("values").first()
     everything = row is None or any(
         row.stamps.get(f"{label}:{ALL}") != current.get(f"{label}:{ALL}") for label in reads
     )
@@ -163,13 +166,17 @@ def per_unit(
         values = compute(None)
         _store(key, values, current, row)
         return values
-    values = {int(pk): _decode(v) for pk, v in row.values.items()}
+    values = _MEMO.get((key, row.token))
+    if values is None:  # not decoded in this process yet: read them (one more query)
+        values = {int(pk): _decode(v) for pk, v in row.values.items()}
+        _remember(key, row.token, values)
     dirty = {
         int(name.rsplit(":", 1)[1])
         for name in set(current) | set(row.stamps)
         if current.get(name) != row.stamps.get(name)
     }
     if dirty:
+        values = dict(values)  # the remembered values stay as they were stored
         fresh = compute(sorted(dirty))
         for pk in dirty:
             values.pop(pk, None)
@@ -178,20 +185,39 @@ def per_unit(
     return values
 
 
+# Decoded sets, by key and the token of the stored row they were decoded from: a process reads
+# a set again only after some process stored a new version of it. Bounded; memory only.
+_MEMO: OrderedDict[tuple[str, str], dict] = OrderedDict()
+MEMO_SETS = 256
+
+
+_MEMO_LOCK = threading.Lock()  # threads of one server process share it
+
+
+def _remember(key: str, token: str, values: dict) -> None:
+    with _MEMO_LOCK:
+        _MEMO[(key, token)] = values
+        _MEMO.move_to_end((key, token))
+        while len(_MEMO) > MEMO_SETS:
+            _MEMO.popitem(last=False)
+
+
 def _store(key: str, values: dict, stamps: dict, row: ZoneFigures | None) -> None:
     from django.utils import timezone
 
     encoded = {str(pk): _encode(v) for pk, v in values.items()}
+    token = secrets.token_hex(8)
     if row is None:
         ZoneFigures.objects.filter(
             computed_at__lt=timezone.now() - dt.timedelta(days=KEEP_DAYS)
         ).delete()
-        _, _created = ZoneFigures.objects.update_or_create(
-            key=key, defaults={"values": encoded, "stamps": stamps}
+        ZoneFigures.objects.update_or_create(
+            key=key, defaults={"values": encoded, "stamps": stamps, "token": token}
         )
-        return
-    row.values, row.stamps = encoded, stamps
-    row.save(update_fields=["values", "stamps", "computed_at"])
+    else:
+        row.values, row.stamps, row.token = encoded, stamps, token
+        row.save(update_fields=["values", "stamps", "token", "computed_at"])
+    _remember(key, token, values)
 
 
 def forget() -> None:

@@ -249,6 +249,8 @@ class ZoneFigures(models.Model):
     key = models.CharField(max_length=300, unique=True)
     values = models.JSONField(default=dict)
     stamps = models.JSONField(default=dict)
+    # New on every store: a server process that decoded these values keeps them under it.
+    token = models.CharField(max_length=32, default="")
     computed_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -183,15 +183,23 @@ class ProgressSection:
 
 
 def plan_progress(
-    plan: Plan, *, day, units=None, with_drivers: bool = True, pending: bool = False
+    plan: Plan,
+    *,
+    day,
+    units=None,
+    with_drivers: bool = True,
+    pending: bool = False,
+    engine=None,
 ) -> list[ProgressSection]:
     """The plan's targets with their progress on `day`, grouped by section, each whole
     followed by its parts to any depth; `units` limits the targets to those set on these units
     (a district's or zone's view). With `pending`, reported values under review count too,
-    and the rows they touch are marked."""
+    and the rows they touch are marked. `engine` lets a page share one engine (its trees and
+    figures) with its other reads of the same plan."""
     from .progress import Engine, progress
 
-    engine = Engine(plan, pending=pending)
+    if engine is None or engine.pending != pending:
+        engine = Engine(plan, pending=pending)
     targets = list(_targets(plan))
     if units is not None:
         ids = set(units.values_list("pk", flat=True))

@@ -16,10 +16,12 @@ from .selectors import completeness
 def _reporting_completeness(engine, unit_id, day) -> Finding | None:
     """Of the reports due by the day (each data set's recent periods, from the units that
     report it under the unit), how many came in on time; the basis gives both rates."""
-    units = engine.holders_under(unit_id, day)
+    members = set(engine.tree(day).members(unit_id))
     due = submitted = on_time = 0
-    for data_set in DataSet.objects.all():
-        found = completeness(data_set, data_set.units.filter(pk__in=units), today=day)
+    for data_set in DataSet.objects.prefetch_related("units"):
+        # The reporting units under the unit on the day (a few ids, not the whole subtree).
+        reporting = [u.pk for u in data_set.units.all() if u.pk in members]
+        found = completeness(data_set, data_set.units.filter(pk__in=reporting), today=day)
         for (_start, end), (got, timely) in zip(found.periods, found.totals, strict=True):
             if end + dt.timedelta(days=data_set.due_days) > day:
                 continue  # not due yet

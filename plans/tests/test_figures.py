@@ -46,6 +46,7 @@ def _tamper(row: ZoneFigures, zone, value: str) -> None:
     """Write a wrong stored value for a zone: a zone computed again shows the truth, one read
     from the table shows the wrong value."""
     row.values[str(zone.pk)] = value
+    row.token = "tampered"  # as a store by another process would: read again, not remembered
     row.save()
 
 
