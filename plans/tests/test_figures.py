@@ -8,6 +8,7 @@ write brings up to date the zones it touched, only those, in every later read.
 
 import datetime as dt
 import random
+import secrets
 from decimal import Decimal
 
 import pytest
@@ -46,7 +47,7 @@ def _tamper(row: ZoneFigures, zone, value: str) -> None:
     """Write a wrong stored value for a zone: a zone computed again shows the truth, one read
     from the table shows the wrong value."""
     row.values[str(zone.pk)] = value
-    row.token = "tampered"  # as a store by another process would: read again, not remembered
+    row.token = secrets.token_hex(8)  # as a store by another process would: read, not remembered
     row.save()
 
 
