@@ -57,6 +57,22 @@ def envlist(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def proxy_ssl_header(raw: str, *, name: str = "ZONEPLAN_PROXY_SSL_HEADER") -> tuple | None:
+    """`X-Forwarded-Proto=https` (the header the proxy sets, and its value for HTTPS) as the
+    (META key, value) pair SECURE_PROXY_SSL_HEADER wants; None when empty."""
+    if not raw.strip():
+        return None
+    header, equals, value = raw.partition("=")
+    header, value = header.strip(), value.strip()
+    if not equals or not header or not value or not all(c.isalnum() or c in "-_" for c in header):
+        raise _fail(
+            name, raw, "应写成 请求头=取值，例如 X-Forwarded-Proto=https",
+            "write it as Header=value, e.g. X-Forwarded-Proto=https",
+        )  # fmt: skip
+    key = header.upper().replace("-", "_")
+    return (key if key.startswith("HTTP_") else f"HTTP_{key}", value)
+
+
 _ENGINES = {
     "postgres": "django.db.backends.postgresql",
     "postgresql": "django.db.backends.postgresql",

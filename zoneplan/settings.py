@@ -7,7 +7,15 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from core.env import envbool, envfloats, envint, envlist, envstr, parse_database_url
+from core.env import (
+    envbool,
+    envfloats,
+    envint,
+    envlist,
+    envstr,
+    parse_database_url,
+    proxy_ssl_header,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -124,6 +132,13 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# HTTPS in production (README, "Configuration"): HSTS, the redirect to HTTPS, and the header by
+# which the proxy in front says a request came over HTTPS ("X-Forwarded-Proto=https").
+SECURE_HSTS_SECONDS = envint("ZONEPLAN_HSTS_SECONDS", 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("ZONEPLAN_HSTS_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = envbool("ZONEPLAN_HSTS_PRELOAD", False)
+SECURE_SSL_REDIRECT = envbool("ZONEPLAN_SSL_REDIRECT", False)
+SECURE_PROXY_SSL_HEADER = proxy_ssl_header(envstr("ZONEPLAN_PROXY_SSL_HEADER", ""))
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("ZONEPLAN_MAX_UPLOAD_BYTES", 10 * 1024 * 1024, minimum=1024)
 
 # Spreadsheet imports: larger files or more rows are refused before they are parsed.

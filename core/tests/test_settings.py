@@ -13,13 +13,13 @@ from core.env import envbool, envint, parse_database_url
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _start(**env) -> subprocess.CompletedProcess:
+def _start(env: dict | None = None, *args: str, **more) -> subprocess.CompletedProcess:
     environment = {
         k: v for k, v in os.environ.items() if not k.startswith("ZONEPLAN_") and k != "DATABASE_URL"
     }
-    environment.update(env)
+    environment.update(env or {}, **more)
     return subprocess.run(
-        [sys.executable, "manage.py", "check"],
+        [sys.executable, "manage.py", "check", *args],
         cwd=ROOT,
         env=environment,
         capture_output=True,
@@ -37,12 +37,51 @@ def _start(**env) -> subprocess.CompletedProcess:
         ({"ZONEPLAN_DEBUG": "perhaps"}, "环境变量 ZONEPLAN_DEBUG"),
         ({"ZONEPLAN_LOGIN_FAILURE_LIMIT": "five"}, "应为整数"),
         ({"ZONEPLAN_DEBUG": "false"}, "ZONEPLAN_SECRET_KEY"),
+        ({"ZONEPLAN_HSTS_SECONDS": "a year"}, "环境变量 ZONEPLAN_HSTS_SECONDS"),
+        ({"ZONEPLAN_HSTS_SECONDS": "-1"}, "不能小于 0"),
+        ({"ZONEPLAN_SSL_REDIRECT": "sometimes"}, "环境变量 ZONEPLAN_SSL_REDIRECT"),
+        ({"ZONEPLAN_PROXY_SSL_HEADER": "X-Forwarded-Proto"}, "应写成 请求头=取值"),
+        ({"ZONEPLAN_PROXY_SSL_HEADER": "X Forwarded=https"}, "应写成 请求头=取值"),
     ],
 )
 def test_a_bad_setting_stops_the_start_and_names_the_variable(env, expected):
-    result = _start(**env)
+    result = _start(env)
     assert result.returncode != 0
     assert expected in result.stderr
+
+
+PRODUCTION = {
+    "ZONEPLAN_DEBUG": "false",
+    "ZONEPLAN_SECRET_KEY": "t" * 20 + "-a-long-and-varied-key-for-the-deploy-check-0123456789",
+    "ZONEPLAN_ALLOWED_HOSTS": "zoneplan.example.cn",
+    "ZONEPLAN_HSTS_SECONDS": "31536000",
+    "ZONEPLAN_HSTS_PRELOAD": "true",
+    "ZONEPLAN_SSL_REDIRECT": "true",
+    "ZONEPLAN_PROXY_SSL_HEADER": "X-Forwarded-Proto=https",
+    "DATABASE_URL": "sqlite:////tmp/zoneplan-settings-test.sqlite3",
+}
+
+
+def test_production_settings_pass_the_deploy_check_without_a_warning():
+    result = _start(PRODUCTION, "--deploy", "--fail-level", "WARNING")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_without_https_settings_the_deploy_check_names_what_is_missing():
+    env = {k: v for k, v in PRODUCTION.items() if "HSTS" not in k and "SSL" not in k}
+    result = _start(env, "--deploy")
+    assert "security.W004" in result.stderr and "security.W008" in result.stderr
+
+
+def test_the_proxy_header_reads_as_django_wants_it():
+    from django.conf import settings
+
+    from core.env import proxy_ssl_header
+
+    assert proxy_ssl_header("X-Forwarded-Proto=https") == ("HTTP_X_FORWARDED_PROTO", "https")
+    assert proxy_ssl_header(" ") is None
+    assert settings.SECURE_PROXY_SSL_HEADER is None  # not behind a proxy unless told
 
 
 def test_the_defaults_start_without_any_setting():
