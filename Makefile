@@ -54,7 +54,7 @@ bench: $(VENV)/.test-deps
 	$(BIN)/python benchmarks/run.py tree --database sqlite
 	$(BIN)/python benchmarks/run.py tree --database postgres
 	$(BIN)/python benchmarks/run.py import --database sqlite
-	$(BIN)/python benchmarks/run.py import --database postgres
+	$(BIN)/python benchmarks/run.py import --database postgres --no-reference
 	$(BIN)/python benchmarks/run.py progress --database sqlite
 	$(BIN)/python benchmarks/run.py progress --database postgres
 	$(BIN)/python benchmarks/run.py geo --database postgres

@@ -7,7 +7,7 @@ class PlansConfig(AppConfig):
     verbose_name = _("Plans")
 
     def ready(self) -> None:
-        from territory.models import Scene, Unit, ZoneShape
+        from territory.models import Scene, Unit, UnitSuccession, UnitVersion, ZoneShape
 
         from . import figures
         from .cache import watch
@@ -17,6 +17,9 @@ class PlansConfig(AppConfig):
         figures.track(ReportedValue, lambda v: [v.unit_id])
         figures.track(ZoneShape, lambda s: [s.zone_id])
         figures.track(Scene, lambda s: [s.zone_id])
+        # The tree of a day is kept per process under these stamps (plans.progress.shared_tree).
+        for model in (Unit, UnitVersion, UnitSuccession):
+            figures.track(model, lambda _obj: [figures.ALL])
         from .commitment_rules import register_all
 
         register_all()

@@ -14,8 +14,10 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _start(env: dict | None = None, *args: str, **more) -> subprocess.CompletedProcess:
+    # Not this test run's settings, nor the flag the browser tests set for Playwright.
+    ignored = ("DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
     environment = {
-        k: v for k, v in os.environ.items() if not k.startswith("ZONEPLAN_") and k != "DATABASE_URL"
+        k: v for k, v in os.environ.items() if not k.startswith("ZONEPLAN_") and k not in ignored
     }
     environment.update(env or {}, **more)
     return subprocess.run(

@@ -212,3 +212,25 @@ def test_the_late_items_shown_are_the_longest_late_under_the_unit_and_follow_wri
     late[0].save()
     assert shown(t.city) == [f"迟{i:02d}" for i in range(1, 11)]
     assert shown(t.d1) == [f"迟{i:02d}" for i in range(2, 12, 2)]
+
+
+def test_the_tree_a_process_keeps_follows_a_move_and_units_added_in_bulk(t):
+    from territory.models import Unit
+    from territory.services import record_change
+
+    _space(t.za, "甲一空间", 30_000)
+    assert (_area(t, t.d1), _area(t, t.d2)) == (30_000, 0)
+    record_change(unit=t.za, on=dt.date(2020, 7, 1), parent=t.d2)
+    # The tree kept for the day is built again: 甲一 counts for 乙区 from the move on.
+    assert (_area(t, t.d1), _area(t, t.d2)) == (0, 30_000)
+    assert (_area(t, t.d1, dt.date(2020, 6, 30)), _area(t, t.d2, dt.date(2020, 6, 30))) == (
+        30_000,
+        0,
+    )
+    # A unit inserted in bulk sends no signal; the tree's version still sees it.
+    Unit.objects.bulk_create(
+        [Unit(code="t-zd", kind="zone", name="甲三", parent=t.d1, path=f"{t.d1.path}x/")]
+    )
+    zd = Unit.objects.get(code="t-zd")
+    _space(zd, "甲三空间", 2_000)
+    assert (_area(t, t.d1), _area(t, t.city)) == (2_000, 32_000)
