@@ -73,6 +73,22 @@ def proxy_ssl_header(raw: str, *, name: str = "ZONEPLAN_PROXY_SSL_HEADER") -> tu
     return (key if key.startswith("HTTP_") else f"HTTP_{key}", value)
 
 
+def envnetworks(name: str, default: list[str]) -> list:
+    """Comma-separated addresses or networks (10.0.0.5, 10.0.0.0/24) as ip_network objects."""
+    import ipaddress
+
+    networks = []
+    for item in envlist(name, default):
+        try:
+            networks.append(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            raise _fail(
+                name, item, "应为 IP 地址或网段，例如 10.0.0.5 或 10.0.0.0/24",
+                "expected an IP address or network, e.g. 10.0.0.5 or 10.0.0.0/24",
+            ) from None  # fmt: skip
+    return networks
+
+
 _ENGINES = {
     "postgres": "django.db.backends.postgresql",
     "postgresql": "django.db.backends.postgresql",

@@ -12,6 +12,7 @@ from core.env import (
     envfloats,
     envint,
     envlist,
+    envnetworks,
     envstr,
     parse_database_url,
     proxy_ssl_header,
@@ -113,6 +114,12 @@ AXES_FAILURE_LIMIT = envint("ZONEPLAN_LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = envint("ZONEPLAN_LOGIN_COOLOFF_MINUTES", 15, minimum=1) / 60
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+# Locked by user name and address together: behind the city's proxy every officer shares one
+# address, and one person's typos must not lock out the office. The address is the proxy's
+# forwarded one only when the request comes from a trusted proxy (accounts/addresses.py).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "accounts.addresses.client_address"
+ZONEPLAN_TRUSTED_PROXIES = envnetworks("ZONEPLAN_TRUSTED_PROXIES", [])
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]

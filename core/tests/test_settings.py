@@ -44,6 +44,7 @@ def _start(env: dict | None = None, *args: str, **more) -> subprocess.CompletedP
         ({"ZONEPLAN_SSL_REDIRECT": "sometimes"}, "环境变量 ZONEPLAN_SSL_REDIRECT"),
         ({"ZONEPLAN_PROXY_SSL_HEADER": "X-Forwarded-Proto"}, "应写成 请求头=取值"),
         ({"ZONEPLAN_PROXY_SSL_HEADER": "X Forwarded=https"}, "应写成 请求头=取值"),
+        ({"ZONEPLAN_TRUSTED_PROXIES": "10.0.0.1,proxy.local"}, "应为 IP 地址或网段"),
     ],
 )
 def test_a_bad_setting_stops_the_start_and_names_the_variable(env, expected):

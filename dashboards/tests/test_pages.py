@@ -2,6 +2,7 @@
 nothing (STYLE.md). Pages are Chinese unless the user switches to English."""
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from territory.models import Ecosystem, Stage, Unit
@@ -33,7 +34,7 @@ def test_a_wrong_password_is_told_in_chinese(client, db):
     assert "用户名或密码错误" in response.content.decode()
 
 
-def test_repeated_failed_log_ins_lock_the_address_even_with_the_right_password(
+def test_repeated_failed_log_ins_lock_the_user_there_even_with_the_right_password(
     client, db, settings
 ):
     for _ in range(settings.AXES_FAILURE_LIMIT):
@@ -42,6 +43,53 @@ def test_repeated_failed_log_ins_lock_the_address_even_with_the_right_password(
     assert response.status_code == 429
     assert "登录失败次数过多" in response.content.decode()
     assert "_auth_user_id" not in client.session
+
+
+def _fail_log_ins(client, settings, username, **meta):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("login"), {"username": username, "password": "wrong"}, **meta)
+
+
+def _log_in(client, username, **meta):
+    data = {"username": username, "password": "zoneplan-demo"}
+    return client.post(reverse("login"), data, **meta)
+
+
+def test_one_officers_typos_do_not_lock_out_the_others_behind_the_same_address(
+    client, db, settings
+):
+    _fail_log_ins(client, settings, "viewer", REMOTE_ADDR="10.0.0.5")
+    assert _log_in(client, "viewer", REMOTE_ADDR="10.0.0.5").status_code == 429
+    other = Client()
+    response = _log_in(other, "gaoxin", REMOTE_ADDR="10.0.0.5")
+    assert response.status_code == 302 and "_auth_user_id" in other.session
+
+
+def test_behind_a_trusted_proxy_the_forwarded_address_is_counted(client, db, settings):
+    from ipaddress import ip_network
+
+    settings.ZONEPLAN_TRUSTED_PROXIES = [ip_network("10.0.0.1/32")]
+    proxy = {"REMOTE_ADDR": "10.0.0.1"}
+    _fail_log_ins(client, settings, "viewer", HTTP_X_FORWARDED_FOR="172.16.3.7", **proxy)
+    locked = _log_in(client, "viewer", HTTP_X_FORWARDED_FOR="172.16.3.7", **proxy)
+    assert locked.status_code == 429 and "登录失败次数过多" in locked.content.decode()
+    # The same user from another desk behind the same proxy is not locked.
+    other = Client()
+    assert _log_in(other, "viewer", HTTP_X_FORWARDED_FOR="172.16.9.9", **proxy).status_code == 302
+
+
+def test_a_forwarded_address_from_an_untrusted_client_is_ignored(client, db, settings):
+    settings.ZONEPLAN_TRUSTED_PROXIES = []
+    # Changing a header it sends itself does not let a client escape its lock.
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        client.post(
+            reverse("login"),
+            {"username": "viewer", "password": "wrong"},
+            REMOTE_ADDR="192.0.2.10",
+            HTTP_X_FORWARDED_FOR=f"198.51.100.{n}",
+        )
+    response = _log_in(client, "viewer", REMOTE_ADDR="192.0.2.10", HTTP_X_FORWARDED_FOR="1.2.3.4")
+    assert response.status_code == 429
 
 
 def test_the_right_password_logs_in_and_lands_on_the_home_page(client, db):
