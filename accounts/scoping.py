@@ -80,6 +80,11 @@ def is_city_admin(user) -> bool:
     return Role.CITY_ADMIN in roles_of(user)
 
 
+def may_unlock_log_ins(user) -> bool:
+    """Who may lift a log-in lock-out: the city's administrators."""
+    return is_city_admin(user)
+
+
 def zone_lookup(user, kinds: tuple[str, ...] = ("zone",), *, shared: bool = False):
     """For spreadsheets: a function from what an officer writes in the zone column (the
     zone's name or code, matched in its folded form) to the zone. It finds every zone the user
