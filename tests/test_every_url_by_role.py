@@ -124,6 +124,7 @@ RULES: dict[str, Rule] = {
     ),
     "completeness": Rule("list", marker=lambda o: o["zone"].name),
     "data_set_list": Rule("page", admin_page=True),
+    "lockouts": Rule("page", admin_page=True),  # the log-in locks in force
     "data_set_create": Rule("page", admin_page=True),
     "data_set_edit": Rule("page", lambda o: {"pk": o["submission"].data_set_id}, admin_page=True),
     "assessment_runs": Rule("page"),
