@@ -12,6 +12,7 @@ from functools import reduce
 from operator import or_
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from territory.models import Unit
 
@@ -113,8 +114,11 @@ def zone_lookup(user, kinds: tuple[str, ...] = ("zone",), *, shared: bool = Fals
         if zone is not None:
             return zone
         if key in known:
-            raise CellError(f"您无权向功能区“{text}”填报数据")
-        raise CellError(f"功能区“{text}”不存在（请填写系统中的功能区全称或代码）")
+            raise CellError(_("You may not report data for the zone “%(zone)s”") % {"zone": text})
+        raise CellError(
+            _("There is no zone “%(zone)s” (write a zone's full name or code as in the system)")
+            % {"zone": text}
+        )
 
     find.writable = set(restrict(zones, user, Action.CHANGE, via="").values_list("pk", flat=True))
     return find

@@ -46,14 +46,11 @@ def shared_claims(engine, unit_id: int, *, day, limit: int = 20) -> tuple[int, l
     zones' enterprises are the measure's own per-zone figures (plans.figures); one query reads
     the projects of those shown."""
     per_zone = engine.zone_values("high_tier_projects_introduced", day)
+    members = set(engine.tree(day).members(unit_id))
     zones_of_key = Counter(
-        key
-        for zone in engine.tree(day).members(unit_id)
-        for key in per_zone.get(zone, ())
-        if key.startswith("e")
+        key for zone in members for key in per_zone.get(zone, ()) if key.startswith("e")
     )
     shared = sorted(int(key[1:]) for key, n in zones_of_key.items() if n >= 2)
-    members = set(engine.tree(day).members(unit_id))
     projects = [
         p
         for p in _signed(None, engine.plan.starts_on, day)

@@ -19,7 +19,7 @@ class PlansConfig(AppConfig):
         figures.track(Scene, lambda s: [s.zone_id])
         # The tree of a day is kept per process under these stamps (plans.progress.shared_tree).
         for model in (Unit, UnitVersion, UnitSuccession):
-            figures.track(model, lambda _obj: [figures.ALL])
+            figures.track(model, lambda _obj: [figures.ALL], moves=False)
         from .commitment_rules import register_all
 
         register_all()

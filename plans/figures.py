@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from decimal import Decimal
@@ -62,10 +61,11 @@ def changed(model, units: Iterable[int | None]) -> None:
     _move_on(label_of(model), units)
 
 
-def track(model, units_of: Callable[[object], Iterable[int | None]]) -> None:
+def track(model, units_of: Callable[[object], Iterable[int | None]], *, moves: bool = True) -> None:
     """Move on the stamps of the units an instance of `model` counts for whenever one is saved
     or deleted (before and after the write), and of unit 0 on a bulk write through core.bulk.
-    `units_of(instance)` names them; `model.objects` reads the stored state before a save."""
+    `units_of(instance)` names them; when an instance `moves` between units, its stored state
+    is read before a save, so that the units it leaves move on too."""
     from core.bulk import rows_written
 
     label = label_of(model)
@@ -73,7 +73,7 @@ def track(model, units_of: Callable[[object], Iterable[int | None]]) -> None:
     uid = f"zoneplan-figures-{label}"
 
     def before(sender, instance, raw=False, **kwargs):
-        if raw or instance.pk is None:
+        if raw or instance.pk is None or not moves:
             return
         stored = sender._default_manager.filter(pk=instance.pk).first()
         if stored is not None:
@@ -191,15 +191,15 @@ _MEMO: OrderedDict[tuple[str, str], dict] = OrderedDict()
 MEMO_SETS = 256
 
 
-_MEMO_LOCK = threading.Lock()  # threads of one server process share it
-
-
 def _remember(key: str, token: str, values: dict) -> None:
-    with _MEMO_LOCK:
-        _MEMO[(key, token)] = values
-        _MEMO.move_to_end((key, token))
-        while len(_MEMO) > MEMO_SETS:
+    # OrderedDict's item and popitem operations are atomic in CPython, so threads of one
+    # server process may share it; the oldest set goes first.
+    _MEMO[(key, token)] = values
+    while len(_MEMO) > MEMO_SETS:
+        try:
             _MEMO.popitem(last=False)
+        except KeyError:  # another thread emptied it meanwhile
+            break
 
 
 def _store(key: str, values: dict, stamps: dict, row: ZoneFigures | None) -> None:

@@ -10,9 +10,8 @@ forecast adds what registries schedule to count by then (planned starts and comp
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import heapq
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -320,10 +319,6 @@ class Engine:
             return []
         return measure.drivers.describe([pk for _since, pk in late], day=day, deadline=deadline)
 
-    def holders_under(self, unit_id: int, day: dt.date):
-        """The units whose registered items count under `unit_id` on `day`, as a queryset."""
-        return Unit.objects.filter(pk__in=self.tree(day).members(unit_id))
-
     def pipeline(self, target: Target, day: dt.date, deadline: dt.date) -> Decimal | None:
         indicator = target.indicator
         measure = (
@@ -339,9 +334,6 @@ class Engine:
 
 
 TREE_LABELS = ("territory.Unit", "territory.UnitVersion", "territory.UnitSuccession")
-_TREES: OrderedDict[tuple, Tree] = OrderedDict()
-_TREES_LOCK = threading.Lock()
-TREES_KEPT = 32
 
 
 def tree_version() -> tuple:
@@ -358,21 +350,12 @@ def tree_version() -> tuple:
     return (tuple(sorted(stamps.items())), shape)
 
 
+@functools.lru_cache(maxsize=32)
 def shared_tree(day: dt.date, version: tuple) -> Tree:
     """The tree of `day`, built once per process for each version of the units (a day's tree
     of 3,000 units takes three queries and some 20 ms to build and index). Read-only."""
-    key = (day, version)
-    with _TREES_LOCK:
-        tree = _TREES.get(key)
-        if tree is not None:
-            _TREES.move_to_end(key)
-            return tree
     tree = Tree.on(day)
     tree.members(0)  # build the index now, not in a reader
-    with _TREES_LOCK:
-        _TREES[key] = tree
-        while len(_TREES) > TREES_KEPT:
-            _TREES.popitem(last=False)
     return tree
 
 
