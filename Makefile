@@ -29,7 +29,11 @@ demo-data: $(VENV)/.run-deps
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py load_scheme assessment/data/scheme-2020.yaml
 
+# The web server and one task worker (assessment runs and other long work); Ctrl-C stops both.
 run: demo-data
+	@echo "Zoneplan: http://$(HOST):$(PORT)/ with a task worker alongside; Ctrl-C stops both."
+	@$(BIN)/python manage.py worker --no-reload -v 0 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' INT TERM EXIT; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # Page tests drive Debian's chromium; CJK fonts keep Chinese readable in screenshots.

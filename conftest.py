@@ -6,6 +6,10 @@ finish, so they reload the data they need with `loaded_data`."""
 from __future__ import annotations
 
 import io
+import os
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -26,6 +30,18 @@ def load_shipped_data() -> None:
 
 
 @pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """On SQLite the test database is a file, not memory: a worker process started by a test
+    (the `worker` fixture) must open the same database the test wrote."""
+    from django.conf import settings
+
+    default = settings.DATABASES["default"]
+    if default["ENGINE"].endswith("sqlite3"):
+        name = Path(default["NAME"])
+        default.setdefault("TEST", {})["NAME"] = str(name.with_name(f"test-{name.name}"))
+
+
+@pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         load_shipped_data()
@@ -38,6 +54,91 @@ def _empty_cache():
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_at_once(settings):
+    """Unit tests run a task inside the call that enqueues it (django-tasks' immediate
+    backend); the tests that need a real worker process ask for the `worker` fixture."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+def database_url() -> str:
+    """The URL of the test database, for a process a test starts."""
+    from django.db import connection
+
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{db['NAME']}"  # an absolute path gives sqlite:////…
+    user = db.get("USER") or "postgres"
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    return f"postgres://{user}{password}@{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}"
+
+
+class WorkerProcess:
+    """A real `manage.py worker` on the test database, started and stopped by the test."""
+
+    def __init__(self, lease: int):
+        self.lease = lease
+        self.process: subprocess.Popen | None = None
+        self.log = ROOT / "var" / f"test-worker-{os.getpid()}.log"
+
+    def start(self) -> None:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("ZONEPLAN_")}
+        env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        env.update(
+            DATABASE_URL=database_url(),
+            ZONEPLAN_TASK_LEASE_SECONDS=str(self.lease),
+            ZONEPLAN_LOG_LEVEL="WARNING",
+        )
+        self.process = subprocess.Popen(  # noqa: S603 - our own manage.py
+            [
+                sys.executable,
+                "manage.py",
+                "worker",
+                "--interval",
+                "0.2",
+                "--no-reload",
+                "--no-startup-delay",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=self.log.open("ab"),
+            stderr=subprocess.STDOUT,
+        )
+
+    def kill(self) -> None:
+        """As `kill -9` would: no chance to finish or to say anything."""
+        if self.process and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(10)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(20)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+    def wait_for(self, condition, *, timeout: float = 90, what: str = "the worker") -> None:
+        deadline = time.monotonic() + timeout
+        while not condition():
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{what} did not happen in {timeout} s; log: {self.log}")
+            time.sleep(0.2)
+
+
+@pytest.fixture
+def worker(loaded_data, settings):
+    """A worker process on the test database; the code under test enqueues to the database
+    backend, so nothing runs until that process takes it."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.ZONEPLAN_TASK_LEASE_SECONDS = 4
+    process = WorkerProcess(lease=settings.ZONEPLAN_TASK_LEASE_SECONDS)
+    process.start()
+    yield process
+    process.stop()
 
 
 @pytest.fixture

@@ -86,6 +86,17 @@ def may_unlock_log_ins(user) -> bool:
     return is_city_admin(user)
 
 
+def may_follow_job(user, job) -> bool:
+    """Who may follow a background job's progress and read its error: whoever started it,
+    and the city's administrators."""
+    return bool(user.is_authenticated) and (job.started_by_id == user.pk or is_city_admin(user))
+
+
+def may_see_every_job(user) -> bool:
+    """Who sees everybody's background jobs in the list: the city's administrators."""
+    return is_city_admin(user)
+
+
 def zone_lookup(user, kinds: tuple[str, ...] = ("zone",), *, shared: bool = False):
     """For spreadsheets: a function from what an officer writes in the zone column (the
     zone's name or code, matched in its folded form) to the zone. It finds every zone the user

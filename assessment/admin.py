@@ -43,7 +43,7 @@ class RunAdmin(RecordAdmin):
     a restart)."""
 
     deletable = True
-    list_display = ["year", "pk", "status", "progress", "created_at", "published_at", "is_demo"]
+    list_display = ["year", "pk", "status", "created_at", "published_at", "is_demo"]
     list_filter = ["status", "year"]
     exclude = ["inputs", "outputs"]
 

@@ -7,6 +7,7 @@ class AssessmentConfig(AppConfig):
     verbose_name = _("Yearly assessment")
 
     def ready(self) -> None:
+        from . import signals  # noqa: F401 - connects the receivers
         from .commitment_rules import register_all
 
         register_all()

@@ -11,6 +11,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field, replace
 
+from core.refusals import Refusal
+
 NORMALISATIONS = {
     "goalposts": "距目标/门槛值",
     "minmax": "最小-最大",
@@ -22,7 +24,7 @@ IMPUTATIONS = {"reweight": "缺失即剔除并重新分配权重", "group_mean":
 WEIGHTINGS = {"manual": "人工设定", "equal": "等权"}
 
 
-class AssessmentError(ValueError):
+class AssessmentError(Refusal, ValueError):
     """A framework, method or data that cannot be run; the message is for the officer."""
 
 

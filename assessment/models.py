@@ -112,7 +112,6 @@ class Run(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
     )
-    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     message = models.TextField(_("message"), blank=True)
     samples = models.PositiveIntegerField(_("Monte Carlo samples"), default=1000)
     inputs = models.JSONField(_("frozen inputs"), default=dict)
@@ -125,6 +124,14 @@ class Run(models.Model):
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     is_demo = models.BooleanField(_("demo"), default=False)
+    job = models.OneToOneField(
+        "jobs.Job",
+        verbose_name=_("background job"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assessment_run",
+    )
 
     class Meta:
         verbose_name = _("assessment run")

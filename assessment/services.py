@@ -1,23 +1,28 @@
 """Running the yearly assessment: gather each zone's indicator values under its scheme, score,
 grade and rank them, analyse how robust each grade is, and freeze it all in a `Run`.
 
-`start` records a queued run and hands it to a background thread (the page polls its
-progress); `execute` does the work and is what tests call directly; `verify` recomputes a run
-from what it froze and says whether every result is identical.
+`start` records a queued run and hands it to a task worker as a job (jobs.services; the run
+page follows the job's progress); `execute` does the work, in the worker, and stores it all in
+one transaction at the end; `verify` recomputes a run from what it froze and says whether
+every result is identical.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 import math
-import threading
 
 import numpy as np
-from django.db import close_old_connections, transaction
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from jobs.choices import OPEN, JobKind
+from jobs.services import Context, take_back_lost
+from jobs.services import start as start_job
 from territory.choices import UnitKind
 from territory.models import Unit
 
@@ -30,8 +35,6 @@ from .grades import assign
 from .models import Run, Scheme, ZoneResult
 from .robustness import Uncertainty, monte_carlo
 from .schemes import as_dict, engine_inputs
-
-STALE = dt.timedelta(hours=2)
 
 
 def zones_by_scheme(year: int) -> dict[str, list[Unit]]:
@@ -154,45 +157,42 @@ def _digest(inputs: dict, outputs: dict) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def start(year: int, *, user, samples: int = 1000, background: bool = True) -> Run:
+def start(year: int, *, user, samples: int = 1000) -> Run:
     if not 2000 <= year <= 2100:
         raise AssessmentError("考核年度应在 2000–2100 之间")
     if not 10 <= samples <= 100_000:
         raise AssessmentError("蒙特卡洛抽样次数应在 10 到 100,000 之间")
+    from .tasks import run_assessment
+
+    take_back_lost()  # a run whose worker died is queued again or failed before we look
     busy = Run.objects.filter(status__in=[Run.Status.QUEUED, Run.Status.RUNNING])
-    # A run the web process lost (a restart) would block every later one: after STALE it is
-    # marked failed, with the reason.
-    busy.filter(created_at__lt=timezone.now() - STALE).update(
-        status=Run.Status.FAILED,
-        message="计算中断：超过 2 小时未完成（服务可能已重启），请重新发起",
-        finished_at=timezone.now(),
-    )
-    if busy.exists():
+    if busy.filter(Q(job__isnull=True) | Q(job__status__in=OPEN)).exists():
         raise AssessmentError("已有一次考核正在计算，请等它完成")
-    run = Run.objects.create(year=year, samples=samples, started_by=user)
-    if background:
-        transaction.on_commit(
-            lambda: threading.Thread(target=_in_thread, args=(run.pk,), daemon=True).start()
+    with transaction.atomic():
+        run = Run.objects.create(year=year, samples=samples, started_by=user)
+        job = start_job(
+            kind=JobKind.ASSESSMENT,
+            task=run_assessment,
+            params={"run": run.pk},
+            user=user,
+            result_url=reverse("assessment_run", args=[run.pk]),
         )
-    return run
+        Run.objects.filter(pk=run.pk).update(job=job)
+    return Run.objects.get(pk=run.pk)
 
 
-def _in_thread(pk: int) -> None:
-    close_old_connections()
-    try:
-        execute(pk)
-    finally:
-        close_old_connections()
-
-
-def execute(pk: int) -> Run:
+def execute(pk: int, context: Context | None = None) -> Run:
+    """Gather, score and store one run. In a worker, `context` carries its progress (and the
+    lease) to the job and makes sure a run taken over by a later attempt stores nothing."""
+    Run.objects.filter(pk=pk).update(status=Run.Status.RUNNING)
     run = Run.objects.get(pk=pk)
-    Run.objects.filter(pk=pk).update(status=Run.Status.RUNNING, progress=1)
+    if context:
+        context.progress(1, _("Gathering the zones' values"))
     try:
         inputs = gather(run.year, run.samples, zones_by_scheme(run.year))
     except AssessmentError as error:
         return _failed(pk, error)
-    return compute(pk, inputs)
+    return compute(pk, inputs, context)
 
 
 def gather(year: int, samples: int, covered: dict[str, list[Unit]]) -> dict:
@@ -243,23 +243,32 @@ def _failed(pk: int, error: AssessmentError) -> Run:
     return Run.objects.get(pk=pk)
 
 
-def compute(pk: int, inputs: dict) -> Run:
+def compute(pk: int, inputs: dict, context: Context | None = None) -> Run:
     """Score the frozen inputs and store everything, or nothing when the method refuses."""
-    Run.objects.filter(pk=pk).update(status=Run.Status.RUNNING, progress=10)
+    Run.objects.filter(pk=pk).update(status=Run.Status.RUNNING)
     try:
         outputs = {"schemes": {}}
         total = len(inputs["schemes"])
         for n, (code, frozen) in enumerate(sorted(inputs["schemes"].items())):
 
-            def report(done, of, n=n):
-                percent = 10 + int(85 * (n + done / of) / total)
-                Run.objects.filter(pk=pk).update(progress=percent)
+            def report(done, of, n=n, code=code):
+                if context:
+                    step = _("Scoring scheme %(scheme)s: variant %(done)s of %(of)s")
+                    context.progress(
+                        10 + int(85 * (n + done / of) / total),
+                        step % {"scheme": code, "done": done, "of": of},
+                    )
 
+            report(0, 1)
             outputs["schemes"][code] = _score(frozen, inputs["samples"], report)
         _city_ranks(outputs)
     except AssessmentError as error:
         return _failed(pk, error)
+    if context:
+        context.progress(96, _("Storing the results"))
     with transaction.atomic():
+        if context:
+            context.ensure_current()  # a later attempt has the run: store nothing
         units = {
             u.code: u
             for u in Unit.objects.filter(
@@ -294,7 +303,6 @@ def compute(pk: int, inputs: dict) -> Run:
         propose(finished)
         Run.objects.filter(pk=pk).update(
             status=Run.Status.DONE,
-            progress=100,
             inputs=inputs,
             outputs=outputs,
             digest=_digest(inputs, outputs),

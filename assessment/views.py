@@ -22,6 +22,8 @@ from accounts.choices import Role
 from accounts.scoping import is_city_admin, restrict, roles_of
 from core.registry_views import xlsx_response
 from core.templatetags.zoneplan import localized
+from jobs.selectors import waits_for_a_worker
+from jobs.services import lease, take_back_lost
 
 from . import services
 from .framework import AssessmentError
@@ -37,7 +39,7 @@ def _require_admin(user) -> None:
 
 @login_required
 def run_list(request):
-    runs = Run.objects.select_related("started_by").annotate(
+    runs = Run.objects.select_related("started_by", "job").annotate(
         zones=Count("results"), fragile=Count("results", filter=Q(results__robust=False))
     )[:50]
     if request.method == "POST":
@@ -72,9 +74,13 @@ def _results(request, run):
 
 @login_required
 def run_page(request, pk: int):
-    run = get_object_or_404(Run.objects.select_related("started_by"), pk=pk)
+    run = get_object_or_404(Run.objects.select_related("started_by", "job"), pk=pk)
+    if run.status in (Run.Status.QUEUED, Run.Status.RUNNING) and run.job:
+        take_back_lost(job=run.job)  # a lost worker shows here even when none is running
+        run.refresh_from_db()
+    progress = _progress_context(run)
     if request.headers.get("HX-Request") and run.status in (Run.Status.QUEUED, Run.Status.RUNNING):
-        return render(request, "assessment/_progress.html", {"run": run})
+        return render(request, "assessment/_progress.html", progress)
     if request.headers.get("HX-Request"):
         response = HttpResponse()
         response["HX-Refresh"] = "true"  # finished: show the results
@@ -95,8 +101,8 @@ def run_page(request, pk: int):
         request,
         "assessment/run.html",
         {
+            **progress,
             "nav": "assessment",
-            "run": run,
             "results": results,
             "chart": chart,
             "fragile": sum(not r.robust for r in results),
@@ -106,6 +112,16 @@ def run_page(request, pk: int):
             "can_verify": bool(roles_of(request.user) & {Role.CITY_ADMIN, Role.CITY_VIEWER}),
         },
     )
+
+
+def _progress_context(run) -> dict:
+    job = run.job
+    return {
+        "run": run,
+        "job": job,
+        "unclaimed": bool(job) and waits_for_a_worker(job),
+        "lease": lease().seconds,
+    }
 
 
 def _grade_names(run) -> list[str]:

@@ -162,14 +162,15 @@ def test_the_whole_reporting_chain_runs_in_the_browser(page):
     expect(page.locator("input[name='value:output']")).to_have_value("130000")
 
 
-def test_the_default_scheme_runs_on_demo_data_and_is_published(page):
+def test_the_default_scheme_runs_on_demo_data_and_is_published(page, worker):
     log_in(page, "admin")
     page.goto(f"{page.base}/assessment/")
     page.fill("#id_year", "2020")
     page.fill("#id_samples", "200")
     page.click("#start-run button[type=submit]")
-    # The run goes on in the background; the page follows it and then shows the results.
-    expect(page.locator("#results")).to_be_visible(timeout=60_000)
+    # A worker process runs it; the page follows the job and then shows the results.
+    expect(page.locator("#job-progress")).to_be_visible()
+    expect(page.locator("#results")).to_be_visible(timeout=90_000)
     rows = page.locator("#results tbody tr")
     assert rows.count() > 60
     expect(page.locator("#rank-chart svg")).to_be_visible()

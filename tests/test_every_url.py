@@ -32,7 +32,10 @@ def _url(name, pattern):
     kwargs = {}
     for key in pattern.pattern.regex.groupindex:
         converter = type(converters.get(key)).__name__ if key in converters else "StringConverter"
-        kwargs[key] = 999999 if converter == "IntConverter" else "no-such-thing"
+        kwargs[key] = {
+            "IntConverter": 999999,
+            "UUIDConverter": "00000000-0000-0000-0000-000000000000",
+        }.get(converter, "no-such-thing")
     return reverse(name, kwargs=kwargs)
 
 

@@ -46,7 +46,7 @@ REFUSED = (403, 404)
 class Rule:
     """kind: "page" (no object: opens for everyone, or only writers when `writes`), "object"
     (`args(objects of a zone)` names one zone's object), "own" (an import token: only its
-    uploader's), "list" (shows the zone's objects by name: `marker(objects)`), "export" (the
+    uploader's), "started" (a background job: its starter's, and every one for a city admin), "list" (shows the zone's objects by name: `marker(objects)`), "export" (the
     same, in a workbook)."""
 
     kind: str
@@ -125,6 +125,8 @@ RULES: dict[str, Rule] = {
     "completeness": Rule("list", marker=lambda o: o["zone"].name),
     "data_set_list": Rule("page", admin_page=True),
     "lockouts": Rule("page", admin_page=True),  # the log-in locks in force
+    "jobs": Rule("page"),  # each user's own background work; a city admin's lists everyone's
+    "job": Rule("started"),
     "data_set_create": Rule("page", admin_page=True),
     "data_set_edit": Rule("page", lambda o: {"pk": o["submission"].data_set_id}, admin_page=True),
     "assessment_runs": Rule("page"),
@@ -308,6 +310,18 @@ def _check(name, rule, role, client, users, world):
         else:
             assert response.status_code < 500, f"{where}: {response.status_code}"
             assert "上传的文件已过期或不存在".encode() not in response.content, where
+    elif rule.kind == "started":
+        from jobs.models import Job
+
+        someone_else = users["viewer" if role != "viewer" else "bailuwan"]
+        own, theirs = (
+            Job.objects.create(kind="import", task_path="jobs.tests.tasks.count_to", started_by=u)
+            for u in (user, someone_else)
+        )
+        assert client.get(reverse(name, kwargs={"pk": own.pk})).status_code == 200, where
+        response = client.get(reverse(name, kwargs={"pk": theirs.pk}))
+        expected = (200,) if role == "admin" else REFUSED
+        assert response.status_code in expected, f"{where}, another's: {response.status_code}"
     else:  # pragma: no cover - a rule with a kind this walk does not know
         pytest.fail(f"{name}: unknown rule kind {rule.kind}")
 

@@ -40,9 +40,12 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "simple_history",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "core",
     "territory",
     "accounts",
+    "jobs",
     "plans",
     "carriers",
     "investment",
@@ -92,8 +95,14 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
-    # Waiting on a lock beats failing: the dev server and a command may write at once.
-    DATABASES["default"]["OPTIONS"] = {"timeout": 20}
+    # The web server and the task worker write at once. Waiting on a lock beats failing;
+    # write-ahead logging lets readers go on while one writes; IMMEDIATE takes the write lock
+    # when a transaction begins, so two writers queue instead of failing as deadlocked.
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -181,6 +190,19 @@ DEFAULT_FROM_EMAIL = envstr("ZONEPLAN_EMAIL_FROM", "zoneplan@localhost")
 ZONEPLAN_EVIDENCE_MAX_BYTES = envint("ZONEPLAN_EVIDENCE_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
 # Reminders start this many days before a report is due.
 ZONEPLAN_REMIND_DAYS = envint("ZONEPLAN_REMIND_DAYS", 3, minimum=0)
+
+# Long work (assessment runs, large imports, city briefings, reminders) runs as tasks in worker
+# processes (`manage.py worker`). The default backend keeps the queue in this database, so
+# nothing else is needed; any django-tasks backend (Redis, Celery) can be named instead.
+TASKS = {
+    "default": {
+        "BACKEND": envstr("ZONEPLAN_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
+# A running job whose worker shows no sign of life for this long is presumed lost: it is queued
+# again while retries remain, else marked failed (jobs/services.py).
+ZONEPLAN_TASK_LEASE_SECONDS = envint("ZONEPLAN_TASK_LEASE_SECONDS", 60, minimum=2)
+ZONEPLAN_TASK_RETRIES = envint("ZONEPLAN_TASK_RETRIES", 1, minimum=0)
 
 LOGGING = {
     "version": 1,

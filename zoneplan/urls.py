@@ -8,6 +8,7 @@ admin.site.index_title = "参考数据管理"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("accounts.urls")),
+    path("", include("jobs.urls")),
     path("", include("plans.urls")),
     path("", include("carriers.urls")),
     path("", include("investment.urls")),

@@ -5,7 +5,7 @@ import pytest
 
 from assessment.models import Run, Scheme, ZoneResult
 from assessment.schemes import load_scheme
-from assessment.services import execute, start, verify
+from assessment.services import start, verify
 from conftest import SCHEME_FILE
 from territory.models import Stage
 
@@ -13,8 +13,10 @@ SCHEME = SCHEME_FILE.read_text(encoding="utf-8")
 
 
 def _run(users, samples=50) -> Run:
-    run = start(2020, user=users["admin"], samples=samples, background=False)
-    return execute(run.pk)
+    return start(2020, user=users["admin"], samples=samples)  # the task runs at once in tests
+
+
+QUEUE_ONLY = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
 
 
 def test_the_default_scheme_grades_and_ranks_every_zone_and_reproduces_itself(users):
@@ -67,12 +69,14 @@ def test_no_scheme_means_no_run(users):
     assert run.status == Run.Status.FAILED and run.message == "尚未设置考核方案"
 
 
-def test_only_one_run_at_a_time(users):
-    start(2020, user=users["admin"], samples=50, background=False)
+def test_only_one_run_at_a_time(users, settings):
+    settings.TASKS = QUEUE_ONLY  # the first run waits for a worker
+    start(2020, user=users["admin"], samples=50)
     from assessment.framework import AssessmentError
 
     with pytest.raises(AssessmentError, match="正在计算"):
-        start(2020, user=users["admin"], samples=50, background=False)
+        start(2020, user=users["admin"], samples=50)
+    assert Run.objects.count() == 1
 
 
 def test_a_run_keeps_each_zones_stage_and_last_years_values(users):
@@ -87,16 +91,27 @@ def test_a_run_keeps_each_zones_stage_and_last_years_values(users):
     assert frozen["last"] == earlier.inputs["schemes"]["default-2020"]["values"]
 
 
-def test_a_run_lost_by_a_restart_does_not_block_the_next_one(users):
+def test_a_run_whose_worker_died_too_often_fails_and_does_not_block_the_next_one(users, settings):
     import datetime as dt
 
     from django.utils import timezone
 
-    lost = start(2020, user=users["admin"], samples=50, background=False)
-    Run.objects.filter(pk=lost.pk).update(
-        status=Run.Status.RUNNING, created_at=timezone.now() - dt.timedelta(hours=3)
+    from jobs.choices import JobStatus
+
+    settings.TASKS = QUEUE_ONLY
+    lost = start(2020, user=users["admin"], samples=50)
+    # Its last attempt was running in a worker that stopped renewing the lease.
+    lost.job.__class__.objects.filter(pk=lost.job.pk).update(
+        status=JobStatus.RUNNING,
+        attempt=2,
+        max_attempts=2,
+        heartbeat_at=timezone.now()
+        - dt.timedelta(seconds=settings.ZONEPLAN_TASK_LEASE_SECONDS + 1),
     )
-    fresh = start(2020, user=users["admin"], samples=50, background=False)
+    Run.objects.filter(pk=lost.pk).update(status=Run.Status.RUNNING)
+    fresh = start(2020, user=users["admin"], samples=50)
     lost.refresh_from_db()
-    assert lost.status == Run.Status.FAILED and "计算中断" in lost.message
-    assert fresh.status == Run.Status.QUEUED
+    assert lost.status == Run.Status.FAILED
+    assert "no attempt is left" in lost.message or "已无重试机会" in lost.message
+    assert not lost.results.exists()
+    assert fresh.status == Run.Status.QUEUED and fresh.job.status == JobStatus.QUEUED
