@@ -50,6 +50,19 @@ def envint(name: str, default: int, *, minimum: int | None = None) -> int:
     return value
 
 
+def envtime(name: str, default: str):
+    """A local time of day written HH:MM, e.g. 08:00."""
+    import datetime as dt
+
+    raw = os.environ.get(name, default)
+    try:
+        return dt.datetime.strptime(raw.strip(), "%H:%M").time()
+    except ValueError:
+        raise _fail(
+            name, raw, "应写成 时:分，例如 08:00", "write it as HH:MM, e.g. 08:00"
+        ) from None
+
+
 def envlist(name: str, default: list[str]) -> list[str]:
     raw = os.environ.get(name)
     if raw is None:

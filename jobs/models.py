@@ -65,3 +65,24 @@ class Job(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in (JobStatus.QUEUED, JobStatus.RUNNING)
+
+
+class PeriodicRun(models.Model):
+    """One slot of a periodic job that a worker started (jobs.periodic): unique per name and
+    slot, so workers that wake together start it once."""
+
+    name = models.CharField(_("periodic job"), max_length=60)
+    slot = models.DateTimeField(_("due at"))
+    job = models.ForeignKey(Job, on_delete=models.SET_NULL, null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("periodic run")
+        verbose_name_plural = _("periodic runs")
+        ordering = ["-slot"]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "slot"], name="periodic_run_once_per_slot")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.slot:%Y-%m-%d %H:%M}"

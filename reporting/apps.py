@@ -15,3 +15,16 @@ class ReportingConfig(AppConfig):
         from .commitment_rules import register_all
 
         register_all()
+        from django.conf import settings
+
+        from jobs.choices import JobKind
+        from jobs.periodic import Periodic, register
+
+        register(
+            Periodic(
+                name="reporting.reminders",
+                kind=JobKind.REMINDERS,
+                task="reporting.tasks.send_reminders_job",
+                at=settings.ZONEPLAN_REMIND_AT,
+            )
+        )

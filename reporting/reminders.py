@@ -1,6 +1,7 @@
 """Reminders before a report is due and escalation to the district after it, as in-app notices
-and e-mails. Run daily (`manage.py send_reminders`, e.g. from cron); running it twice a day
-sends nothing twice (a notice is unique per user, kind, data set, unit and period)."""
+and e-mails. The task workers run it daily at ZONEPLAN_REMIND_AT (reporting/tasks.py, a
+periodic job); `manage.py send_reminders` runs it by hand. Running it twice a day sends nothing
+twice (a notice is unique per user, kind, data set, unit and period)."""
 
 from __future__ import annotations
 

@@ -38,6 +38,22 @@ def test_an_assessment_runs_in_the_worker_and_the_page_follows_it(worker, client
     assert 'id="results"' in client.get(reverse("assessment_run", args=[run.pk])).content.decode()
 
 
+def test_the_worker_starts_the_days_reminders_itself_once(worker, client, users):
+    from jobs.choices import JobKind
+
+    def reminders():
+        return list(Job.objects.filter(kind=JobKind.REMINDERS))
+
+    worker.wait_for(lambda: [j.status for j in reminders()] == [JobStatus.DONE], what="reminders")
+    assert reminders()[0].summary.startswith("已发送提醒")
+    worker.stop()
+    worker.start()  # restarted in the same slot: it keeps the house but starts nothing again
+    client.force_login(users["admin"])
+    run = _start_run(client, samples=10)
+    worker.wait_for(lambda: _job(run).status == JobStatus.DONE, what="a run after the restart")
+    assert len(reminders()) == 1
+
+
 def _killed_mid_run(worker, client, users) -> Run:
     client.force_login(users["admin"])
     run = _start_run(client, samples=100_000)  # the most allowed: seconds of Monte Carlo

@@ -14,6 +14,7 @@ from core.env import (
     envlist,
     envnetworks,
     envstr,
+    envtime,
     parse_database_url,
     proxy_ssl_header,
 )
@@ -190,6 +191,8 @@ DEFAULT_FROM_EMAIL = envstr("ZONEPLAN_EMAIL_FROM", "zoneplan@localhost")
 ZONEPLAN_EVIDENCE_MAX_BYTES = envint("ZONEPLAN_EVIDENCE_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
 # Reminders start this many days before a report is due.
 ZONEPLAN_REMIND_DAYS = envint("ZONEPLAN_REMIND_DAYS", 3, minimum=0)
+# The workers send the day's reminders and escalations at this local time (no cron needed).
+ZONEPLAN_REMIND_AT = envtime("ZONEPLAN_REMIND_AT", "08:00")
 
 # Long work (assessment runs, large imports, city briefings, reminders) runs as tasks in worker
 # processes (`manage.py worker`). The default backend keeps the queue in this database, so

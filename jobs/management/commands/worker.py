@@ -1,6 +1,6 @@
 """`manage.py worker`: run background jobs (the database task backend's worker) and keep the
 house: before each task, and at every wake-up when idle, take back the jobs whose worker died
-(jobs.services.take_back_lost). Start as many as wanted, on any machine that reaches the
+(jobs.services.take_back_lost) and start the periodic jobs that are due (jobs.periodic). Start as many as wanted, on any machine that reaches the
 database; options as `db_worker` (`--interval`, `--batch`, `--max-tasks`, `--queue-name`)."""
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 from django_tasks_db.utils import exclusive_transaction, is_locked_database_exception
 
+from jobs.periodic import start_due
 from jobs.services import take_back_lost
 
 log = logging.getLogger("jobs.worker")
@@ -23,10 +24,11 @@ log = logging.getLogger("jobs.worker")
 
 class HouseKeepingWorker(Worker):
     def house_keeping(self) -> None:
-        try:
-            take_back_lost()
-        except Exception:  # a worker that keeps the house must not die of it
-            log.exception("taking back lost jobs failed; trying again at the next wake-up")
+        for duty in (take_back_lost, start_due):
+            try:
+                duty()
+            except Exception:  # a worker that keeps the house must not die of it
+                log.exception("%s failed; trying again at the next wake-up", duty.__name__)
 
     def claim_next(self) -> DBTaskResult | None:
         tasks = DBTaskResult.objects.ready().filter(backend_name=self.backend_name)
