@@ -1,4 +1,5 @@
-"""The one model core keeps: evidence files on any registry item (photos, contracts, PDFs).
+"""What core keeps: evidence files on any registry item (photos, contracts, PDFs), and uploads
+waiting between an import's preview and its commit.
 
 A registry item is named by its content type and primary key, so every registry gets
 attachments without a table of its own and core imports none of them. The file is kept in the
@@ -47,3 +48,23 @@ class Attachment(StoredFile):
         verbose_name_plural = _("evidence files")
         ordering = ["uploaded_at", "pk"]
         indexes = [models.Index(fields=["content_type", "object_id"])]
+
+
+class StagedUpload(models.Model):
+    """An uploaded workbook between the import preview and its commit (core.uploads). In the
+    database, so a preview on one app server is committed on another, or by a task worker."""
+
+    token = models.CharField(max_length=64, unique=True)
+    user_id = models.BigIntegerField()
+    registry = models.CharField(max_length=60)
+    filename = models.CharField(max_length=200)
+    sha256 = models.CharField(max_length=64)
+    content = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("staged upload")
+        verbose_name_plural = _("staged uploads")
+
+    def __str__(self) -> str:
+        return self.filename
