@@ -11,7 +11,9 @@ count).
 
 import: generates a 100,000-row carriers workbook (once, in var/) and imports it in a fresh
 process: parse, check and compare, write with a history row each; prints rows/s for each step
-and end to end, and the process's peak memory; then the same parse with openpyxl.
+and end to end, and the process's peak memory; then the same parse with openpyxl; then the same
+import committed as a job by a real worker (rows/s, the ratio to inline, and the longest gap
+between progress updates).
 Nothing is asserted: the numbers are for people to read.
 """
 
@@ -306,6 +308,70 @@ def bench_import_export_child(path: Path) -> None:
     print(f"  end to end             {t2 - t0:6.2f} s  {rows / (t2 - t0):>9,.0f} rows/s")
     print(f"  peak memory            {peak_mb:6.0f} MB")
     print(f"RATE {rows / (t2 - t0):.1f}")
+
+
+def bench_import_task_child(path: Path) -> None:
+    """The same workbook committed as a job by a real `manage.py worker` (what a commit of more
+    than ZONEPLAN_IMPORT_TASK_ROWS rows does): rows/s from the worker starting it to the end,
+    the queue wait, and the longest gap between two progress updates seen by a poller."""
+    import subprocess
+
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+
+    from carriers.models import Carrier
+    from carriers.registry import REGISTRY
+    from core import uploads
+    from jobs.imports import start_import
+    from jobs.models import Job
+
+    migrate_and_load_plan()
+    user = get_user_model().objects.create_superuser("bench", password="x")  # noqa: S106
+    data = path.read_bytes()
+    rows = int(path.stem.rsplit("-", 1)[1])
+    staged = uploads.stage(
+        data, filename=path.name, user_id=user.pk, registry="carriers", rows=rows
+    )
+    env = dict(os.environ, ZONEPLAN_TASK_LEASE_SECONDS="60")
+    worker = subprocess.Popen(  # noqa: S603 - our own manage.py
+        [sys.executable, "manage.py", "worker", "--no-reload", "--no-startup-delay", "-v", "0"],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        time.sleep(3)  # the worker is up and idle
+        url = start_import(user=user, registry=REGISTRY, staged=staged, list_url="/carriers/")
+        pk = url.rstrip("/").split("/")[-1]
+        seen, last_change, longest, previous = time.perf_counter(), None, 0.0, None
+        while True:
+            job = Job.objects.get(pk=pk)
+            now = time.perf_counter()
+            mark = (job.progress, job.heartbeat_at)
+            if job.status == "running" and mark != previous:
+                if last_change is not None:
+                    longest = max(longest, now - last_change)
+                last_change, previous = now, mark
+            if not job.is_open:
+                break
+            if now - seen > 1800:
+                raise SystemExit("the import job did not end in 30 minutes")
+            time.sleep(0.05)
+        if last_change is not None:
+            longest = max(longest, time.perf_counter() - last_change)
+    finally:
+        worker.terminate()
+        worker.wait(30)
+    if job.status != "done":
+        raise SystemExit(f"the import job failed: {job.error}\n{job.traceback}")
+    assert Carrier.objects.count() == rows
+    run_s = (job.finished_at - job.started_at).total_seconds()
+    wait_s = (job.started_at - job.created_at).total_seconds()
+    print(f"== the same import as a job in a worker on {connection.vendor} ==")
+    print(
+        f"  in the worker         {run_s:6.2f} s  {rows / run_s:>9,.0f} rows/s (queue wait {wait_s:.2f} s)"
+    )
+    print(f"  longest gap between progress updates {longest:.1f} s (goal ≤ 2)")
+    print(f"RATE {rows / run_s:.1f}")
 
 
 def bench_openpyxl_parse(path: Path) -> None:
@@ -699,7 +765,15 @@ def main() -> None:
     parser.add_argument(
         "what",
         nargs="?",
-        choices=["tree", "import", "import-child", "import-export-child", "progress", "geo"],
+        choices=[
+            "tree",
+            "import",
+            "import-child",
+            "import-export-child",
+            "import-task-child",
+            "progress",
+            "geo",
+        ],
         default="tree",
     )
     parser.add_argument("--database", choices=sorted(URLS), default="sqlite")
@@ -740,6 +814,8 @@ def main() -> None:
 
         ours = run("import-child")
         bench_openpyxl_parse(path)
+        as_task = run("import-task-child")
+        print(f"  ratio, as a job to inline: {as_task / ours:.2f} (goal: the same, 1.0)")
         if not args.no_reference:
             theirs = run("import-export-child")
             print(
@@ -755,6 +831,8 @@ def main() -> None:
         bench_progress(args.zones)
     elif args.what == "import-child":
         bench_import_child(IMPORT_FILE.with_name(f"bench-carriers-{args.rows}.xlsx"))
+    elif args.what == "import-task-child":
+        bench_import_task_child(IMPORT_FILE.with_name(f"bench-carriers-{args.rows}.xlsx"))
     elif args.what == "import-export-child":
         bench_import_export_child(IMPORT_FILE.with_name(f"bench-carriers-{args.rows}.xlsx"))
     else:

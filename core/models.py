@@ -59,6 +59,7 @@ class StagedUpload(models.Model):
     registry = models.CharField(max_length=60)
     filename = models.CharField(max_length=200)
     sha256 = models.CharField(max_length=64)
+    rows = models.PositiveIntegerField(default=0)  # data rows the preview found
     content = models.BinaryField()
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 

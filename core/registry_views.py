@@ -12,6 +12,7 @@ from pathlib import PurePath
 
 from django.conf import settings
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -75,14 +76,52 @@ def _render(
     return render(request, "registry/import.html", context, status=status)
 
 
-def _plan(registry, data: bytes, filename: str, user) -> ImportPlan:
+def _plan(registry, data: bytes, filename: str, user, progress=None) -> ImportPlan:
     table = read_table(
         data,
         filename,
         max_bytes=settings.ZONEPLAN_IMPORT_MAX_BYTES,
         max_rows=settings.ZONEPLAN_IMPORT_MAX_ROWS,
     )
-    return plan_import(registry, table, user=user)
+    return plan_import(registry, table, user=user, progress=progress)
+
+
+class ChangedSincePreview(Exception):
+    """The staged file no longer imports cleanly (data or rights changed): `plan` says why."""
+
+    def __init__(self, plan: ImportPlan):
+        super().__init__(plan.error or f"{len(plan.problems())} problems")
+        self.plan = plan
+
+
+def commit_staged(registry, staged, *, user, progress=None, before_write=None) -> str:
+    """Read and check a staged upload again and write every row, or none; returns the message
+    for the officer. Raises UploadError (the file cannot be read) or ChangedSincePreview.
+    `before_write()` runs first inside the writing transaction (a task checks it still owns
+    the work there)."""
+    report = progress or (lambda fraction: None)
+    plan = _plan(registry, staged.data, staged.filename, user, progress=lambda f: report(0.6 * f))
+    if not plan.ok:
+        raise ChangedSincePreview(plan)
+    report(0.6)
+    counts = plan.counts
+    with transaction.atomic():
+        if before_write is not None:
+            before_write()
+        commit_import(registry, plan, user=user, reason=f"导入 {staged.filename}")
+        uploads.discard(staged.token)
+    return f"已导入 {staged.filename}：新建 {counts['create']} 条，更新 {counts['update']} 条，未变 {counts['unchanged']} 条。"
+
+
+# A commit of more rows than ZONEPLAN_IMPORT_TASK_ROWS is handed to this handler when an app
+# above core has registered one (jobs does: it runs the commit in a task worker):
+# handler(user=, registry=, staged=, list_url=) -> the URL of the page that follows the work.
+_large_commits = None
+
+
+def defer_large_commits(handler) -> None:
+    global _large_commits
+    _large_commits = handler
 
 
 def import_view(request, *, registry, page: ImportPage):
@@ -107,7 +146,13 @@ def import_view(request, *, registry, page: ImportPage):
         plan = _plan(registry, data, filename, request.user)
     except UploadError as exc:
         return _render(request, page, error=str(exc), filename=filename, status=400)
-    staged = uploads.stage(data, filename=filename, user_id=request.user.pk, registry=registry.name)
+    staged = uploads.stage(
+        data,
+        filename=filename,
+        user_id=request.user.pk,
+        registry=registry.name,
+        rows=len(plan.rows),
+    )
     return _render(
         request,
         page,
@@ -123,21 +168,22 @@ def import_commit_view(request, token: str, *, registry, page: ImportPage):
     staged = uploads.fetch(token, user_id=request.user.pk, registry=registry.name)
     if staged is None:
         return _render(request, page, error="上传的文件已过期或不存在，请重新上传", status=400)
+    list_url = reverse(f"{page.url_prefix}_list")
+    if _large_commits is not None and staged.rows > settings.ZONEPLAN_IMPORT_TASK_ROWS:
+        return redirect(
+            _large_commits(user=request.user, registry=registry, staged=staged, list_url=list_url)
+        )
     try:
-        plan = _plan(registry, staged.data, staged.filename, request.user)
+        message = commit_staged(registry, staged, user=request.user)
     except UploadError as exc:
         return _render(request, page, error=str(exc), status=400)
-    if not plan.ok:
+    except ChangedSincePreview as changed:
         # The data changed since the preview (or the user's rights did): show why, write nothing.
-        return _render(request, page, plan=plan, token=token, filename=staged.filename, status=400)
-    counts = plan.counts
-    commit_import(registry, plan, user=request.user, reason=f"导入 {staged.filename}")
-    uploads.discard(token)
-    messages.success(
-        request,
-        f"已导入 {staged.filename}：新建 {counts['create']} 条，更新 {counts['update']} 条，未变 {counts['unchanged']} 条。",
-    )
-    return redirect(reverse(f"{page.url_prefix}_list"))
+        return _render(
+            request, page, plan=changed.plan, token=token, filename=staged.filename, status=400
+        )
+    messages.success(request, message)
+    return redirect(list_url)
 
 
 def import_errors_view(request, token: str, *, registry, page: ImportPage):

@@ -29,13 +29,14 @@ class Staged:
     data: bytes
     filename: str
     sha256: str
+    rows: int = 0
 
 
 def _sweep() -> None:
     StagedUpload.objects.filter(created_at__lt=timezone.now() - MAX_AGE).delete()
 
 
-def stage(data: bytes, *, filename: str, user_id: int, registry: str) -> Staged:
+def stage(data: bytes, *, filename: str, user_id: int, registry: str, rows: int = 0) -> Staged:
     _sweep()
     staged = StagedUpload.objects.create(
         token=secrets.token_urlsafe(24),
@@ -43,9 +44,10 @@ def stage(data: bytes, *, filename: str, user_id: int, registry: str) -> Staged:
         registry=registry,
         filename=filename[:200],
         sha256=hashlib.sha256(data).hexdigest(),
+        rows=rows,
         content=data,
     )
-    return Staged(staged.token, data, staged.filename, staged.sha256)
+    return Staged(staged.token, data, staged.filename, staged.sha256, rows)
 
 
 def fetch(token: str, *, user_id: int, registry: str) -> Staged | None:
@@ -60,7 +62,7 @@ def fetch(token: str, *, user_id: int, registry: str) -> Staged | None:
     data = bytes(staged.content)
     if hashlib.sha256(data).hexdigest() != staged.sha256:
         return None
-    return Staged(staged.token, data, staged.filename, staged.sha256)
+    return Staged(staged.token, data, staged.filename, staged.sha256, staged.rows)
 
 
 def discard(token: str) -> None:

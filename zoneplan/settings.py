@@ -161,6 +161,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = envint("ZONEPLAN_MAX_UPLOAD_BYTES", 10 * 1024 * 10
 # Spreadsheet imports: larger files or more rows are refused before they are parsed.
 ZONEPLAN_IMPORT_MAX_BYTES = envint("ZONEPLAN_IMPORT_MAX_BYTES", 30 * 1024 * 1024, minimum=1024)
 ZONEPLAN_IMPORT_MAX_ROWS = envint("ZONEPLAN_IMPORT_MAX_ROWS", 200_000, minimum=10)
+# A commit of more rows than this runs in a task worker, followed on the job's page.
+ZONEPLAN_IMPORT_TASK_ROWS = envint("ZONEPLAN_IMPORT_TASK_ROWS", 5_000, minimum=0)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # larger uploads go to a temporary file
 
 # Geometry: the largest shape file accepted; the city's extent (west, south, east, north in

@@ -187,7 +187,10 @@ class ImportPlan:
         return found
 
 
-def plan_import(registry: Registry, table: Table, *, user) -> ImportPlan:
+def plan_import(registry: Registry, table: Table, *, user, progress=None) -> ImportPlan:
+    """Every row read, checked and compared with what is stored. `progress(fraction)`, when
+    given, hears how far it has come (a task's job reports it)."""
+    report = progress or (lambda fraction: None)
     plan = ImportPlan(table=table, columns=registry.columns)
     try:
         plan.header = find_header(table.rows, registry.columns)
@@ -200,9 +203,11 @@ def plan_import(registry: Registry, table: Table, *, user) -> ImportPlan:
     if not plan.rows:
         plan.error = "表头下面没有数据行"
         return plan
+    report(0.4)
     for row in plan.rows:
         if not row.errors:
             registry.check(row, context)
+    report(0.6)
     first_seen: dict[tuple, int] = {}
     for row in plan.rows:
         if row.errors:
@@ -214,6 +219,7 @@ def plan_import(registry: Registry, table: Table, *, user) -> ImportPlan:
         else:
             first_seen[key] = row.number
     plan.existing = registry.existing(list(first_seen))
+    report(0.8)
     writable = getattr(context.get("zone"), "writable", None)
     for row in plan.rows:
         if not row.ok:
