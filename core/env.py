@@ -86,6 +86,20 @@ def proxy_ssl_header(raw: str, *, name: str = "ZONEPLAN_PROXY_SSL_HEADER") -> tu
     return (key if key.startswith("HTTP_") else f"HTTP_{key}", value)
 
 
+def tile_origin(url: str) -> list[str]:
+    """The scheme and host of an XYZ tile URL template ({z}/{x}/{y}), for the policy's img-src."""
+    if not url.strip():
+        return []
+    parts = urlsplit(url.strip().replace("{s}", "a"))
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise _fail(
+            "ZONEPLAN_TILE_URL", url, "应为 http(s):// 开头的瓦片地址模板",
+            "expected an http(s):// tile URL template",
+        )  # fmt: skip
+    host = parts.netloc if "{s}" not in url else "*." + parts.netloc.split(".", 1)[1]
+    return [f"{parts.scheme}://{host}"]
+
+
 def envnetworks(name: str, default: list[str]) -> list:
     """Comma-separated addresses or networks (10.0.0.5, 10.0.0.0/24) as ip_network objects."""
     import ipaddress

@@ -12,3 +12,8 @@ class JobsConfig(AppConfig):
         from .imports import start_import
 
         defer_large_commits(start_import)  # large registry imports commit in a worker
+        from core.backup import restored
+
+        from .signals import fail_open_jobs_after_a_restore
+
+        restored.connect(fail_open_jobs_after_a_restore, dispatch_uid="jobs-restored")

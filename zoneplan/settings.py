@@ -17,6 +17,7 @@ from core.env import (
     envtime,
     parse_database_url,
     proxy_ssl_header,
+    tile_origin,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -41,6 +42,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "simple_history",
     "axes",
+    "csp",
     "django_tasks",
     "django_tasks_db",
     "core",
@@ -57,6 +59,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.ChineseFirstLocaleMiddleware",
@@ -178,6 +181,25 @@ ZONEPLAN_CORE_AREA_BAND_KM2 = envfloats("ZONEPLAN_CORE_AREA_BAND_KM2", ["0.5", "
 # means no base tiles (intranets without a tile service still get the zones and points).
 ZONEPLAN_TILE_URL = envstr("ZONEPLAN_TILE_URL", "")
 ZONEPLAN_TILE_ATTRIBUTION = envstr("ZONEPLAN_TILE_ATTRIBUTION", "")
+
+# Content-Security-Policy (django-csp): scripts, styles, fonts and data only from this site;
+# no inline script anywhere (behaviour lives in static/js), no framing, no plugins. Inline
+# style attributes stay allowed: the templates size bars and charts with them, and htmx and
+# the map set styles on the elements they draw. Map tiles may come from ZONEPLAN_TILE_URL.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", *tile_origin(ZONEPLAN_TILE_URL)],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 # A plan file larger than this is refused before it is parsed.
 ZONEPLAN_PLAN_FILE_MAX_BYTES = envint("ZONEPLAN_PLAN_FILE_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
