@@ -86,6 +86,26 @@ def may_unlock_log_ins(user) -> bool:
     return is_city_admin(user)
 
 
+def reports_for_unit(user, unit) -> bool:
+    """Whether `user` enters statistics for `unit`: its own officers, or the city's
+    administrators."""
+    if user.is_superuser:
+        return True
+    return any(
+        (role in WRITING_ROLES and path == unit.path) or role == Role.CITY_ADMIN
+        for role, path in memberships(user)
+    )
+
+
+def reviews_for_district(user, unit) -> bool:
+    """Whether `user` reviews `unit`'s statistics as an officer of a district above it."""
+    path = unit.path
+    return any(
+        role == Role.DISTRICT_OFFICER and path.startswith(unit_path) and path != unit_path
+        for role, unit_path in memberships(user)
+    )
+
+
 def may_follow_job(user, job) -> bool:
     """Who may follow a background job's progress and read its error: whoever started it,
     and the city's administrators."""

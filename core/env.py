@@ -86,6 +86,24 @@ def proxy_ssl_header(raw: str, *, name: str = "ZONEPLAN_PROXY_SSL_HEADER") -> tu
     return (key if key.startswith("HTTP_") else f"HTTP_{key}", value)
 
 
+def redis_url(raw: str, *, name: str = "ZONEPLAN_REDIS_URL") -> str:
+    """`redis://host:6379/0`, `rediss://…` (TLS) or `unix:///path`; empty for none."""
+    raw = raw.strip()
+    if not raw:
+        return ""
+    try:
+        parts = urlsplit(raw)
+        parts.port  # noqa: B018 - a bad port raises here
+    except ValueError as exc:
+        raise _fail(name, raw, f"无法解析（{exc}）", f"cannot be parsed ({exc})") from None
+    if parts.scheme not in ("redis", "rediss", "unix") or not (parts.hostname or parts.path):
+        raise _fail(
+            name, raw, "应写成 redis://主机:6379/0、rediss://… 或 unix:///路径",
+            "write it as redis://host:6379/0, rediss://… or unix:///path",
+        )  # fmt: skip
+    return raw
+
+
 def tile_origin(url: str) -> list[str]:
     """The scheme and host of an XYZ tile URL template ({z}/{x}/{y}), for the policy's img-src."""
     if not url.strip():

@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import uploads
@@ -110,7 +111,12 @@ def commit_staged(registry, staged, *, user, progress=None, before_write=None) -
             before_write()
         commit_import(registry, plan, user=user, reason=f"导入 {staged.filename}")
         uploads.discard(staged.token)
-    return f"已导入 {staged.filename}：新建 {counts['create']} 条，更新 {counts['update']} 条，未变 {counts['unchanged']} 条。"
+    return _("Imported %(file)s: %(create)s new, %(update)s updated, %(unchanged)s unchanged.") % {
+        "file": staged.filename,
+        "create": counts["create"],
+        "update": counts["update"],
+        "unchanged": counts["unchanged"],
+    }
 
 
 # A commit of more rows than ZONEPLAN_IMPORT_TASK_ROWS is handed to this handler when an app

@@ -4,11 +4,14 @@ The version is a counter in the database (`DataVersion`), moved on by every save
 a watched model (registry apps call `watch` for theirs) and by every bulk write (`bump`, which
 the bulk writers call, since bulk writes send no signals). A cached result is keyed by the
 version, so it is never served after the data changed, in any server process; the cache itself
-is Django's (per process by default; set CACHES for a shared one).
+is Django's (per process by default; `ZONEPLAN_REDIS_URL` makes it one that every process
+shares). When several processes miss the same key at once, one computes it and the others wait
+for its result (a lock in the cache), so a change is computed once, not once per process.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 from django.core.cache import cache
@@ -18,6 +21,8 @@ from django.db.models.signals import post_delete, post_save
 from .models import DataVersion
 
 TIMEOUT_SECONDS = 3600
+#: How long others wait for the process that is computing a key before computing it themselves.
+COMPUTING_SECONDS = 30
 
 
 def version() -> int:
@@ -51,10 +56,27 @@ def watch(*models) -> None:
 
 
 def cached(key: str, compute: Callable[[], object]):
-    """`compute()` once per data version for `key`."""
+    """`compute()` once per data version for `key`, however many processes ask at once."""
     full_key = f"zoneplan:{version()}:{key}"
     result = cache.get(full_key)
-    if result is None:
-        result = compute()
-        cache.set(full_key, result, TIMEOUT_SECONDS)
+    if result is not None:
+        return result
+    lock = f"{full_key}:computing"
+    if cache.add(lock, 1, COMPUTING_SECONDS):
+        try:
+            result = compute()
+            cache.set(full_key, result, TIMEOUT_SECONDS)
+        finally:
+            cache.delete(lock)
+        return result
+    deadline = time.monotonic() + COMPUTING_SECONDS
+    while time.monotonic() < deadline:  # another process is computing it: take its result
+        time.sleep(0.05)
+        result = cache.get(full_key)
+        if result is not None:
+            return result
+        if cache.get(lock) is None:
+            break  # it gave up (an error): compute here
+    result = compute()
+    cache.set(full_key, result, TIMEOUT_SECONDS)
     return result

@@ -8,9 +8,9 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.choices import WRITING_ROLES, Role
-from accounts.scoping import memberships
+from accounts.scoping import is_city_admin, reports_for_unit, reviews_for_district
 from core.bulk import save_rows
+from core.refusals import Refusal
 from core.tabular.cells import CellError, parse_decimal
 
 from .choices import EDITABLE, PeriodType, State, Step
@@ -19,8 +19,12 @@ from .models import DataSet, Event, Submission, SubmissionValue
 UNLOCK_DAYS = 7  # how long an unlocked submission stays open past its data set's lock
 
 
-class Refused(Exception):
+class Refused(Refusal):
     """A write that must not happen, with the reason in Chinese."""
+
+
+class StaleVersion(Refused):
+    """Someone else saved or reviewed the submission since the user opened it."""
 
 
 def period_of(period_type: str, day: dt.date) -> tuple[dt.date, dt.date]:
@@ -68,31 +72,13 @@ def _reports_for(user, submission: Submission) -> bool:
     return reports_for_unit(user, submission.unit)
 
 
-def reports_for_unit(user, unit) -> bool:
-    """Whether `user` enters data for `unit`: its own officers, or the city's administrators."""
-    if user.is_superuser:
-        return True
-    return any(
-        (role in WRITING_ROLES and path == unit.path) or role == Role.CITY_ADMIN
-        for role, path in memberships(user)
-    )
-
-
 def _reviews_for_district(user, submission: Submission) -> bool:
-    path = submission.unit.path
-    return any(
-        role == Role.DISTRICT_OFFICER and path.startswith(unit_path) and path != unit_path
-        for role, unit_path in memberships(user)
-    )
-
-
-def _is_city_admin(user) -> bool:
-    return user.is_superuser or any(role == Role.CITY_ADMIN for role, _p in memberships(user))
+    return reviews_for_district(user, submission.unit)
 
 
 def _check_version(submission: Submission, version: int) -> None:
     if submission.version != version:
-        raise Refused(
+        raise StaleVersion(
             "该报表已被他人修改（您打开后又有人保存或审核）：您的修改未保存，请刷新后重新填写"
         )
 
@@ -176,7 +162,7 @@ _STEPS = {
     Step.CITY_APPROVE: (
         {State.DISTRICT_APPROVED},
         State.CITY_APPROVED,
-        lambda u, s: _is_city_admin(u),
+        lambda u, s: is_city_admin(u),
     ),
 }
 
@@ -185,7 +171,7 @@ def _may_return(user, submission: Submission) -> bool:
     if submission.state == State.SUBMITTED:
         return _reviews_for_district(user, submission)
     if submission.state == State.DISTRICT_APPROVED:
-        return _is_city_admin(user)
+        return is_city_admin(user)
     return False
 
 
@@ -230,7 +216,7 @@ def take_step(
                 raise Refused("申请解锁时须说明原因")
             current.unlock_requested = True
         elif step == Step.UNLOCK:
-            if not _is_city_admin(user) or not is_locked(current):
+            if not is_city_admin(user) or not is_locked(current):
                 raise Refused("只有市级管理员可以解锁已锁定的报表")
             current.state = State.RETURNED
             current.unlock_requested = False
@@ -276,11 +262,11 @@ def steps_for(user, submission: Submission) -> list[str]:
         steps += [Step.SAVE, Step.SUBMIT]
     if state == State.SUBMITTED and _reviews_for_district(user, submission):
         steps += [Step.DISTRICT_APPROVE, Step.RETURN]
-    if state == State.DISTRICT_APPROVED and _is_city_admin(user):
+    if state == State.DISTRICT_APPROVED and is_city_admin(user):
         steps += [Step.CITY_APPROVE, Step.RETURN]
     if locked and _reports_for(user, submission) and not submission.unlock_requested:
         steps.append(Step.REQUEST_UNLOCK)
-    if locked and _is_city_admin(user):
+    if locked and is_city_admin(user):
         steps.append(Step.UNLOCK)
     return steps
 

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.scoping import is_city_admin, restrict
+from accounts.scoping import is_city_admin, reports_for_unit, restrict
 from core.evidence import download
 from core.registry_views import xlsx_response
 from core.tabular.read import UploadError
@@ -18,10 +18,10 @@ from .models import DataSet, Submission
 from .selectors import completeness
 from .services import (
     Refused,
+    StaleVersion,
     attach_evidence,
     is_locked,
     open_submission,
-    reports_for_unit,
     rule_failures,
     save_values,
     steps_for,
@@ -135,7 +135,7 @@ def submission_page(request, pk: int):
                 messages.success(request, Step(step).label)
             return redirect("submission_page", pk=submission.pk)
         except Refused as refused:
-            error, status = str(refused), 409 if "已被他人修改" in str(refused) else 400
+            error, status = str(refused), 409 if isinstance(refused, StaleVersion) else 400
             submission.refresh_from_db()
     if submission.pk is None:
         raise Http404

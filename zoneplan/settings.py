@@ -17,6 +17,7 @@ from core.env import (
     envtime,
     parse_database_url,
     proxy_ssl_header,
+    redis_url,
     tile_origin,
 )
 
@@ -216,6 +217,20 @@ ZONEPLAN_EVIDENCE_MAX_BYTES = envint("ZONEPLAN_EVIDENCE_MAX_BYTES", 20 * 1024 * 
 ZONEPLAN_REMIND_DAYS = envint("ZONEPLAN_REMIND_DAYS", 3, minimum=0)
 # The workers send the day's reminders and escalations at this local time (no cron needed).
 ZONEPLAN_REMIND_AT = envtime("ZONEPLAN_REMIND_AT", "08:00")
+
+# A Redis shared by every web and worker process: the computed cockpit and map are computed once
+# for all of them, and sessions are read from it (and still written to the database). Without
+# it each process keeps its own cache in memory.
+ZONEPLAN_REDIS_URL = redis_url(envstr("ZONEPLAN_REDIS_URL", ""))
+if ZONEPLAN_REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": ZONEPLAN_REDIS_URL,
+            "KEY_PREFIX": "zoneplan",
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # Long work (assessment runs, large imports, city briefings, reminders) runs as tasks in worker
 # processes (`manage.py worker`). The default backend keeps the queue in this database, so

@@ -79,3 +79,12 @@ def test_an_expired_upload_fails_the_job_with_the_reason(officer, settings):
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED and "上传的文件已过期" in job.error
     assert snapshot() == before
+
+
+def test_an_english_officer_reads_the_outcome_in_english(officer):
+    officer.cookies["django_language"] = "en"
+    token = token_of(upload(officer, xlsx(GOOD_ROWS)))
+    officer.post(reverse("carrier_import_commit", args=[token]))
+    job = Job.objects.get()
+    assert job.language == "en"
+    assert job.summary == "Imported 载体.xlsx: 2 new, 0 updated, 0 unchanged."

@@ -9,7 +9,14 @@ import pytest
 from plans.models import ReportedValue
 from reporting.choices import State, Step
 from reporting.models import Event, Submission
-from reporting.services import Refused, open_submission, period_of, save_values, take_step
+from reporting.services import (
+    Refused,
+    StaleVersion,
+    open_submission,
+    period_of,
+    save_values,
+    take_step,
+)
 from reporting.tests.factories import last_month_end, make_data_set
 from territory.models import Unit
 
@@ -106,7 +113,7 @@ def test_a_forged_or_out_of_order_step_is_refused_and_nothing_changes(
 
 def test_a_second_save_from_a_stale_page_is_refused_and_the_first_is_kept(submission, users):
     save_values(submission, {"output": "100"}, user=users["xinjingji"], version=0)
-    with pytest.raises(Refused, match="已被他人修改"):
+    with pytest.raises(StaleVersion, match="已被他人修改"):  # a type the page tells apart
         save_values(submission, {"output": "200"}, user=users["admin"], version=0)
     assert submission.values.get(indicator__code="output").value == 100
 
