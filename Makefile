@@ -46,8 +46,10 @@ browser-deps:
 		echo "Page tests need Debian's chromium and fonts-noto-cjk: sudo apt-get install chromium fonts-noto-cjk"; exit 1; \
 	fi
 
+# The suite on every core (pytest-xdist), with the 15 slowest tests listed at the end.
+PYTEST_WORKERS ?= auto
 test: $(VENV)/.test-deps browser-deps
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --durations=15 $(PYTEST_ARGS)
 
 lint: $(VENV)/.test-deps
 	$(BIN)/ruff check .
@@ -65,6 +67,9 @@ bench: $(VENV)/.test-deps
 	$(BIN)/python benchmarks/reporters.py
 	$(BIN)/python benchmarks/reporters.py --think 0
 	$(BIN)/python benchmarks/assessment.py
+	$(BIN)/python benchmarks/tasks.py --database sqlite
+	$(BIN)/python benchmarks/tasks.py --database postgres
+	$(BIN)/python benchmarks/cockpit.py
 
 # Translations: needs gettext. The compiled .mo files are committed so `make run` needs no gettext.
 messages: $(VENV)/.test-deps

@@ -30,15 +30,18 @@ def load_shipped_data() -> None:
 
 
 @pytest.fixture(scope="session")
-def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+def django_db_modify_db_settings(request, django_db_modify_db_settings_parallel_suffix):
     """On SQLite the test database is a file, not memory: a worker process started by a test
-    (the `worker` fixture) must open the same database the test wrote."""
+    (the `worker` fixture) must open the same database the test wrote. Each pytest-xdist
+    process has its own (pytest-django suffixes PostgreSQL's names itself)."""
     from django.conf import settings
 
     default = settings.DATABASES["default"]
     if default["ENGINE"].endswith("sqlite3"):
         name = Path(default["NAME"])
-        default.setdefault("TEST", {})["NAME"] = str(name.with_name(f"test-{name.name}"))
+        xdist = getattr(request.config, "workerinput", {}).get("workerid")
+        stem = f"test-{name.stem}" + (f"-{xdist}" if xdist else "")
+        default.setdefault("TEST", {})["NAME"] = str(name.with_name(stem + name.suffix))
 
 
 @pytest.fixture(scope="session")
@@ -80,6 +83,7 @@ class WorkerProcess:
 
     def __init__(self, lease: int):
         self.lease = lease
+        self.extra_env: dict[str, str] = {}
         self.process: subprocess.Popen | None = None
         self.log = ROOT / "var" / f"test-worker-{os.getpid()}.log"
 
@@ -90,6 +94,7 @@ class WorkerProcess:
             DATABASE_URL=database_url(),
             ZONEPLAN_TASK_LEASE_SECONDS=str(self.lease),
             ZONEPLAN_LOG_LEVEL="WARNING",
+            **self.extra_env,
         )
         self.process = subprocess.Popen(  # noqa: S603 - our own manage.py
             [

@@ -11,6 +11,7 @@ for its result (a lock in the cache), so a change is computed once, not once per
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 
@@ -20,6 +21,7 @@ from django.db.models.signals import post_delete, post_save
 
 from .models import DataVersion
 
+log = logging.getLogger(__name__)
 TIMEOUT_SECONDS = 3600
 #: How long others wait for the process that is computing a key before computing it themselves.
 COMPUTING_SECONDS = 30
@@ -64,8 +66,7 @@ def cached(key: str, compute: Callable[[], object]):
     lock = f"{full_key}:computing"
     if cache.add(lock, 1, COMPUTING_SECONDS):
         try:
-            result = compute()
-            cache.set(full_key, result, TIMEOUT_SECONDS)
+            result = _compute(full_key, compute)
         finally:
             cache.delete(lock)
         return result
@@ -77,6 +78,13 @@ def cached(key: str, compute: Callable[[], object]):
             return result
         if cache.get(lock) is None:
             break  # it gave up (an error): compute here
+    return _compute(full_key, compute)
+
+
+def _compute(full_key: str, compute: Callable[[], object]):
+    started = time.perf_counter()
     result = compute()
     cache.set(full_key, result, TIMEOUT_SECONDS)
+    # One line per computation: how often and how long the figures are computed again.
+    log.info("computed %s in %.0f ms", full_key, (time.perf_counter() - started) * 1000)
     return result
