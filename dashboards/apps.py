@@ -13,6 +13,11 @@ class DashboardsConfig(AppConfig):
         from .commitment_rules import register_all
 
         register_all()
+        from core.bulk import rows_written
+
+        from .warm import after_bulk_write
+
+        rows_written.connect(after_bulk_write, weak=False, dispatch_uid="dashboards-warm-up")
 
 
 def _core_area_share(zones, *, start, day) -> dict[int, float]:

@@ -26,6 +26,7 @@ from core.geo import CRS
 from core.registry_views import xlsx_response
 from dashboards.briefing import briefing_docx, briefing_xlsx
 from dashboards.geo import core_area_shares, map_data
+from dashboards.warm import progress_key
 from investment.measures import shared_claims
 from investment.models import InvestmentProject
 from plans import cache
@@ -244,7 +245,7 @@ def _progress_of(request, plan, unit, *, allow_pending: bool = True, engine=None
     day, warning = _as_of(request, plan)
     # The city's view holds every target of its plan, enclaves outside its subtree included.
     scope = None if unit.kind == UnitKind.CITY else Unit.objects.subtree_of(unit)
-    key = f"progress:{plan.pk}:{unit.pk}:{day.isoformat()}:{translation.get_language()}"
+    key = progress_key(plan, unit, day, translation.get_language())
     # Approved figures only, unless the viewer asks for those under review too (then marked).
     asked = allow_pending and request.GET.get("pending") == "1"
     source = pending_source() if asked else None
@@ -267,6 +268,9 @@ def _progress_of(request, plan, unit, *, allow_pending: bool = True, engine=None
         "warning": warning,
         "pending": source is not None,
         "sections": sections,
+        # The rendered table of sections is the same for everyone who opens this unit's
+        # cockpit on this day in this language: cached under the same key as its figures.
+        "sections_key": f"{cache.version()}:{key}",
         "rows": rows,
         "counts": counts,
         "attention": attention,

@@ -119,6 +119,23 @@ def test_a_saved_change_shows_at_once_and_repeated_views_are_served_from_the_cac
     assert len(warm) < 20  # a repeated view does not recompute
 
 
+def test_the_cached_table_of_targets_follows_the_language_and_the_unit(login):
+    """The rendered sections are cached per unit, day, language and data version."""
+    client = login("admin")
+    chinese = client.get(reverse("cockpit")).content.decode()
+    client.cookies["django_language"] = "en"
+    english = client.get(reverse("cockpit")).content.decode()
+    assert 'id="progress-scitech-city"' in chinese and 'id="progress-scitech-city"' in english
+    from plans.models import Section
+
+    section = Section.objects.filter(plan__code="cd-2020").exclude(title_en="").first()
+    assert f'card-title">{section.title}<' in chinese
+    assert f'card-title">{section.title_en}<' in english
+    assert f'card-title">{section.title}<' not in english
+    zone = client.get(reverse("cockpit_unit", args=["z-new-economy"])).content.decode()
+    assert 'id="progress-scitech-city"' not in zone  # not the city's table
+
+
 def test_a_zone_view_shows_what_the_zone_contributes_to_the_targets_above_it(login):
     Carrier.objects.all().delete()
     zone = Unit.objects.get(code="z-new-economy")
