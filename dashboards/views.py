@@ -26,6 +26,7 @@ from core.geo import CRS
 from core.registry_views import xlsx_response
 from dashboards.briefing import briefing_docx, briefing_xlsx
 from dashboards.geo import core_area_shares, map_data
+from dashboards.tasks import start_briefing
 from dashboards.warm import progress_key
 from investment.measures import shared_claims
 from investment.models import InvestmentProject
@@ -243,12 +244,18 @@ def _progress_of(request, plan, unit, *, allow_pending: bool = True, engine=None
     """What the cockpit and the briefing show: progress by section, counts, what needs attention.
     The briefing is an official document: approved figures only (`allow_pending=False`)."""
     day, warning = _as_of(request, plan)
-    # The city's view holds every target of its plan, enclaves outside its subtree included.
-    scope = None if unit.kind == UnitKind.CITY else Unit.objects.subtree_of(unit)
-    key = progress_key(plan, unit, day, translation.get_language())
     # Approved figures only, unless the viewer asks for those under review too (then marked).
     asked = allow_pending and request.GET.get("pending") == "1"
     source = pending_source() if asked else None
+    return {**progress_data(plan, unit, day, source=source, engine=engine), "warning": warning}
+
+
+def progress_data(plan, unit, day, *, source=None, engine=None) -> dict:
+    """A unit's progress on a day (cached per data version and language), with its counts by
+    status and the targets that need attention; `source` adds figures under review."""
+    # The city's view holds every target of its plan, enclaves outside its subtree included.
+    scope = None if unit.kind == UnitKind.CITY else Unit.objects.subtree_of(unit)
+    key = progress_key(plan, unit, day, translation.get_language())
     if source is not None:
         key += f":pending:{source.stamp()}"
     sections = cache.cached(
@@ -265,7 +272,6 @@ def _progress_of(request, plan, unit, *, allow_pending: bool = True, engine=None
     ]
     return {
         "day": day,
-        "warning": warning,
         "pending": source is not None,
         "sections": sections,
         # The rendered table of sections is the same for everyone who opens this unit's
@@ -345,15 +351,29 @@ def _briefing(request, code: str | None, kind: str):
     unit = _cockpit_unit(request, code)
     if not isinstance(unit, Unit):
         return unit
-    data = _progress_of(request, plan, unit, allow_pending=False)
-    day = data["day"]
+    day, _warning = _as_of(request, plan)
+    if unit.kind == UnitKind.CITY:
+        # The whole city's briefing is long work: a job makes the file, its page offers it.
+        job = start_briefing(user=request.user, plan=plan, unit=unit, day=day, kind=kind)
+        return redirect("job", pk=job.pk)
+    filename, content = briefing_file(plan, unit, day, kind)
+    if kind == "docx":
+        response = HttpResponse(content, content_type=DOCX_CONTENT_TYPE)
+        response["Content-Disposition"] = content_disposition_header(True, filename)
+        return response
+    return xlsx_response(content, filename)
+
+
+def briefing_file(plan, unit, day, kind: str) -> tuple[str, bytes]:
+    """The monthly briefing of `unit` on `day` as (file name, content): approved figures only."""
+    data = progress_data(plan, unit, day)
     demo = (
         Unit.objects.subtree_of(unit).filter(is_demo=True).exists()
         or Carrier.objects.filter(zone__in=zones_of(unit, day), is_demo=True).exists()
     )
     filename = f"工作简报-{unit.name}-{day:%Y年%m月}.{kind}"
     if kind == "docx":
-        content = briefing_docx(
+        return filename, briefing_docx(
             plan=plan,
             unit=unit,
             day=day,
@@ -362,10 +382,7 @@ def _briefing(request, code: str | None, kind: str):
             counts=data["counts"],
             demo=demo,
         )
-        response = HttpResponse(content, content_type=DOCX_CONTENT_TYPE)
-        response["Content-Disposition"] = content_disposition_header(True, filename)
-        return response
-    content = briefing_xlsx(
+    return filename, briefing_xlsx(
         plan=plan,
         unit=unit,
         day=day,
@@ -373,7 +390,6 @@ def _briefing(request, code: str | None, kind: str):
         attention=data["attention"],
         demo=demo,
     )
-    return xlsx_response(content, filename)
 
 
 @login_required

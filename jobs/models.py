@@ -45,6 +45,10 @@ class Job(models.Model):
     )
     result_url = models.CharField(_("result page"), max_length=300, blank=True)
     summary = models.CharField(_("outcome"), max_length=300, blank=True)
+    # A file the work made (a briefing), kept with the job so any server can hand it over.
+    file_name = models.CharField(_("file"), max_length=200, blank=True)
+    file_type = models.CharField(max_length=120, blank=True)
+    file_content = models.BinaryField(null=True, blank=True, editable=False)
     error = models.TextField(_("error"), blank=True)
     traceback = models.TextField(_("traceback"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

@@ -81,6 +81,12 @@ class Context:
         """One line saying what the work did, shown on the job's page when it is done."""
         Job.objects.filter(pk=self.job_id, attempt=self.attempt).update(summary=str(text)[:300])
 
+    def keep_file(self, name: str, content_type: str, content: bytes) -> None:
+        """Keep the file the work made with the job; its page offers it for download."""
+        Job.objects.filter(pk=self.job_id, attempt=self.attempt).update(
+            file_name=name[:200], file_type=content_type[:120], file_content=content
+        )
+
     def ensure_current(self) -> None:
         """Call inside the transaction that stores the result: locks the job's row and raises
         `Superseded` when another attempt has taken the work over, so nothing is stored twice."""

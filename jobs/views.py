@@ -4,9 +4,9 @@ list of the user's jobs (every job, for a city administrator)."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 
 from . import selectors, services
 
@@ -24,7 +24,7 @@ def job_page(request, pk):
     result_url = _safe(job.result_url, request)
     if request.headers.get("HX-Request") and not job.is_open:
         response = HttpResponse()
-        if job.status == "done" and result_url:
+        if job.status == "done" and result_url and not job.file_name:
             response["HX-Redirect"] = result_url
         else:
             response["HX-Refresh"] = "true"
@@ -39,6 +39,17 @@ def job_page(request, pk):
     if request.headers.get("HX-Request"):
         return render(request, "jobs/_progress.html", context)
     return render(request, "jobs/job.html", context)
+
+
+@login_required
+def job_file(request, pk):
+    """The file a finished job made, to whoever may follow the job."""
+    job = selectors.job_for(request.user, pk)
+    if job.status != "done" or not job.file_name:
+        raise Http404
+    response = HttpResponse(bytes(job.file_content), content_type=job.file_type)
+    response["Content-Disposition"] = content_disposition_header(True, job.file_name)
+    return response
 
 
 @login_required

@@ -54,3 +54,13 @@ def assessment_run(zones, user, *, year: int = 2020, samples: int = 20):
     scheme = Scheme.objects.get(code="default-2020")
     run = Run.objects.create(year=year, samples=samples, started_by=user)
     return compute(run.pk, gather(year, samples, {scheme.code: list(zones)}))
+
+
+def city_briefing(client, url: str, params: dict | None = None):
+    """The whole city's briefing: the link answers with its job's page (the job runs at once in
+    tests), and the job's file is the briefing."""
+    response = client.get(url, params or {})
+    assert response.status_code == 302 and "/jobs/" in response["Location"], response
+    file = client.get(response["Location"] + "file")
+    assert file.status_code == 200, file
+    return file

@@ -61,6 +61,7 @@ class Rule:
     city_only: bool = False  # only the city's roles may (a POST)
     admin_page: bool = False  # a page only a city administrator opens
     proposals: bool = False  # the walk's run proposes something for each of its zones first
+    job_for_city: bool = False  # for the city's roles the page starts a job and opens its page
 
 
 def _registry_rules(prefix: str, model_key: str, *, shared: bool = False) -> dict[str, Rule]:
@@ -110,7 +111,7 @@ RULES: dict[str, Rule] = {
     "map_data": Rule("page"),
     "cockpit": Rule("page", redirects=True),
     "cockpit_unit": Rule("object", lambda o: {"code": o["zone"].code}),
-    "briefing": Rule("page", lambda o: {"kind": "docx"}, redirects=True),
+    "briefing": Rule("page", lambda o: {"kind": "docx"}, redirects=True, job_for_city=True),
     "briefing_unit": Rule("object", lambda o: {"code": o["zone"].code, "kind": "xlsx"}),
     "plan_current": Rule("page"),
     "plan_detail": Rule("page", lambda o: {"code": "cd-2020"}),
@@ -127,6 +128,7 @@ RULES: dict[str, Rule] = {
     "lockouts": Rule("page", admin_page=True),  # the log-in locks in force
     "jobs": Rule("page"),  # each user's own background work; a city admin's lists everyone's
     "job": Rule("started"),
+    "job_file": Rule("started"),  # the file a finished job made (a city briefing)
     "data_set_create": Rule("page", admin_page=True),
     "data_set_edit": Rule("page", lambda o: {"pk": o["submission"].data_set_id}, admin_page=True),
     "assessment_runs": Rule("page"),
@@ -259,6 +261,9 @@ def _check(name, rule, role, client, users, world):
             assert client.post(url).status_code in expected, where
         elif rule.writes and not writes:
             assert response.status_code in REFUSED, f"{where}: {response.status_code}"
+        elif rule.job_for_city and role in ("admin", "viewer"):
+            assert response.status_code == 302, f"{where}: {response.status_code}"
+            assert response["Location"].startswith("/jobs/"), where
         elif rule.redirects and role not in ("admin", "viewer"):
             assert response.status_code == 302, f"{where}: {response.status_code}"
             assert response["Location"].startswith(reverse("cockpit_unit", args=["x"])[:-2])
@@ -315,9 +320,13 @@ def _check(name, rule, role, client, users, world):
 
         someone_else = users["viewer" if role != "viewer" else "bailuwan"]
         own, theirs = (
-            Job.objects.create(kind="import", task_path="jobs.tests.tasks.count_to", started_by=u)
+            Job.objects.create(
+                kind="briefing", task_path="dashboards.tasks.briefing_job", started_by=u,
+                status="done", file_name="简报.docx", file_type="application/octet-stream",
+                file_content=b"PK",
+            )
             for u in (user, someone_else)
-        )
+        )  # fmt: skip
         assert client.get(reverse(name, kwargs={"pk": own.pk})).status_code == 200, where
         response = client.get(reverse(name, kwargs={"pk": theirs.pk}))
         expected = (200,) if role == "admin" else REFUSED

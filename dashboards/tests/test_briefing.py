@@ -7,6 +7,8 @@ import openpyxl
 from django.urls import reverse
 from docx import Document
 
+from tests.factories import city_briefing
+
 DAY = "2020-09-30"
 
 
@@ -20,7 +22,9 @@ def _cockpit_value(body: str, code: str) -> tuple[str, str]:
 def test_the_word_briefing_has_the_cockpits_figures(login):
     client = login("viewer")
     page = client.get(reverse("cockpit"), {"day": DAY}).content.decode()
-    response = client.get(reverse("briefing_unit", args=["510100", "docx"]), {"day": DAY})
+    response = city_briefing(
+        client, reverse("briefing_unit", args=["510100", "docx"]), {"day": DAY}
+    )
     assert response["Content-Type"].startswith(
         "application/vnd.openxmlformats-officedocument.wordprocessingml"
     )
@@ -59,7 +63,9 @@ def test_the_word_briefing_has_the_cockpits_figures(login):
 
 def test_the_excel_briefing_lists_the_same_values_in_the_plans_units(login):
     client = login("viewer")
-    response = client.get(reverse("briefing_unit", args=["510100", "xlsx"]), {"day": DAY})
+    response = city_briefing(
+        client, reverse("briefing_unit", args=["510100", "xlsx"]), {"day": DAY}
+    )
     ws = openpyxl.load_workbook(io.BytesIO(response.content))["目标进展"]
     header_row = next(r for r in ws.iter_rows(values_only=True) if r[0] == "章节")
     rows = [
@@ -96,14 +102,14 @@ def test_both_briefings_carry_the_commitments_computed_by_rules(login):
     page = client.get(reverse("cockpit"), {"day": DAY}).content.decode()
     basis = re.search(r'id="progress-core-area-scenes".*?data-basis>([^<]+)<', page, re.S).group(1)
     assert "个核心起步区三类场景齐全" in basis
-    docx = client.get(reverse("briefing_unit", args=["510100", "docx"]), {"day": DAY})
+    docx = city_briefing(client, reverse("briefing_unit", args=["510100", "docx"]), {"day": DAY})
     cells = {
         row.cells[0].text: [c.text for c in row.cells]
         for table in Document(io.BytesIO(docx.content)).tables
         for row in table.rows
     }
     assert cells["生产、生活、生态场景在核心起步区集中融合呈现"][2] == basis
-    xlsx = client.get(reverse("briefing_unit", args=["510100", "xlsx"]), {"day": DAY})
+    xlsx = city_briefing(client, reverse("briefing_unit", args=["510100", "xlsx"]), {"day": DAY})
     sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content))["目标进展"]
     header = next(r for r in sheet.iter_rows(values_only=True) if r[0] == "章节")
     row = next(
@@ -112,3 +118,16 @@ def test_both_briefings_carry_the_commitments_computed_by_rules(login):
         if r[1] == "生产、生活、生态场景在核心起步区集中融合呈现"
     )
     assert row[header.index("计算依据")] == basis
+
+
+def test_the_city_briefing_is_made_by_a_job_whose_page_offers_the_file(login):
+    client = login("viewer")
+    response = client.get(reverse("briefing_unit", args=["510100", "docx"]), {"day": DAY})
+    job_url = response["Location"]
+    page = client.get(job_url).content.decode()
+    assert 'id="job-file"' in page and "下载 工作简报-成都市-2020年09月.docx" in page
+    assert "简报 工作简报-成都市-2020年09月.docx 已生成" in page
+    assert client.get(job_url, headers={"HX-Request": "true"})["HX-Refresh"] == "true"
+    assert login("bailuwan").get(job_url + "file").status_code == 404  # not theirs
+    zone = login("xinjingji").get(reverse("briefing_unit", args=["z-new-economy", "docx"]))
+    assert zone.status_code == 200 and zone["Content-Type"].startswith("application/vnd")

@@ -22,6 +22,7 @@ from carriers.models import Carrier
 from plans.models import Indicator, Plan, ReportedValue, Target
 from plans.progress import progress
 from territory.models import Unit
+from tests.factories import city_briefing
 
 SECOND = Path(__file__).resolve().parent / "data/plan-example-2022.yaml"
 
@@ -135,7 +136,9 @@ def test_the_2020_plan_page_keeps_its_2020_names(second, login):
 
 def test_both_briefings_carry_the_chosen_plan_and_its_cascade(second, login):
     client = login("admin")
-    docx = client.get(reverse("briefing", args=["docx"]) + "?plan=demo-2022&day=2022-06-30")
+    docx = city_briefing(
+        client, reverse("briefing", args=["docx"]) + "?plan=demo-2022&day=2022-06-30"
+    )
     text = "\n".join(
         cell.text
         for table in Document(io.BytesIO(docx.content)).tables
@@ -144,7 +147,9 @@ def test_both_briefings_carry_the_chosen_plan_and_its_cascade(second, login):
     )
     assert "高新区150万平方米（演示）：分解为 2 项，合计 140 万平方米，未分解 10 万平方米" in text
     assert "　　合并功能区100万平方米（演示）" in text  # a part of a part, indented twice
-    xlsx = client.get(reverse("briefing", args=["xlsx"]) + "?plan=cd-2020&day=2020-12-31")
+    xlsx = city_briefing(
+        client, reverse("briefing", args=["xlsx"]) + "?plan=cd-2020&day=2020-12-31"
+    )
     sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
     titles = [row[1] for row in sheet.iter_rows(values_only=True)]
     assert "全市科创空间总建筑面积不低于1000万平方米" in titles

@@ -15,6 +15,7 @@ from plans.selectors import plan_progress
 from reporting.models import Submission, SubmissionValue
 from reporting.tests.factories import make_data_set
 from territory.models import Unit
+from tests.factories import city_briefing
 
 DAY = dt.date(2020, 9, 30)
 JULY, AUGUST = dt.date(2020, 7, 31), dt.date(2020, 8, 31)
@@ -99,7 +100,7 @@ def test_the_cockpit_marks_figures_under_review_and_the_briefing_leaves_them_out
         period_end=JULY,
         value=100,
     )
-    briefing = city.get(reverse("briefing", args=["xlsx"]) + "?day=2020-09-30&pending=1")
+    briefing = city_briefing(city, reverse("briefing", args=["xlsx"]) + "?day=2020-09-30&pending=1")
     book = openpyxl.load_workbook(io.BytesIO(briefing.content), read_only=True)
     rows = [r for r in book["目标进展"].iter_rows(values_only=True) if r[1] == "功能区产值"]
     assert [r[3] for r in rows] == [100]  # the approved 100, not 150 with the pending 50
