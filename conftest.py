@@ -66,6 +66,36 @@ def _tasks_run_at_once(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
+def process_env(**settings: str) -> dict[str, str]:
+    """The environment for a process a test starts: this machine's, without this run's
+    Zoneplan settings or the flag the browser tests set, plus `settings`."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ZONEPLAN_")}
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    env.update(settings)
+    return env
+
+
+REDIS_TEST_URL = "redis://127.0.0.1:6379/15"
+
+
+@pytest.fixture
+def redis_cache(settings):
+    """Django's cache on the test Redis, under a prefix of this test's own."""
+    import uuid
+
+    from django.core.cache import cache
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_TEST_URL,
+            "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+        }
+    }
+    yield cache
+    cache.clear()
+
+
 def database_url() -> str:
     """The URL of the test database, for a process a test starts."""
     from django.db import connection
@@ -88,9 +118,7 @@ class WorkerProcess:
         self.log = ROOT / "var" / f"test-worker-{os.getpid()}.log"
 
     def start(self) -> None:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("ZONEPLAN_")}
-        env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        env.update(
+        env = process_env(
             DATABASE_URL=database_url(),
             ZONEPLAN_TASK_LEASE_SECONDS=str(self.lease),
             ZONEPLAN_LOG_LEVEL="WARNING",

@@ -6,7 +6,6 @@ refused unless --force; a damaged or foreign file is refused and nothing is writ
 import contextlib
 import io
 import json
-import os
 import subprocess
 import sys
 import zipfile
@@ -18,7 +17,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from carriers.models import Carrier
-from conftest import ROOT, database_url
+from conftest import ROOT, database_url, process_env
 from core import uploads
 from core.models import Attachment
 from jobs.choices import JobKind, JobStatus
@@ -44,9 +43,7 @@ print(json.dumps(out, ensure_ascii=False, sort_keys=True))
 
 
 def _manage(url: str, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ZONEPLAN_")}
-    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    env.update(DATABASE_URL=url, ZONEPLAN_LOG_LEVEL="WARNING")
+    env = process_env(DATABASE_URL=url, ZONEPLAN_LOG_LEVEL="WARNING")
     done = subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True,
         timeout=600, check=False,

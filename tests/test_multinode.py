@@ -23,7 +23,7 @@ import pytest
 from django.db import connection
 
 from carriers.tests.test_carrier_import import GOOD_ROWS, xlsx
-from conftest import ROOT, database_url
+from conftest import ROOT, database_url, process_env
 
 pytestmark = pytest.mark.worker
 REDIS = "redis://127.0.0.1:6379/13"
@@ -123,9 +123,7 @@ def servers(worker, settings):
     import redis
 
     redis.Redis.from_url(REDIS).flushdb()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ZONEPLAN_")}
-    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    env.update(
+    env = process_env(
         DATABASE_URL=database_url(),
         ZONEPLAN_REDIS_URL=REDIS,
         ZONEPLAN_IMPORT_TASK_ROWS="1",

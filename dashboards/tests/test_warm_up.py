@@ -2,13 +2,12 @@
 every language before anyone asks; without a shared cache nothing is started; one warm-up
 waiting in the queue is enough for any number of writes."""
 
-import uuid
-
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
 from carriers.models import Carrier
+from conftest import REDIS_TEST_URL
 from core.bulk import rows_written
 from dashboards.warm import default_day, progress_key
 from jobs.choices import JobKind, JobStatus
@@ -17,21 +16,11 @@ from plans.cache import version
 from plans.selectors import current_plan
 from territory.models import Unit
 
-REDIS = "redis://127.0.0.1:6379/15"
-
 
 @pytest.fixture
-def shared_cache(settings):
-    settings.ZONEPLAN_REDIS_URL = REDIS
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS,
-            "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
-        }
-    }
-    yield cache
-    cache.clear()
+def shared_cache(settings, redis_cache):
+    settings.ZONEPLAN_REDIS_URL = REDIS_TEST_URL
+    return redis_cache
 
 
 def _bulk_write(capture) -> None:

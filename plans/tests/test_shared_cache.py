@@ -2,7 +2,6 @@
 process stores another reads, and when several ask for the same figures at once they are
 computed once; sessions are then read from the cache and still kept in the database."""
 
-import os
 import subprocess
 import sys
 import threading
@@ -10,18 +9,16 @@ import time
 import uuid
 
 import pytest
-from django.core.cache import cache
 
-from conftest import ROOT
+from conftest import REDIS_TEST_URL, ROOT, process_env
 from plans.cache import cached
 
-REDIS = "redis://127.0.0.1:6379/15"
+REDIS = REDIS_TEST_URL
 
 
 def _shell(code: str, **env) -> str:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("ZONEPLAN_")}
+    environment = process_env(**env)
     environment.pop("DATABASE_URL", None)
-    environment.update(env)
     done = subprocess.run(
         [sys.executable, "manage.py", "shell", "-v", "0", "-c", code], cwd=ROOT, env=environment,
         capture_output=True, text=True, timeout=120, check=False,
@@ -46,19 +43,6 @@ def test_what_one_process_caches_another_reads():
     assert engine == "django.contrib.sessions.backends.cached_db"
     alone = _shell(f"from django.core.cache import cache; print(cache.get('{key}'))")
     assert alone == "None"  # without Redis a process has its own cache
-
-
-@pytest.fixture
-def redis_cache(settings):
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS,
-            "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
-        }
-    }
-    yield cache
-    cache.clear()
 
 
 def test_figures_asked_for_at_once_are_computed_once(db, redis_cache):
