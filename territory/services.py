@@ -127,6 +127,29 @@ def save_shape(
     return shape
 
 
+def add_scene(
+    *,
+    zone: Unit,
+    kind: str,
+    name: str,
+    longitude,
+    latitude,
+    geojson: str = "",
+    shown_from=None,
+    user=None,
+):
+    """Store a checked scene (the caller has checked rights and shown the problems)."""
+    from .models import Scene
+
+    scene = Scene(
+        zone=zone, kind=kind, name=name, longitude=round(longitude, 6),
+        latitude=round(latitude, 6), geojson=geojson, shown_from=shown_from,
+    )  # fmt: skip
+    scene._history_user = user
+    scene.save()
+    return scene
+
+
 def scene_problems(*, zone: Unit, longitude, latitude) -> list[str]:
     """A scene must lie inside its zone's core area, which must be delineated first."""
     import shapely
