@@ -122,8 +122,8 @@ class WorkerProcess:
             DATABASE_URL=database_url(),
             ZONEPLAN_TASK_LEASE_SECONDS=str(self.lease),
             ZONEPLAN_LOG_LEVEL="WARNING",
-            **self.extra_env,
         )
+        env.update(self.extra_env)
         self.process = subprocess.Popen(  # noqa: S603 - our own manage.py
             [
                 sys.executable,
