@@ -54,9 +54,13 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def _empty_cache():
     """Cached progress is keyed by the data version, which a rolled-back test restores: start
     every test with an empty cache so no test sees another's results."""
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()
+    from plans.cache import forget_local
+
+    for alias in caches:
+        caches[alias].clear()
+    forget_local()
 
 
 @pytest.fixture(autouse=True)

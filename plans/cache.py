@@ -12,7 +12,9 @@ for its result (a lock in the cache), so a change is computed once, not once per
 from __future__ import annotations
 
 import logging
+import pickle
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 
 from django.core.cache import cache
@@ -25,6 +27,23 @@ log = logging.getLogger(__name__)
 TIMEOUT_SECONDS = 3600
 #: How long others wait for the process that is computing a key before computing it themselves.
 COMPUTING_SECONDS = 30
+#: Results this process fetched lately, pickled, by full key. A key holds the data version, so a
+#: result under it never goes stale: with a shared cache this saves fetching the same figures
+#: from Redis on every view (each view unpickles its own copy, as from any Django cache).
+LOCAL_KEYS = 32
+_local: OrderedDict[str, bytes] = OrderedDict()
+
+
+def forget_local() -> None:
+    """Empty this process's copies (tests, whose rolled-back data reuses version numbers)."""
+    _local.clear()
+
+
+def _remember(full_key: str, result) -> None:
+    _local[full_key] = pickle.dumps(result, pickle.HIGHEST_PROTOCOL)
+    _local.move_to_end(full_key)
+    while len(_local) > LOCAL_KEYS:
+        _local.popitem(last=False)
 
 
 def version() -> int:
@@ -60,8 +79,12 @@ def watch(*models) -> None:
 def cached(key: str, compute: Callable[[], object]):
     """`compute()` once per data version for `key`, however many processes ask at once."""
     full_key = f"zoneplan:{version()}:{key}"
+    kept = _local.get(full_key)
+    if kept is not None:
+        return pickle.loads(kept)  # noqa: S301 - bytes this process pickled itself
     result = cache.get(full_key)
     if result is not None:
+        _remember(full_key, result)
         return result
     lock = f"{full_key}:computing"
     if cache.add(lock, 1, COMPUTING_SECONDS):
@@ -85,6 +108,7 @@ def _compute(full_key: str, compute: Callable[[], object]):
     started = time.perf_counter()
     result = compute()
     cache.set(full_key, result, TIMEOUT_SECONDS)
+    _remember(full_key, result)
     # One line per computation: how often and how long the figures are computed again.
     log.info("computed %s in %.0f ms", full_key, (time.perf_counter() - started) * 1000)
     return result

@@ -228,7 +228,11 @@ if ZONEPLAN_REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": ZONEPLAN_REDIS_URL,
             "KEY_PREFIX": "zoneplan",
-        }
+        },
+        # Rendered fragments (the cockpit's table of targets) are keyed by the data version, so
+        # each process may keep its own: fetching 80 KB from Redis costs more than rendering
+        # it once per process.
+        "template_fragments": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
