@@ -63,6 +63,10 @@ def _empty_cache():
     forget_local()
 
 
+#: Tasks that are queued and never run: for a test that must see a job waiting.
+QUEUE_ONLY = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+
+
 @pytest.fixture(autouse=True)
 def _tasks_run_at_once(settings):
     """Unit tests run a task inside the call that enqueues it (django-tasks' immediate

@@ -59,15 +59,21 @@ def _migrations() -> list[list[str]]:
     return sorted([app, name] for app, name in recorder.applied_migrations())
 
 
-def _counts() -> dict[str, int]:
+def _backed_up(*, include_auto_created: bool = False) -> list:
+    """The models a backup holds: every managed, concrete one but those LEFT_OUT."""
     left_out = {x.lower() for x in LEFT_OUT}
-    counts = {}
-    for model in apps.get_models():
-        label = model._meta.label_lower
-        if model._meta.app_label in left_out or label in left_out or model._meta.proxy:
-            continue
-        counts[model._meta.label] = model._base_manager.count()
-    return counts
+    return [
+        m
+        for m in apps.get_models(include_auto_created=include_auto_created)
+        if m._meta.managed
+        and not m._meta.proxy
+        and m._meta.app_label not in left_out
+        and m._meta.label_lower not in left_out
+    ]
+
+
+def _counts() -> dict[str, int]:
+    return {m._meta.label: m._base_manager.count() for m in _backed_up()}
 
 
 def backup(path: Path) -> Summary:
@@ -193,17 +199,10 @@ def restore(path: Path, *, force: bool = False) -> Summary:
 
 
 def _empty() -> None:
-    """Delete every backed-up row (children first), inside the restore's transaction."""
+    """Delete every backed-up row (many-to-many tables too), inside the restore's transaction;
+    foreign keys are checked when it commits."""
     connection = connections[DEFAULT_DB_ALIAS]
-    left_out = {x.lower() for x in LEFT_OUT}
-    tables = [
-        m._meta.db_table
-        for m in apps.get_models(include_auto_created=True)
-        if m._meta.managed
-        and not m._meta.proxy
-        and m._meta.app_label not in left_out
-        and m._meta.label_lower not in left_out
-    ]
+    tables = [m._meta.db_table for m in _backed_up(include_auto_created=True)]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             quoted = ", ".join(connection.ops.quote_name(t) for t in tables)

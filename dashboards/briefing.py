@@ -18,7 +18,11 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
 from core.quantities import DISPLAY_UNITS, format_quantity
+from core.tabular.report import XLSX_CONTENT_TYPE
 from core.templatetags.zoneplan import STATUS_LABELS
+
+DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+CONTENT_TYPES = {"docx": DOCX_CONTENT_TYPE, "xlsx": XLSX_CONTENT_TYPE}
 
 STATUS_COLOURS = {
     "met": "2FB344",

@@ -11,11 +11,6 @@ from django_tasks import task
 from jobs.choices import JobKind
 from jobs.services import Context, run, start
 
-CONTENT_TYPES = {
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-
 
 def start_briefing(*, user, plan, unit, day: dt.date, kind: str):
     return start(
@@ -39,8 +34,8 @@ def briefing_job(job_id: str, attempt: int) -> str:
         unit = Unit.objects.get(pk=params["unit"])
         day = dt.date.fromisoformat(params["day"])
         context.progress(10, _("Computing the progress of %(unit)s") % {"unit": unit.name})
-        name, content = briefing_file(plan, unit, day, params["kind"])
-        context.keep_file(name, CONTENT_TYPES[params["kind"]], content)
+        name, content_type, content = briefing_file(plan, unit, day, params["kind"])
+        context.keep_file(name, content_type, content)
         context.summary(_("The briefing %(name)s is ready.") % {"name": name})
         return ""
 

@@ -30,8 +30,6 @@ def start_import(*, user, registry, staged, list_url: str) -> str:
             "registry": registry.name,
             "token": staged.token,
             "user": user.pk,
-            "filename": staged.filename,
-            "rows": staged.rows,
         },
         user=user,
         result_url=list_url,

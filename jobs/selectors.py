@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from accounts.scoping import may_follow_job
+from accounts.scoping import may_follow_job, may_see_every_job
 
 from .choices import JobStatus
 from .models import Job
@@ -20,8 +21,6 @@ def job_for(user, pk) -> Job:
     """The job, if `user` may follow it; 404 otherwise (a job's existence is not disclosed)."""
     job = get_object_or_404(Job.objects.select_related("started_by"), pk=pk)
     if not may_follow_job(user, job):
-        from django.http import Http404
-
         raise Http404
     return job
 
@@ -33,8 +32,6 @@ def waits_for_a_worker(job: Job, *, now: dt.datetime | None = None) -> bool:
 
 
 def recent_jobs(user, *, limit: int = 50):
-    from accounts.scoping import may_see_every_job
-
     jobs = Job.objects.select_related("started_by")
     if not may_see_every_job(user):
         jobs = jobs.filter(started_by=user)

@@ -212,12 +212,13 @@ def _close_in_backend(job: Job) -> None:
     """Mark the backend's record of a lost attempt as failed, so it does not read as running
     for ever (only the database backend keeps such a record here)."""
     from django.utils.module_loading import import_string
+    from django_tasks import TaskResultStatus
     from django_tasks_db.backend import DatabaseBackend
     from django_tasks_db.models import DBTaskResult
 
     if job.task_id and isinstance(import_string(job.task_path).get_backend(), DatabaseBackend):
-        DBTaskResult.objects.filter(pk=job.task_id, status="RUNNING").update(
-            status="FAILED",
+        DBTaskResult.objects.filter(pk=job.task_id, status=TaskResultStatus.RUNNING).update(
+            status=TaskResultStatus.FAILED,
             finished_at=timezone.now(),
             exception_class_path="jobs.services.WorkerLost",
             traceback=f"The worker {job.worker} stopped renewing the lease of job {job.pk}.",

@@ -11,7 +11,7 @@ def fail_open_jobs_after_a_restore(sender, **kwargs) -> None:
     from django.utils import timezone, translation
     from django.utils.translation import gettext as _
 
-    from .choices import OPEN
+    from .choices import OPEN, JobStatus
     from .models import Job
 
     open_jobs = Job.objects.filter(status__in=OPEN)
@@ -22,5 +22,5 @@ def fail_open_jobs_after_a_restore(sender, **kwargs) -> None:
                 "Start it again."
             )
         open_jobs.filter(language=language).update(
-            status="failed", error=message, finished_at=timezone.now()
+            status=JobStatus.FAILED, error=message, finished_at=timezone.now()
         )

@@ -76,9 +76,19 @@ def watch(*models) -> None:
         )
 
 
+def key_for(key: str) -> str:
+    """`key` under the current data version: what `cached_under` stores it as."""
+    return f"zoneplan:{version()}:{key}"
+
+
 def cached(key: str, compute: Callable[[], object]):
     """`compute()` once per data version for `key`, however many processes ask at once."""
-    full_key = f"zoneplan:{version()}:{key}"
+    return cached_under(key_for(key), compute)
+
+
+def cached_under(full_key: str, compute: Callable[[], object]):
+    """`cached` for a key already under its data version (`key_for`), for a caller that names
+    other things after the same key, e.g. a rendered fragment."""
     kept = _local.get(full_key)
     if kept is not None:
         return pickle.loads(kept)  # noqa: S301 - bytes this process pickled itself

@@ -13,13 +13,14 @@ from docx import Document
 
 from assessment.models import Run
 from assessment.tasks import run_assessment
+from conftest import QUEUE_ONLY
 
 
 @pytest.fixture
 def finished(login, users, settings):
     # The run is queued, not run, so the page can be seen following it; then the task runs
     # here as a worker would run it (tests/test_worker.py has a real worker process).
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    settings.TASKS = QUEUE_ONLY
     admin = login("admin")
     response = admin.post(reverse("assessment_runs"), {"year": "2020", "samples": "60"})
     run = Run.objects.get()

@@ -6,7 +6,7 @@ import pytest
 from assessment.models import Run, Scheme, ZoneResult
 from assessment.schemes import load_scheme
 from assessment.services import start, verify
-from conftest import SCHEME_FILE
+from conftest import QUEUE_ONLY, SCHEME_FILE
 from territory.models import Stage
 
 SCHEME = SCHEME_FILE.read_text(encoding="utf-8")
@@ -14,9 +14,6 @@ SCHEME = SCHEME_FILE.read_text(encoding="utf-8")
 
 def _run(users, samples=50) -> Run:
     return start(2020, user=users["admin"], samples=samples)  # the task runs at once in tests
-
-
-QUEUE_ONLY = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
 
 
 def test_the_default_scheme_grades_and_ranks_every_zone_and_reproduces_itself(users):

@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from carriers.models import Carrier
-from conftest import REDIS_TEST_URL
+from conftest import QUEUE_ONLY, REDIS_TEST_URL
 from core.bulk import rows_written
 from dashboards.warm import default_day, progress_key
 from jobs.choices import JobKind, JobStatus
@@ -52,7 +52,7 @@ def test_without_a_shared_cache_nothing_is_started(db, django_capture_on_commit_
 def test_one_waiting_warm_up_is_enough(
     db, shared_cache, settings, django_capture_on_commit_callbacks
 ):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    settings.TASKS = QUEUE_ONLY
     for _ in range(3):
         _bulk_write(django_capture_on_commit_callbacks)
     assert Job.objects.filter(kind=JobKind.WARM_UP).count() == 1

@@ -6,14 +6,13 @@ from django.shortcuts import redirect
 from django.utils.http import content_disposition_header
 
 from carriers.models import Carrier
-from core.registry_views import xlsx_response
-from dashboards.briefing import briefing_docx, briefing_xlsx
+from dashboards.briefing import CONTENT_TYPES, briefing_docx, briefing_xlsx
 from dashboards.tasks import start_briefing
 from plans.measures import zones_of
 from territory.choices import UnitKind
 from territory.models import Unit
 
-from .common import DOCX_CONTENT_TYPE, as_of, chosen_plan, cockpit_unit, progress_data
+from .common import as_of, chosen_plan, cockpit_unit, progress_data
 
 
 def _briefing(request, code: str | None, kind: str):
@@ -28,16 +27,15 @@ def _briefing(request, code: str | None, kind: str):
         # The whole city's briefing is long work: a job makes the file, its page offers it.
         job = start_briefing(user=request.user, plan=plan, unit=unit, day=day, kind=kind)
         return redirect("job", pk=job.pk)
-    filename, content = briefing_file(plan, unit, day, kind)
-    if kind == "docx":
-        response = HttpResponse(content, content_type=DOCX_CONTENT_TYPE)
-        response["Content-Disposition"] = content_disposition_header(True, filename)
-        return response
-    return xlsx_response(content, filename)
+    filename, content_type, content = briefing_file(plan, unit, day, kind)
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
 
 
-def briefing_file(plan, unit, day, kind: str) -> tuple[str, bytes]:
-    """The monthly briefing of `unit` on `day` as (file name, content): approved figures only."""
+def briefing_file(plan, unit, day, kind: str) -> tuple[str, str, bytes]:
+    """The monthly briefing of `unit` on `day` as (file name, content type, content): approved
+    figures only."""
     data = progress_data(plan, unit, day)
     demo = (
         Unit.objects.subtree_of(unit).filter(is_demo=True).exists()
@@ -45,22 +43,30 @@ def briefing_file(plan, unit, day, kind: str) -> tuple[str, bytes]:
     )
     filename = f"工作简报-{unit.name}-{day:%Y年%m月}.{kind}"
     if kind == "docx":
-        return filename, briefing_docx(
+        return (
+            filename,
+            CONTENT_TYPES[kind],
+            briefing_docx(
+                plan=plan,
+                unit=unit,
+                day=day,
+                sections=data["sections"],
+                attention=data["attention"],
+                counts=data["counts"],
+                demo=demo,
+            ),
+        )
+    return (
+        filename,
+        CONTENT_TYPES[kind],
+        briefing_xlsx(
             plan=plan,
             unit=unit,
             day=day,
             sections=data["sections"],
             attention=data["attention"],
-            counts=data["counts"],
             demo=demo,
-        )
-    return filename, briefing_xlsx(
-        plan=plan,
-        unit=unit,
-        day=day,
-        sections=data["sections"],
-        attention=data["attention"],
-        demo=demo,
+        ),
     )
 
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Membership
 from accounts.scoping import visible_units
-from dashboards.warm import progress_key
+from dashboards.warm import default_day, progress_key
 from plans import cache
 from plans.measures import pending_source
 from plans.models import Plan
@@ -29,9 +29,6 @@ from territory.services import (
 )
 
 ZONES_PER_PAGE = 50
-
-
-DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 STATUSES = [
@@ -68,7 +65,7 @@ def as_of(request, plan) -> tuple:
     """The day the cockpit speaks of: ?day=YYYY-MM-DD within the plan, else the plan's last
     day or today, whichever comes first."""
     today = timezone.localdate()
-    default = min(today, plan.ends_on)
+    default = default_day(plan)
     raw = request.GET.get("day", "")
     try:
         day = dt.date.fromisoformat(raw) if raw else default
@@ -116,8 +113,9 @@ def progress_data(plan, unit, day, *, source=None, engine=None) -> dict:
     key = progress_key(plan, unit, day, translation.get_language())
     if source is not None:
         key += f":pending:{source.stamp()}"
-    sections = cache.cached(
-        key,
+    full_key = cache.key_for(key)
+    sections = cache.cached_under(
+        full_key,
         lambda: plan_progress(
             plan, day=day, units=scope, pending=source is not None, engine=engine
         ),
@@ -134,7 +132,7 @@ def progress_data(plan, unit, day, *, source=None, engine=None) -> dict:
         "sections": sections,
         # The rendered table of sections is the same for everyone who opens this unit's
         # cockpit on this day in this language: cached under the same key as its figures.
-        "sections_key": f"{cache.version()}:{key}",
+        "sections_key": full_key,
         "rows": rows,
         "counts": counts,
         "attention": attention,

@@ -9,11 +9,10 @@ from django.urls import reverse
 
 from carriers.models import Carrier
 from carriers.tests.test_carrier_import import GOOD_ROWS, snapshot, token_of, upload, xlsx
+from conftest import QUEUE_ONLY
 from core.models import StagedUpload
 from jobs.choices import JobKind, JobStatus
 from jobs.models import Job
-
-QUEUE_ONLY = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
 
 
 @pytest.fixture

@@ -9,12 +9,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from conftest import QUEUE_ONLY
 from jobs.choices import JobKind, JobStatus
 from jobs.models import Job
 from jobs.services import Context, Superseded, start, take_back_lost
 from jobs.tests import tasks
-
-QUEUE_ONLY = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
 
 
 def _start(task, users, **params) -> Job:
