@@ -104,6 +104,24 @@ def redis_url(raw: str, *, name: str = "ZONEPLAN_REDIS_URL") -> str:
     return raw
 
 
+def dotted_path(raw: str, *, name: str) -> str:
+    """A class named by its dotted path (`package.module.Class`) whose module exists; checked
+    without importing it, since settings are read before Django is set up."""
+    from importlib.util import find_spec
+
+    module, dot, attribute = raw.strip().rpartition(".")
+    try:
+        found = bool(dot and module and attribute) and find_spec(module) is not None
+    except (ImportError, ValueError):
+        found = False
+    if not found:
+        raise _fail(
+            name, raw, f"找不到模块 {module or raw}，应写成 包.模块.类名",
+            f"no module {module or raw}; write it as package.module.Class",
+        )  # fmt: skip
+    return raw.strip()
+
+
 def tile_origin(url: str) -> list[str]:
     """The scheme and host of an XYZ tile URL template ({z}/{x}/{y}), for the policy's img-src."""
     if not url.strip():

@@ -196,3 +196,11 @@ def test_backup_refuses_to_overwrite_a_file(db, tmp_path):
     with pytest.raises(CommandError, match="已存在"):
         call_command("backup", file)
     assert file.read_bytes() == b"yesterday's backup"
+
+
+def test_backup_and_restore_name_a_missing_folder_or_file(db, tmp_path):
+    with pytest.raises(CommandError, match="不存在"):
+        call_command("backup", tmp_path / "no-such-folder" / "zoneplan.zip")
+    assert not (tmp_path / "no-such-folder").exists()
+    with pytest.raises(CommandError, match="找不到文件"):
+        call_command("restore", tmp_path / "never-made.zip")

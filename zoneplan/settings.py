@@ -8,6 +8,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from core.env import (
+    dotted_path,
     envbool,
     envfloats,
     envint,
@@ -241,7 +242,10 @@ if ZONEPLAN_REDIS_URL:
 # nothing else is needed; any django-tasks backend (Redis, Celery) can be named instead.
 TASKS = {
     "default": {
-        "BACKEND": envstr("ZONEPLAN_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "BACKEND": dotted_path(
+            envstr("ZONEPLAN_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+            name="ZONEPLAN_TASKS_BACKEND",
+        ),
     }
 }
 # A running job whose worker shows no sign of life for this long is presumed lost: it is queued

@@ -48,6 +48,8 @@ def _start(env: dict | None = None, *args: str, **more) -> subprocess.CompletedP
         ({"ZONEPLAN_REMIND_AT": "8 o'clock"}, "环境变量 ZONEPLAN_REMIND_AT"),
         ({"ZONEPLAN_TILE_URL": "tiles.example.org/{z}/{x}/{y}.png"}, "应为 http(s):// 开头"),
         ({"ZONEPLAN_REDIS_URL": "127.0.0.1:6379"}, "环境变量 ZONEPLAN_REDIS_URL"),
+        ({"ZONEPLAN_TASKS_BACKEND": "no.such.Backend"}, "找不到模块 no.such"),
+        ({"ZONEPLAN_TASKS_BACKEND": "redis"}, "环境变量 ZONEPLAN_TASKS_BACKEND"),
         ({"ZONEPLAN_REDIS_URL": "redis://127.0.0.1:port/0"}, "无法解析"),
         ({"ZONEPLAN_REMIND_AT": "25:00"}, "应写成 时:分"),
         ({"ZONEPLAN_TASK_LEASE_SECONDS": "1"}, "不能小于 2"),

@@ -141,3 +141,20 @@ def test_an_unknown_or_malformed_job_is_not_found(login):
     client = login("admin")
     assert client.get("/jobs/00000000-0000-0000-0000-000000000000/").status_code == 404
     assert client.get("/jobs/not-a-job/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("option", "message"),
+    [("--interval=-1", "Must be zero or greater"), ("--max-tasks=0", "Must be greater than zero")],
+)
+def test_the_worker_refuses_bad_options_before_it_starts(option, message):
+    import subprocess
+    import sys
+
+    from conftest import ROOT, process_env
+
+    done = subprocess.run(
+        [sys.executable, "manage.py", "worker", option, "--no-reload"], cwd=ROOT,
+        env=process_env(), capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert done.returncode == 2 and message in done.stderr
