@@ -1,7 +1,6 @@
 import datetime as dt
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -17,6 +16,7 @@ from territory.selectors import districts
 from . import selectors
 from .calendar import WorkingCalendar
 from .choices import HOLDER_KINDS, CarrierKind, PlatformKind
+from .filtersets import CarrierFilter, PlatformFilter, ServiceProjectFilter
 from .forms import CarrierForm, PlatformForm, ServiceProjectForm
 from .models import (
     Carrier,
@@ -36,12 +36,7 @@ from .services import (
     save_platform,
     save_service_project,
 )
-from .status import Status, status_filter
-
-
-def _int(request, name):
-    value = request.GET.get(name, "")
-    return int(value) if value.isdigit() else None
+from .status import Status
 
 
 def _area(value) -> str:
@@ -60,6 +55,7 @@ class CarrierPages(ScopedRegistryPages):
     holder_kinds = HOLDER_KINDS
     spreadsheet = REGISTRY
     form_class = CarrierForm
+    filterset_class = CarrierFilter
     prefix = "carrier"
     title = "产业载体"
     nav = "carriers"
@@ -76,20 +72,6 @@ class CarrierPages(ScopedRegistryPages):
 
     def objects(self):
         return Carrier.objects.select_related("zone", "zone__parent")
-
-    def filtered(self, request, qs):
-        filters = {
-            "zone_id": _int(request, "zone"),
-            "district_id": _int(request, "district"),
-            "kind": request.GET.get("kind", "")
-            if request.GET.get("kind") in CarrierKind.values
-            else "",
-            "status": request.GET.get("status", "")
-            if request.GET.get("status") in Status.values
-            else "",
-            "search": request.GET.get("q", "")[:100],
-        }
-        return selectors.carriers(qs, day=timezone.localdate(), **filters), filters
 
     def list_context(self, request):
         units = visible_units(request.user)
@@ -148,6 +130,7 @@ class PlatformPages(ScopedRegistryPages):
     via = "carrier__zone"
     spreadsheet = PLATFORM_REGISTRY
     form_class = PlatformForm
+    filterset_class = PlatformFilter
     prefix = "platform"
     title = "公共技术平台"
     nav = "registries"
@@ -161,27 +144,6 @@ class PlatformPages(ScopedRegistryPages):
 
     def objects(self):
         return TechPlatform.objects.select_related("carrier", "carrier__zone")
-
-    def filtered(self, request, qs):
-        filters = {
-            "zone_id": _int(request, "zone"),
-            "kind": request.GET.get("kind", "")
-            if request.GET.get("kind") in PlatformKind.values
-            else "",
-            "search": request.GET.get("q", "")[:100],
-        }
-        if filters["zone_id"]:
-            qs = qs.filter(carrier__zone_id=filters["zone_id"])
-        if filters["kind"]:
-            qs = qs.filter(kind=filters["kind"])
-        if filters["search"].strip():
-            term = filters["search"].strip()
-            qs = qs.filter(
-                Q(name__icontains=term)
-                | Q(operator__icontains=term)
-                | Q(carrier__name__icontains=term)
-            )
-        return qs.order_by("carrier__zone__order", "carrier__name", "name"), filters
 
     def list_context(self, request):
         return {
@@ -234,6 +196,7 @@ class ServiceProjectPages(ScopedRegistryPages):
     model = ServiceProject
     spreadsheet = SERVICE_REGISTRY
     form_class = ServiceProjectForm
+    filterset_class = ServiceProjectFilter
     prefix = "service"
     title = "公共服务配套项目"
     nav = "registries"
@@ -248,26 +211,6 @@ class ServiceProjectPages(ScopedRegistryPages):
 
     def objects(self):
         return ServiceProject.objects.select_related("zone", "item", "item__category")
-
-    def filtered(self, request, qs):
-        filters = {
-            "zone_id": _int(request, "zone"),
-            "category_id": _int(request, "category"),
-            "status": request.GET.get("status", "")
-            if request.GET.get("status") in Status.values
-            else "",
-            "search": request.GET.get("q", "")[:100],
-        }
-        if filters["zone_id"]:
-            qs = qs.filter(zone_id=filters["zone_id"])
-        if filters["category_id"]:
-            qs = qs.filter(item__category_id=filters["category_id"])
-        if filters["status"]:
-            qs = qs.filter(status_filter(filters["status"], timezone.localdate()))
-        if filters["search"].strip():
-            term = filters["search"].strip()
-            qs = qs.filter(Q(name__icontains=term) | Q(developer__icontains=term))
-        return qs.order_by("zone__order", "zone__code", "name"), filters
 
     def list_context(self, request):
         return {

@@ -43,6 +43,7 @@ VIEW, CHANGE = "view", "change"
 class RegistryPages:
     model: type[Model]
     spreadsheet = None  # core.tabular.engine.Registry
+    filterset_class = None  # a core.filtersets.ListFilterSet: the list's and the export's filters
     form_class = None  # a ModelForm taking a `user` keyword
     prefix = ""  # URL-name prefix, e.g. "carrier"
     title = ""  # Chinese, for file names and the import page, e.g. "产业载体"
@@ -64,7 +65,10 @@ class RegistryPages:
 
     def filtered(self, request, qs: QuerySet) -> tuple[QuerySet, dict]:
         """The list's filters applied to `qs`; returns the queryset and the filter values."""
-        return qs, {}
+        if self.filterset_class is None:
+            return qs, {}
+        filterset = self.filterset_class(request.GET, queryset=qs, request=request)
+        return filterset.qs, filterset.values()
 
     def list_context(self, request) -> dict:
         return {}

@@ -1,6 +1,4 @@
-from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
@@ -12,15 +10,11 @@ from core.templatetags.zoneplan import localized
 from territory.choices import UnitKind
 
 from .choices import ENTERPRISE_KINDS, STAGE_DATES, Stage, Tier
+from .filtersets import EnterpriseFilter, ProjectFilter
 from .forms import EnterpriseForm, ProjectForm
 from .models import Enterprise, InvestmentProject
 from .registry import ENTERPRISE_REGISTRY, KIND_FIELDS, PROJECT_REGISTRY
 from .services import delete_enterprise, delete_project, save_enterprise, save_project
-
-
-def _int(request, name):
-    value = request.GET.get(name, "")
-    return int(value) if value.isdigit() else None
 
 
 def _date(value) -> str:
@@ -34,6 +28,7 @@ class EnterprisePages(ScopedRegistryPages):
     model = Enterprise
     spreadsheet = ENTERPRISE_REGISTRY
     form_class = EnterpriseForm
+    filterset_class = EnterpriseFilter
     prefix = "enterprise"
     title = "企业名录"
     nav = "registries"
@@ -55,22 +50,6 @@ class EnterprisePages(ScopedRegistryPages):
 
     def objects(self):
         return Enterprise.objects.select_related("zone")
-
-    def filtered(self, request, qs):
-        kind = request.GET.get("kind", "")
-        filters = {
-            "zone_id": _int(request, "zone"),
-            "kind": kind if kind in KIND_FIELDS else "",
-            "search": request.GET.get("q", "")[:100],
-        }
-        if filters["zone_id"]:
-            qs = qs.filter(zone_id=filters["zone_id"])
-        if filters["kind"]:
-            qs = qs.filter(**{filters["kind"]: True})
-        term = filters["search"].strip()
-        if term:
-            qs = qs.filter(Q(name__icontains=term) | Q(credit_code__iexact=term.upper()))
-        return qs.order_by("name"), filters
 
     def list_context(self, request):
         return {
@@ -125,6 +104,7 @@ class ProjectPages(ScopedRegistryPages):
     model = InvestmentProject
     spreadsheet = PROJECT_REGISTRY
     form_class = ProjectForm
+    filterset_class = ProjectFilter
     prefix = "project"
     title = "招商项目"
     nav = "registries"
@@ -139,36 +119,6 @@ class ProjectPages(ScopedRegistryPages):
 
     def objects(self):
         return InvestmentProject.objects.select_related("zone", "enterprise")
-
-    def filtered(self, request, qs):
-        tier, stage = request.GET.get("tier", ""), request.GET.get("stage", "")
-        filters = {
-            "zone_id": _int(request, "zone"),
-            "tier": tier if tier in Tier.values or tier == "high" else "",
-            "stage": stage if stage in Stage.values else "",
-            "search": request.GET.get("q", "")[:100],
-        }
-        if filters["zone_id"]:
-            qs = qs.filter(zone_id=filters["zone_id"])
-        if filters["tier"] == "high":
-            qs = qs.exclude(tier=Tier.OTHER)
-        elif filters["tier"]:
-            qs = qs.filter(tier=filters["tier"])
-        if filters["stage"]:
-            today = timezone.localdate()
-            fields = [f for _s, f in STAGE_DATES]
-            index = [s for s, _f in STAGE_DATES].index(filters["stage"])
-            qs = qs.filter(**{f"{fields[index]}__lte": today})
-            for later in fields[index + 1 :]:
-                qs = qs.filter(Q(**{f"{later}__isnull": True}) | Q(**{f"{later}__gt": today}))
-        term = filters["search"].strip()
-        if term:
-            qs = qs.filter(
-                Q(name__icontains=term)
-                | Q(enterprise__name__icontains=term)
-                | Q(chain__icontains=term)
-            )
-        return qs.order_by("zone__order", "zone__code", "name"), filters
 
     def list_context(self, request):
         return {

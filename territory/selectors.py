@@ -2,36 +2,18 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from .choices import UnitKind
 from .models import Unit
 
 
-def zones(
-    units: QuerySet[Unit],
-    *,
-    district: Unit | None = None,
-    ecosystem_id: int | None = None,
-    stage_id: int | None = None,
-    search: str = "",
-) -> QuerySet[Unit]:
-    """Zones among `units`, filtered as the zone list offers. A zone counts for a district
-    when the district is its primary district or one of the further districts it spans."""
-    qs = units.filter(kind=UnitKind.ZONE)
-    if district is not None:
-        qs = qs.filter(Q(parent=district) | Q(extra_districts=district))
-    if ecosystem_id:
-        qs = qs.filter(ecosystems__id=ecosystem_id)
-    if stage_id:
-        qs = qs.filter(stage_id=stage_id)
-    search = search.strip()
-    if search:
-        qs = qs.filter(
-            Q(name__icontains=search) | Q(name_en__icontains=search) | Q(code__iexact=search)
-        )
+def zones(units: QuerySet[Unit]) -> QuerySet[Unit]:
+    """The zones among `units`, in the zone list's order (territory.filtersets.ZoneFilter
+    narrows them)."""
     return (
-        qs.select_related("parent", "stage")
+        units.filter(kind=UnitKind.ZONE)
+        .select_related("parent", "stage")
         .prefetch_related("ecosystems", "extra_districts")
         .distinct()
         .order_by("is_demo", "parent__order", "order", "code")

@@ -182,6 +182,7 @@ def test_a_district_outside_the_users_scope_cannot_be_used_as_a_filter(login):
     "params",
     [
         {"district": "abc"},
+        {"district": "9" * 40},
         {"stage": "-1"},
         {"ecosystem": "1 OR 1=1"},
         {"q": "x" * 5000},

@@ -41,11 +41,6 @@ STATUSES = [
 ]
 
 
-def int_param(request, name: str) -> int | None:
-    value = request.GET.get(name, "")
-    return int(value) if value.isdigit() else None
-
-
 def chosen_plan(request):
     """The plan a cockpit, briefing or map speaks of: ?plan=CODE among the loaded plans, else
     the latest. Every loaded plan stays viewable (the 2020 plan after later ones load)."""

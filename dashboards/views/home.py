@@ -19,13 +19,14 @@ from plans.selectors import (
     plan_counts,
 )
 from territory.choices import UnitKind
+from territory.filtersets import ZoneFilter
 from territory.models import Belt, Ecosystem, Scene, Stage, Unit, ZoneShape
 from territory.selectors import ancestors, districts, zones
 from territory.services import (
     scene_counts,
 )
 
-from .common import ZONES_PER_PAGE, int_param
+from .common import ZONES_PER_PAGE
 
 
 @login_required
@@ -69,15 +70,9 @@ def home(request):
 @login_required
 def zone_list(request):
     units = visible_units(request.user)
-    district_id = int_param(request, "district")
-    district = districts(units).filter(pk=district_id).first() if district_id else None
-    filters = {
-        "district": district,
-        "ecosystem_id": int_param(request, "ecosystem"),
-        "stage_id": int_param(request, "stage"),
-        "search": request.GET.get("q", "")[:100],
-    }
-    page = Paginator(zones(units, **filters), ZONES_PER_PAGE).get_page(request.GET.get("page"))
+    filterset = ZoneFilter(request.GET, queryset=zones(units), request=request)
+    filters = filterset.values()
+    page = Paginator(filterset.qs, ZONES_PER_PAGE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
     context = {
