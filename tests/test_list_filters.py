@@ -36,7 +36,7 @@ def _names_in_export(client, prefix, params) -> set[str]:
 
 @pytest.mark.parametrize("prefix", PREFIXES)
 def test_the_zone_filter_narrows_the_list_and_the_export_alike(login, two_zones, prefix):
-    a, b, items_a, items_b = two_zones
+    a, _b, items_a, items_b = two_zones
     client = login("admin")
     body = client.get(reverse(f"{prefix}_list"), {"zone": a.pk}).content.decode()
     assert items_a[prefix].name in body and items_b[prefix].name not in body
@@ -87,7 +87,7 @@ def test_a_zone_outside_the_officers_scope_matches_nothing(login, two_zones):
 
 
 def test_a_district_counts_the_zones_it_shares(login, two_zones):
-    a, b, items_a, items_b = two_zones
+    _a, b, items_a, items_b = two_zones
     jinjiang = Unit.objects.get(code="510104")
     b.extra_districts.add(jinjiang)
     body = login("admin").get(reverse("carrier_list"), {"district": jinjiang.pk}).content

@@ -152,3 +152,13 @@ def test_an_oversized_scene_area_is_refused(login, core, settings):
     response = _add(login("xinjingji"), geojson=INSIDE)
     assert response.status_code == 400 and "绘制的图形过大" in response.content.decode()
     assert not Scene.objects.exists()
+
+
+def test_the_scene_forms_refusals_read_in_english_too(login, core):
+    client = login("xinjingji")
+    client.cookies["django_language"] = "en"
+    body = _add(client, kind="party", name="", longitude="east").content.decode()
+    assert "Choose the kind of scene." in body
+    assert "The scene&#x27;s name is required, at most 200 characters." in body
+    assert "Longitude and latitude must be numbers" in body
+    assert "请选择场景类型" not in body and not Scene.objects.exists()

@@ -148,3 +148,20 @@ def test_an_oversized_drawing_is_refused(login, settings):
     )
     assert response.status_code == 400 and "文件过大" in response.content.decode()
     assert not ZoneShape.objects.exists()
+
+
+def test_the_shape_forms_refusals_read_in_english_too(login):
+    client = login("xinjingji")
+    client.cookies["django_language"] = "en"
+    before = list(ZoneShape.objects.values_list("pk", "geojson"))
+    response = client.post(
+        reverse("zone_shape", args=["z-new-economy", "core_area"]),
+        {"crs": "wgs84", "delineated_on": "2020-05-01"},
+    )
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert (
+        "Choose a file to upload (GeoJSON, KML or a zipped Shapefile), or draw on the map." in body
+    )
+    assert "请选择要上传的文件" not in body
+    assert list(ZoneShape.objects.values_list("pk", "geojson")) == before

@@ -4,7 +4,6 @@ a unit's progress with its counts and what needs attention, and small helpers.""
 import datetime as dt
 from collections import Counter
 
-from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone, translation
@@ -22,7 +21,6 @@ from plans.selectors import (
     plan_progress,
 )
 from territory.choices import UnitKind
-from territory.geometry import GeometryError, check_coordinates, read_shape
 from territory.models import Scene, Unit
 from territory.services import (
     scene_gaps,
@@ -145,18 +143,6 @@ def scene_gaps_of(units, unit) -> dict:
         "total": len(gaps),
         "rows": [(names[z], [str(labels[k]) for k in kinds]) for z, kinds in gaps[:20]],
     }
-
-
-def drawn_geometry(text: str):
-    """A shape drawn on a map (WGS84 GeoJSON text): read with the upload's reader and limits."""
-    limit = settings.ZONEPLAN_GEOMETRY_MAX_BYTES
-    if len(text.encode()) > limit:
-        raise GeometryError(f"绘制的图形过大（上限 {limit / 1024 / 1024:.1f} MB）")
-    geometry = read_shape(text.encode(), "drawn.geojson")
-    problems = check_coordinates(geometry)
-    if problems:
-        raise GeometryError(problems[0].message)
-    return geometry
 
 
 def draw_text() -> dict:
