@@ -51,10 +51,10 @@ PYTEST_WORKERS ?= auto
 test: $(VENV)/.test-deps browser-deps
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --durations=15 $(PYTEST_ARGS)
 
+# The hooks of .pre-commit-config.yaml on every file: ruff, ruff format, django-upgrade, the
+# migrations check and mypy (services and selectors). `$(BIN)/pre-commit install` runs them on commit.
 lint: $(VENV)/.test-deps
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
-	$(BIN)/python manage.py makemigrations --check --dry-run -v 0
+	$(BIN)/pre-commit run --all-files --show-diff-on-failure
 
 bench: $(VENV)/.test-deps
 	$(BIN)/python benchmarks/run.py tree --database sqlite

@@ -27,7 +27,7 @@ def client_address(request) -> str:
     remote = request.META.get("REMOTE_ADDR", "")
     if not _trusted(remote):
         return remote
-    forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    forwarded = [a.strip() for a in request.headers.get("x-forwarded-for", "").split(",")]
     for address in reversed(forwarded):
         if not address:
             continue

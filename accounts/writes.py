@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from core.history import changed_by
+
 from .choices import Action
 from .scoping import visible_units
 
@@ -27,7 +29,7 @@ def save_in_zone(obj, *, user, zone_path: str, problems: list[tuple[str, str]]):
         for key, message in problems:
             errors.setdefault(key, []).append(message)
         raise ValidationError(errors)
-    obj._history_user = user
+    changed_by(obj, user)
     obj.save()
     return obj
 

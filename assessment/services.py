@@ -198,17 +198,18 @@ def execute(pk: int, context: Context | None = None) -> Run:
 def gather(year: int, samples: int, covered: dict[str, list[Unit]]) -> dict:
     """Each scheme as it stands and its zones' values for the year: what a run freezes."""
     schemes = {s.code: s for s in Scheme.objects.filter(code__in=covered)}
-    inputs = {"year": year, "samples": samples, "schemes": {}}
+    schemes_in: dict[str, dict] = {}
+    inputs = {"year": year, "samples": samples, "schemes": schemes_in}
     for code, zones in covered.items():
         frozen = as_dict(schemes[code])
         _f, _m, _g, indicators = engine_inputs(frozen)
-        inputs["schemes"][code] = {
+        schemes_in[code] = {
             "scheme": frozen,
             "zones": [z.code for z in zones],
             "values": _values(indicators, zones, year),
             # For "group mean": a zone's development stage; for "last year": the values the
             # latest finished run of the year before froze for the same zone and indicator.
-            "groups": [z.stage.code if z.stage_id else "" for z in zones],
+            "groups": [z.stage.code if z.stage is not None else "" for z in zones],
             "last": _last_year(code, indicators, zones, year),
         }
     return inputs
@@ -247,7 +248,7 @@ def compute(pk: int, inputs: dict, context: Context | None = None) -> Run:
     """Score the frozen inputs and store everything, or nothing when the method refuses."""
     Run.objects.filter(pk=pk).update(status=Run.Status.RUNNING)
     try:
-        outputs = {"schemes": {}}
+        outputs: dict[str, dict] = {"schemes": {}}
         total = len(inputs["schemes"])
         for n, (code, frozen) in enumerate(sorted(inputs["schemes"].items())):
 

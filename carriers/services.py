@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from accounts.writes import require_change, save_in_zone
 from core.geo import location_problems
+from core.history import changed_by
 
 from .choices import CarrierKind
 from .models import Carrier, ServiceProject, TechPlatform
@@ -47,21 +48,15 @@ def normalise_rate(value: Decimal | None) -> Decimal | None:
 
 def schedule_problems(values: dict, *, today: dt.date) -> list[tuple[str, str]]:
     problems = []
-    get = values.get
-    if (
-        get("planned_start")
-        and get("planned_completion")
-        and get("planned_completion") < get("planned_start")
-    ):
+    planned_start, planned_end = values.get("planned_start"), values.get("planned_completion")
+    actual_start, actual_end = values.get("actual_start"), values.get("actual_completion")
+    if planned_start and planned_end and planned_end < planned_start:
         problems.append(("planned_completion", "计划竣工日期早于计划开工日期"))
-    if (
-        get("actual_start")
-        and get("actual_completion")
-        and get("actual_completion") < get("actual_start")
-    ):
+    if actual_start and actual_end and actual_end < actual_start:
         problems.append(("actual_completion", "实际竣工日期早于实际开工日期"))
     for key, label in (("actual_start", "实际开工日期"), ("actual_completion", "实际竣工日期")):
-        if get(key) and get(key) > today:
+        day = values.get(key)
+        if day and day > today:
             problems.append((key, f"{label}晚于今天（{today}）：尚未发生的日期请填在计划日期中"))
     return problems
 
@@ -101,7 +96,7 @@ def delete_carrier(*, user, carrier: Carrier) -> None:
     require_change(user, carrier.zone)
     if carrier.platforms.exists():
         raise ValidationError("该载体下还有公共技术平台，请先删除或移走这些平台")
-    carrier._history_user = user
+    changed_by(carrier, user)
     carrier.delete()
 
 
@@ -121,7 +116,7 @@ def save_platform(*, user, platform: TechPlatform) -> TechPlatform:
 @transaction.atomic
 def delete_platform(*, user, platform: TechPlatform) -> None:
     require_change(user, platform.carrier.zone)
-    platform._history_user = user
+    changed_by(platform, user)
     platform.delete()
 
 
@@ -142,5 +137,5 @@ def save_service_project(*, user, project: ServiceProject) -> ServiceProject:
 @transaction.atomic
 def delete_service_project(*, user, project: ServiceProject) -> None:
     require_change(user, project.zone)
-    project._history_user = user
+    changed_by(project, user)
     project.delete()

@@ -12,6 +12,7 @@ from django.utils import timezone
 from accounts.scoping import is_city_admin
 from accounts.writes import require_change, save_in_zone
 from core.geo import location_problems
+from core.history import changed_by
 
 from .choices import STAGE_DATE_ZH, STAGE_DATES
 from .creditcode import normalise
@@ -51,7 +52,7 @@ def save_enterprise(*, user, enterprise: Enterprise) -> Enterprise:
         raise PermissionDenied("您无权登记该功能区的企业")
     if problems:
         raise ValidationError({key: [message] for key, message in problems})
-    enterprise._history_user = user
+    changed_by(enterprise, user)
     enterprise.save()
     return enterprise
 
@@ -62,7 +63,7 @@ def delete_enterprise(*, user, enterprise: Enterprise) -> None:
         raise PermissionDenied("该企业由其他功能区登记，您无权删除")
     if enterprise.projects.exists():
         raise ValidationError("仍有招商项目关联该企业，不能删除")
-    enterprise._history_user = user
+    changed_by(enterprise, user)
     enterprise.delete()
 
 
@@ -97,5 +98,5 @@ def save_project(*, user, project: InvestmentProject) -> InvestmentProject:
 @transaction.atomic
 def delete_project(*, user, project: InvestmentProject) -> None:
     require_change(user, project.zone)
-    project._history_user = user
+    changed_by(project, user)
     project.delete()

@@ -302,18 +302,19 @@ class ZoneProgress:
     values: dict[int, dict[str, float]]  # zone id → key → the zone's own value
 
 
-def _measured_targets(plan: Plan) -> list[Target]:
-    """Quantified targets whose indicator Zoneplan measures from its registries."""
+def _measured_targets(plan: Plan) -> list[tuple[Target, Indicator, Decimal]]:
+    """Quantified targets whose indicator Zoneplan measures from its registries, each with
+    its indicator and its (non-zero) value."""
     return [
-        t
+        (t, t.indicator, t.value)
         for t in _targets(plan).exclude(value=None).exclude(indicator=None)
-        if t.value and measures.get(t.indicator.code) is not None
+        if t.indicator is not None and t.value and measures.get(t.indicator.code) is not None
     ]
 
 
 def zone_progress_choices(plan: Plan) -> list[tuple[str, Indicator]]:
     """The indicators a map can colour zones by, as (key, indicator)."""
-    indicators = {t.indicator.code: t.indicator for t in _measured_targets(plan)}
+    indicators = {i.code: i for _t, i, _v in _measured_targets(plan)}
     return [(f"target:{c}", indicators[c]) for c in sorted(indicators)]
 
 
@@ -322,13 +323,15 @@ def zone_progress(plan: Plan, zone_paths: dict[int, str], *, day) -> ZoneProgres
     from .progress import Engine
 
     engine = Engine(plan)
-    targets = _measured_targets(plan)
+    measured = _measured_targets(plan)
     by_indicator: dict[str, dict[int, Target]] = {}  # indicator code → unit id → target
     indicators: dict[str, Indicator] = {}
-    for t in targets:
-        by_indicator.setdefault(t.indicator.code, {})[t.unit_id] = t
-        indicators[t.indicator.code] = t.indicator
-    reached = {t.pk: engine.value(t, day) for t in targets}
+    aims: dict[int, Decimal] = {}  # target id → its value
+    for t, indicator, aim in measured:
+        by_indicator.setdefault(indicator.code, {})[t.unit_id] = t
+        indicators[indicator.code] = indicator
+        aims[t.pk] = aim
+    reached = {t.pk: engine.value(t, day) for t, _i, _v in measured}
     shares: dict[int, dict[str, float | None]] = {z: {} for z in zone_paths}
     values: dict[int, dict[str, float]] = {z: {} for z in zone_paths}
     for code, on_unit in by_indicator.items():
@@ -340,7 +343,9 @@ def zone_progress(plan: Plan, zone_paths: dict[int, str], *, day) -> ZoneProgres
             if target is None:
                 continue
             value = reached[target.pk]
-            shares[zone_id][key] = None if value is None else round(float(value / target.value), 4)
+            shares[zone_id][key] = (
+                None if value is None else round(float(value / aims[target.pk]), 4)
+            )
             # combine: some measures hold sets (an enterprise counted once across zones)
             values[zone_id][key] = float(
                 measures.combine([mine[zone_id]] if zone_id in mine else [])

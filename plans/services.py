@@ -109,7 +109,8 @@ def apply_bundle(bundle: Bundle) -> Summary:
         stored = units.get(rec.code)
         fields = rec.fields | {"order": order}
         if rec.has("parent") or stored is None:
-            fields["parent"] = units.get(rec.refs.get("parent")) if rec.refs.get("parent") else None
+            parent = rec.refs.get("parent")
+            fields["parent"] = units.get(parent) if parent else None
         if rec.has("stage"):
             code = rec.refs["stage"]
             fields["stage"] = Stage.objects.get(code=code) if code else None
@@ -206,13 +207,13 @@ def apply_bundle(bundle: Bundle) -> Summary:
             "unit": units[rec.refs["unit"]],
             "order": order,
         }
-        stored = Target.objects.filter(plan=plan, code=rec.code).exists()
-        if rec.has("indicator") or not stored:
+        known = Target.objects.filter(plan=plan, code=rec.code).exists()
+        if rec.has("indicator") or not known:
             code = rec.refs.get("indicator")
             fields["indicator"] = (
                 (indicators.get(code) or Indicator.objects.get(code=code)) if code else None
             )
-        if rec.has("parent") or not stored:
+        if rec.has("parent") or not known:
             code = rec.refs.get("parent")
             fields["parent"] = (
                 targets.get((plan.code, code)) or Target.objects.get(plan=plan, code=code)
@@ -225,12 +226,11 @@ def apply_bundle(bundle: Bundle) -> Summary:
         targets[(plan.code, rec.code)] = target
         if "milestones" not in rec.refs:
             continue
-        wanted = {(due, value) for due, value in rec.refs["milestones"]}
-        stored = {(m.due_on, m.value) for m in target.milestones.all()}
-        if wanted != stored:
+        due = {(on, value) for on, value in rec.refs["milestones"]}
+        if due != {(m.due_on, m.value) for m in target.milestones.all()}:
             target.milestones.all().delete()
             Milestone.objects.bulk_create(
-                Milestone(target=target, due_on=d, value=v) for d, v in sorted(wanted)
+                Milestone(target=target, due_on=d, value=v) for d, v in sorted(due)
             )
             summary.note("milestones", "updated")
     if summary.changed:

@@ -31,7 +31,8 @@ def pending_values(indicator, unit_ids, day: dt.date) -> dict[int, tuple[dt.date
         .order_by("submission__period_end")
         .values_list("submission__unit_id", "submission__period_end", "value")
     )
-    return {unit_id: (end, value) for unit_id, end, value in rows}  # the latest period wins
+    # the latest period wins; value__isnull=False above
+    return {unit_id: (end, value) for unit_id, end, value in rows if value is not None}
 
 
 def pending_stamp() -> str:
@@ -44,7 +45,7 @@ def recent_periods(
     data_set: DataSet, today: dt.date, count: int = 6
 ) -> list[tuple[dt.date, dt.date]]:
     """The last `count` periods that have ended by `today`, oldest first."""
-    periods = []
+    periods: list[tuple[dt.date, dt.date]] = []
     start, end = period_of(data_set.period_type, today)
     if end > today:
         start, end = period_of(data_set.period_type, start - dt.timedelta(days=1))

@@ -4,6 +4,7 @@ message an officer reads; nothing is written when one is raised."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -108,7 +109,8 @@ def save_values(
         unknown = sorted(set(values) - set(indicators))
         if unknown:
             raise Refused(f"报表中没有指标：{'、'.join(unknown)}")
-        parsed, errors = {}, []
+        parsed: dict[str, Decimal | None] = {}
+        errors: list[str] = []
         for code, text in values.items():
             text = (text or "").strip()
             if not text:
@@ -124,13 +126,14 @@ def save_values(
             row["indicator_id"]: row
             for row in current.values.values("id", "indicator_id", "value", "flagged")
         }
-        added, changed = [], []
+        added: list[dict] = []
+        changed: list[dict] = []
         for code, number in parsed.items():
             row = existing.get(indicators[code].pk)
             if row is None:
                 added.append({"indicator_id": indicators[code].pk, "value": number})
             elif row["value"] != number:
-                changed.append(row | {"value": number})
+                changed.append(dict(row) | {"value": number})
         # A form is saved often: a few statements in all, with a history row per changed value
         # (who, when, what it became; the row before it says what it was).
         save_rows(
@@ -188,7 +191,7 @@ def take_step(
         _check_version(current, version)
         before = current.state
         if step in _STEPS:
-            sources, target, allowed = _STEPS[step]
+            sources, target, allowed = _STEPS[Step(step)]
             if not allowed(user, current):
                 raise Refused("您无权执行此操作")
             if before not in sources:
@@ -244,6 +247,7 @@ def _publish(submission: Submission) -> None:
     from plans.models import ReportedValue
 
     for row in submission.values.exclude(value=None):
+        assert row.value is not None  # excluded above
         ReportedValue.objects.update_or_create(
             indicator_id=row.indicator_id,
             unit=submission.unit,
@@ -253,7 +257,7 @@ def _publish(submission: Submission) -> None:
     bump()
 
 
-def steps_for(user, submission: Submission) -> list[str]:
+def steps_for(user, submission: Submission) -> list[Step]:
     """The steps `user` may take on `submission` now: the page shows only these buttons (the
     services check again on every post)."""
     state, steps = submission.state, []
@@ -295,7 +299,8 @@ def rule_failures(submission: Submission) -> tuple[list[str], list[str]]:
         if earlier
         else {}
     )
-    errors, warnings = [], []
+    errors: list[str] = []
+    warnings: list[str] = []
     for rule in submission.data_set.rules.all():
         try:
             tree = parse(rule.expression, set(codes))
@@ -329,7 +334,7 @@ def flag_outliers(submission: Submission) -> list[str]:
             history[indicator_id].append(value)
     flagged = []
     for row in rows:
-        outlier = is_outlier(row.value, history.get(row.indicator_id, []))
+        outlier = row.value is not None and is_outlier(row.value, history.get(row.indicator_id, []))
         if outlier != row.flagged:
             SubmissionValue.objects.filter(pk=row.pk).update(flagged=outlier)
         if outlier:

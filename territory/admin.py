@@ -93,14 +93,11 @@ class UnitAdmin(SimpleHistoryAdmin):
         save_unit(obj)
 
 
+@admin.register(Ecosystem, Stage)
 class ReferenceAdmin(admin.ModelAdmin):
     list_display = ["name", "code", "order", "is_demo", "source"]
     list_filter = ["is_demo"]
     search_fields = ["name", "name_en", "code"]
-
-
-admin.site.register(Ecosystem, ReferenceAdmin)
-admin.site.register(Stage, ReferenceAdmin)
 
 
 @admin.register(IndustryGroup)

@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.history import changed_by
+
 from .choices import ALLOWED_PARENT_KINDS, UnitKind
 from .models import Unit
 
@@ -99,7 +101,10 @@ def shape_problems(*, zone: Unit, kind: str, geometry, exclude_pk: int | None = 
         stored = ZoneShape.objects.filter(zone=zone, kind=ZoneShape.Kind.BOUNDARY).first()
         boundary = shapely.from_geojson(stored.geojson) if stored else None
     label = "核心起步区" if kind == ZoneShape.Kind.CORE_AREA else "功能区范围"
-    band = settings.ZONEPLAN_CORE_AREA_BAND_KM2 if kind == ZoneShape.Kind.CORE_AREA else None
+    band = None
+    if kind == ZoneShape.Kind.CORE_AREA:
+        low, high = settings.ZONEPLAN_CORE_AREA_BAND_KM2
+        band = (low, high)
     return check_shape(geometry, kind_label=label, others=others, boundary=boundary, band_km2=band)
 
 
@@ -122,7 +127,7 @@ def save_shape(
     shape.area_m2 = round(geodesic_area_m2(geometry), 2)
     shape.min_lon, shape.min_lat, shape.max_lon, shape.max_lat = west, south, east, north
     shape.source_crs, shape.delineated_on, shape.note = crs, delineated_on, note
-    shape._history_user = user
+    changed_by(shape, user)
     shape.save()
     return shape
 
@@ -145,7 +150,7 @@ def add_scene(
         zone=zone, kind=kind, name=name, longitude=round(longitude, 6),
         latitude=round(latitude, 6), geojson=geojson, shown_from=shown_from,
     )  # fmt: skip
-    scene._history_user = user
+    changed_by(scene, user)
     scene.save()
     return scene
 
@@ -252,7 +257,7 @@ def save_outline(*, unit: Unit, geometry, crs: str, source: str = "", user=None)
     outline.geojson = shapely.to_geojson(geometry)
     outline.area_m2 = round(geodesic_area_m2(geometry), 2)
     outline.source_crs, outline.source = crs, source[:200]
-    outline._history_user = user
+    changed_by(outline, user)
     outline.save()
     return outline
 
@@ -328,7 +333,7 @@ def _follow_latest_version(unit: Unit, *, user=None) -> None:
     if wanted != fields:
         for key, value in wanted.items():
             setattr(unit, key, value)
-        unit._history_user = user
+        changed_by(unit, user)
         save_unit(unit, keep_versions=True)
 
 
