@@ -343,13 +343,15 @@ def bench_import_task_child(path: Path) -> None:
         url = start_import(user=user, registry=REGISTRY, staged=staged, list_url="/carriers/")
         pk = url.rstrip("/").split("/")[-1]
         seen, last_change, longest, previous = time.perf_counter(), None, 0.0, None
+        where = ""
         while True:
             job = Job.objects.get(pk=pk)
             now = time.perf_counter()
             mark = (job.progress, job.heartbeat_at)
             if job.status == "running" and mark != previous:
-                if last_change is not None:
-                    longest = max(longest, now - last_change)
+                if last_change is not None and now - last_change > longest:
+                    longest = now - last_change
+                    where = f"from {previous[0]}% to {job.progress}% ({job.step})"
                 last_change, previous = now, mark
             if not job.is_open:
                 break
@@ -370,7 +372,7 @@ def bench_import_task_child(path: Path) -> None:
     print(
         f"  in the worker         {run_s:6.2f} s  {rows / run_s:>9,.0f} rows/s (queue wait {wait_s:.2f} s)"
     )
-    print(f"  longest gap between progress updates {longest:.1f} s (goal ≤ 2)")
+    print(f"  longest gap between progress updates {longest:.1f} s (goal ≤ 2), {where}")
     print(f"RATE {rows / run_s:.1f}")
 
 

@@ -13,7 +13,9 @@ Only plain concrete fields are handled (no many-to-many); the caller runs inside
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.db import connection, models
 from django.dispatch import Signal
@@ -25,6 +27,37 @@ BATCH = 5000
 # per-row post_save, so whoever caches derived figures listens here (plans.cache.watch).
 rows_written = Signal()
 SMALL = 200  # fewer rows than this are updated one statement each, pipelined (a form's save)
+
+TICK_ROWS = 2000  # rows between two calls of a `ticking` callback
+_ticker: ContextVar[Callable[[int], None] | None] = ContextVar("bulk_ticker", default=None)
+
+
+@contextmanager
+def ticking(callback: Callable[[int], None]) -> Iterator[None]:
+    """Within the block, every `TICK_ROWS` rows sent to the database (objects and their
+    history rows alike) call `callback(rows)` with the rows sent since the last call, so a
+    long write can say how far it has come (a task's progress)."""
+    token = _ticker.set(callback)
+    try:
+        yield
+    finally:
+        _ticker.reset(token)
+
+
+def _counted(rows: Iterable) -> Iterator:
+    tick = _ticker.get()
+    if tick is None:
+        yield from rows
+        return
+    since = 0
+    for row in rows:
+        yield row
+        since += 1
+        if since == TICK_ROWS:
+            tick(since)
+            since = 0
+    if since:
+        tick(since)
 
 
 def _converter(field: models.Field) -> Callable | None:
@@ -91,7 +124,7 @@ def _row_builder(fields: list[models.Field], constants: dict) -> Callable[[dict]
 def _execute_many(sql: str, rows: Iterable[list]) -> None:
     batch: list = []
     with connection.cursor() as cursor:
-        for row in rows:
+        for row in _counted(rows):
             batch.append(row)
             if len(batch) >= BATCH:
                 cursor.executemany(sql, batch)
@@ -109,7 +142,7 @@ def _write_rows(table: str, columns: list[str], rows: Iterable[list]) -> None:
     quote = connection.ops.quote_name
     statement = f"COPY {quote(table)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
     with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
-        for row in rows:
+        for row in _counted(rows):
             copy.write_row(row)
 
 

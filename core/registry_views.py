@@ -21,7 +21,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import uploads
+from . import bulk, uploads
 from .tabular.engine import ImportPlan, commit_import, plan_import, preview_of
 from .tabular.read import UploadError, read_table
 from .tabular.report import XLSX_CONTENT_TYPE, error_workbook
@@ -78,13 +78,15 @@ def _render(
 
 
 def _plan(registry, data: bytes, filename: str, user, progress=None) -> ImportPlan:
+    report = progress or (lambda fraction: None)
     table = read_table(
         data,
         filename,
         max_bytes=settings.ZONEPLAN_IMPORT_MAX_BYTES,
         max_rows=settings.ZONEPLAN_IMPORT_MAX_ROWS,
     )
-    return plan_import(registry, table, user=user, progress=progress)
+    report(0.1)  # parsed: the checks follow
+    return plan_import(registry, table, user=user, progress=lambda f: report(0.1 + 0.9 * f))
 
 
 class ChangedSincePreview(Exception):
@@ -95,22 +97,33 @@ class ChangedSincePreview(Exception):
         self.plan = plan
 
 
-def commit_staged(registry, staged, *, user, progress=None, before_write=None) -> str:
+def commit_staged(registry, staged, *, user, progress=None, before_commit=None) -> str:
     """Read and check a staged upload again and write every row, or none; returns the message
     for the officer. Raises UploadError (the file cannot be read) or ChangedSincePreview.
-    `before_write()` runs first inside the writing transaction (a task checks it still owns
-    the work there)."""
+    `progress(fraction)` hears how far it has come: reading and checking up to 0.6, then the
+    rows as they are sent. `before_commit()` runs last inside the writing transaction (a task
+    checks there that it still owns the work; raising rolls everything back)."""
     report = progress or (lambda fraction: None)
     plan = _plan(registry, staged.data, staged.filename, user, progress=lambda f: report(0.6 * f))
     if not plan.ok:
         raise ChangedSincePreview(plan)
     report(0.6)
     counts = plan.counts
+    # Each created or updated row is sent twice: itself, then its history row.
+    expected = max(1, 2 * (counts["create"] + counts["update"]))
+    sent = 0
+
+    def tick(rows: int) -> None:
+        nonlocal sent
+        sent += rows
+        report(0.6 + 0.39 * min(1.0, sent / expected))
+
     with transaction.atomic():
-        if before_write is not None:
-            before_write()
-        commit_import(registry, plan, user=user, reason=f"导入 {staged.filename}")
+        with bulk.ticking(tick):
+            commit_import(registry, plan, user=user, reason=f"导入 {staged.filename}")
         uploads.discard(staged.token)
+        if before_commit is not None:
+            before_commit()
     return _("Imported %(file)s: %(create)s new, %(update)s updated, %(unchanged)s unchanged.") % {
         "file": staged.filename,
         "create": counts["create"],

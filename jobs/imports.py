@@ -88,7 +88,7 @@ def commit_import_job(job_id: str, attempt: int) -> str:
                 staged,
                 user=user,
                 progress=report,
-                before_write=context.ensure_current,
+                before_commit=context.ensure_current,
             )
         except UploadError as error:
             raise Refusal(str(error)) from None

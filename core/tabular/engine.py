@@ -187,6 +187,9 @@ class ImportPlan:
         return found
 
 
+REPORT_ROWS = 10_000  # rows checked between two progress reports
+
+
 def plan_import(registry: Registry, table: Table, *, user, progress=None) -> ImportPlan:
     """Every row read, checked and compared with what is stored. `progress(fraction)`, when
     given, hears how far it has come (a task's job reports it)."""
@@ -199,14 +202,17 @@ def plan_import(registry: Registry, table: Table, *, user, progress=None) -> Imp
         return plan
     context = registry.lookups(user)
     plan.context = context
+    report(0.2)
     plan.rows = read_rows(table.rows, plan.header, registry.columns, context)
     if not plan.rows:
         plan.error = "表头下面没有数据行"
         return plan
     report(0.4)
-    for row in plan.rows:
+    for n, row in enumerate(plan.rows, 1):
         if not row.errors:
             registry.check(row, context)
+        if n % REPORT_ROWS == 0:
+            report(0.4 + 0.2 * n / len(plan.rows))
     report(0.6)
     first_seen: dict[tuple, int] = {}
     for row in plan.rows:
