@@ -95,8 +95,7 @@ class Context:
         if self._aside is None:
             self._aside = connections.create_connection(DEFAULT_DB_ALIAS)
         quote = self._aside.ops.quote_name
-        columns = {name: quote(Job._meta.get_field(name).column) for name in
-                   ("progress", "step", "heartbeat_at", "id", "attempt", "status")}  # fmt: skip
+        columns = {f.name: quote(f.column) for f in Job._meta.concrete_fields}
         with self._aside.cursor() as cursor:
             cursor.execute(
                 f"UPDATE {quote(Job._meta.db_table)} SET {columns['progress']} = %s, "  # noqa: S608 - quoted model identifiers; values are bound
