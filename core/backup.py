@@ -1,7 +1,9 @@
 """Back up everything Zoneplan keeps into one file, and restore it into an empty database.
 
 Everything is in the database — data, history, evidence files, staged uploads, jobs — so a
-backup is a logical dump of every model (Django's serializer, JSON lines, foreign keys to
+backup is a logical dump of every model, plus the bytes of the files that ZONEPLAN_STORAGE put
+in a file store instead of their rows (core.files; under `files/` in the zip, each with its
+SHA-256 in the manifest), (Django's serializer, JSON lines, foreign keys to
 content types by natural key so they survive a database whose content types were numbered
 differently) in a zip with a manifest: the format, when and from which migrations it was made,
 how many rows of each model, and the SHA-256 of the data. Left out: what migrate recreates
@@ -31,10 +33,12 @@ from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import files
 from .refusals import Refusal
 
 FORMAT = "zoneplan-backup/1"
 DATA = "data.jsonl"
+FILES = "files"
 MANIFEST = "manifest.json"
 LEFT_OUT = ["contenttypes", "auth.permission", "sessions", "axes", "django_tasks_database"]
 #: The rows that make a database "not empty": a restore would mix two cities' data.
@@ -72,6 +76,28 @@ def _backed_up(*, include_auto_created: bool = False) -> list:
     ]
 
 
+def _file_models() -> list:
+    """The models whose rows may keep their bytes in the file store (core.files)."""
+    from .models import StagedUpload, StoredFile
+
+    return [m for m in _backed_up() if issubclass(m, StoredFile | StagedUpload)]
+
+
+def _in_store() -> list[tuple[str, int, str]]:
+    """(model label, pk, name in the store) of every row whose bytes are in the file store."""
+    return [
+        (model._meta.label, pk, name)
+        for model in _file_models()
+        for pk, name in model._base_manager.exclude(stored_as="")
+        .order_by("pk")
+        .values_list("pk", "stored_as")
+    ]
+
+
+def _member(label: str, pk: int) -> str:
+    return f"{FILES}/{label}/{pk}"
+
+
 def _counts() -> dict[str, int]:
     return {m._meta.label: m._base_manager.count() for m in _backed_up()}
 
@@ -96,6 +122,7 @@ def backup(path: Path) -> Summary:
             )
             counts = _counts()
             migrations = _migrations()
+            stored = _in_store()
         digest = hashlib.sha256()
         with dump.open("rb") as handle:
             for block in iter(lambda: handle.read(1 << 20), b""):
@@ -107,10 +134,17 @@ def backup(path: Path) -> Summary:
             "migrations": migrations,
             "rows": counts,
             "sha256": digest.hexdigest(),
+            "files": [],
         }
         with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as zf:
-            zf.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))
             zf.write(dump, DATA)
+            for label, pk, name in stored:
+                data = files.read(name)
+                zf.writestr(_member(label, pk), data)
+                manifest["files"].append(
+                    {"model": label, "pk": pk, "sha256": hashlib.sha256(data).hexdigest()}
+                )
+            zf.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))
     return Summary(rows=sum(counts.values()), models=len(counts), bytes=path.stat().st_size)
 
 
@@ -146,6 +180,16 @@ def check(path: Path) -> dict:
             raise BackupRefused(_("The backup's data is missing or damaged.")) from None
         if digest.hexdigest() != manifest.get("sha256"):
             raise BackupRefused(_("The backup's data does not match its checksum: it is damaged."))
+        for entry in manifest.get("files", []):
+            try:
+                data = zf.read(_member(entry["model"], entry["pk"]))
+            except (KeyError, zipfile.BadZipFile, OSError, EOFError):
+                data = None
+            if data is None or hashlib.sha256(data).hexdigest() != entry["sha256"]:
+                raise BackupRefused(
+                    _("A file in the backup is missing or damaged (%(model)s %(pk)s).")
+                    % {"model": entry["model"], "pk": entry["pk"]}
+                )
     return manifest
 
 
@@ -192,10 +236,25 @@ def restore(path: Path, *, force: bool = False) -> Summary:
             if force:
                 _empty()
             call_command("loaddata", str(dump), verbosity=0, stdout=io.StringIO())
+            _restore_files(path, manifest)
             restored.send(sender=None, made_at=dt.datetime.fromisoformat(manifest["created_at"]))
     return Summary(
         rows=sum(manifest["rows"].values()), models=len(manifest["rows"]), bytes=path.stat().st_size
     )
+
+
+def _restore_files(path: Path, manifest: dict) -> None:
+    """Put each file of the backup where this installation keeps files (its rows, or its file
+    store under a new name) and point its row at it."""
+    with zipfile.ZipFile(path) as zf:
+        for entry in manifest.get("files", []):
+            data = zf.read(_member(entry["model"], entry["pk"]))
+            model = apps.get_model(entry["model"])
+            if files.in_database():
+                holding = {"content": data, "stored_as": ""}
+            else:
+                holding = {"content": b"", "stored_as": files.put(FILES, data)}
+            model._base_manager.filter(pk=entry["pk"]).update(**holding)
 
 
 def _empty() -> None:

@@ -230,3 +230,61 @@ def envfloats(name: str, default: list[str], *, count: int) -> tuple[float, ...]
             f"expected {count} comma-separated numbers",
         )
     return numbers
+
+
+STORAGE_KINDS = ("database", "filesystem", "s3")
+
+
+def file_storage(kind: str, *, name: str = "ZONEPLAN_STORAGE") -> dict | None:
+    """Django's STORAGES entry for evidence files and staged uploads (core.files), or None when
+    they stay in the database. `filesystem` needs ZONEPLAN_STORAGE_PATH, a folder every server
+    shares; `s3` needs ZONEPLAN_S3_BUCKET and reads the other ZONEPLAN_S3_* variables."""
+    kind = kind.strip().lower()
+    if kind not in STORAGE_KINDS:
+        raise _fail(
+            name, kind, "应为 database、filesystem 或 s3", "expected database, filesystem or s3"
+        )
+    if kind == "database":
+        return None
+    if kind == "filesystem":
+        path = os.environ.get("ZONEPLAN_STORAGE_PATH", "").strip()
+        if not path or not Path(path).is_absolute():
+            raise _fail(
+                "ZONEPLAN_STORAGE_PATH", path, "ZONEPLAN_STORAGE=filesystem 时须为所有服务器共享的绝对路径",
+                "with ZONEPLAN_STORAGE=filesystem it must be an absolute path every server shares",
+            )  # fmt: skip
+        return {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": path, "file_permissions_mode": 0o600},
+        }
+    from importlib.util import find_spec
+
+    if find_spec("storages") is None or find_spec("boto3") is None:
+        raise _fail(
+            name, kind, '需要先安装 django-storages 与 boto3：.venv/bin/pip install ".[s3]"',
+            'it needs django-storages and boto3: .venv/bin/pip install ".[s3]"',
+        )  # fmt: skip
+    bucket = os.environ.get("ZONEPLAN_S3_BUCKET", "").strip()
+    if not bucket:
+        raise _fail(
+            "ZONEPLAN_S3_BUCKET", bucket, "ZONEPLAN_STORAGE=s3 时须填写存储桶名称",
+            "with ZONEPLAN_STORAGE=s3 it must name the bucket",
+        )  # fmt: skip
+    options = {
+        "bucket_name": bucket,
+        "location": os.environ.get("ZONEPLAN_S3_PREFIX", "zoneplan").strip("/"),
+        "default_acl": None,  # private: files are only ever handed out by Zoneplan's own views
+        "file_overwrite": False,
+        "querystring_auth": True,
+        "addressing_style": os.environ.get("ZONEPLAN_S3_ADDRESSING", "path"),
+    }
+    for option, variable in (
+        ("endpoint_url", "ZONEPLAN_S3_ENDPOINT_URL"),
+        ("region_name", "ZONEPLAN_S3_REGION"),
+        ("access_key", "ZONEPLAN_S3_ACCESS_KEY"),
+        ("secret_key", "ZONEPLAN_S3_SECRET_KEY"),
+    ):
+        value = os.environ.get(variable, "").strip()
+        if value:
+            options[option] = value
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}

@@ -12,6 +12,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 
+from . import files
+
 # (kind, label, extensions the name may carry)
 KINDS = {
     "jpeg": ("JPEG 图片", (".jpg", ".jpeg")),
@@ -93,15 +95,19 @@ def attach(obj, upload, *, user):
     if Attachment.objects.of(obj).count() >= MAX_PER_OBJECT:
         raise EvidenceError(f"每条记录最多 {MAX_PER_OBJECT} 个附件")
     data, kind = read_upload(upload)
-    return Attachment.objects.create(
-        content_type=ContentType.objects.get_for_model(obj),
-        object_id=obj.pk,
-        name=PurePath(upload.name).name[-200:],
-        kind=kind,
-        size=len(data),
-        content=data,
-        uploaded_by=user,
-    )
+    try:
+        with files.kept("evidence", data) as holding:
+            return Attachment.objects.create(
+                content_type=ContentType.objects.get_for_model(obj),
+                object_id=obj.pk,
+                name=PurePath(upload.name).name[-200:],
+                kind=kind,
+                size=len(data),
+                uploaded_by=user,
+                **holding,
+            )
+    except files.StorageUnavailable as error:
+        raise EvidenceError(str(error)) from None
 
 
 def download(name: str, content: bytes) -> HttpResponse:

@@ -24,7 +24,9 @@ class StoredFile(models.Model):
     name = models.CharField(_("file name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=10)
     size = models.PositiveIntegerField(_("size (bytes)"))
-    content = models.BinaryField(_("content"))
+    content = models.BinaryField(_("content"), blank=True, default=b"")
+    # Set when the bytes are in the file store instead of `content` (core.files).
+    stored_as = models.CharField(_("stored as"), max_length=300, blank=True, default="")
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT
     )
@@ -60,7 +62,8 @@ class StagedUpload(models.Model):
     filename = models.CharField(max_length=200)
     sha256 = models.CharField(max_length=64)
     rows = models.PositiveIntegerField(default=0)  # data rows the preview found
-    content = models.BinaryField()
+    content = models.BinaryField(blank=True, default=b"")
+    stored_as = models.CharField(max_length=300, blank=True, default="")  # core.files
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:

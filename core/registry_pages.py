@@ -25,7 +25,7 @@ from django.urls import path
 from django.utils import timezone, translation
 from django.views.decorators.http import require_POST
 
-from . import evidence
+from . import evidence, files
 from .models import Attachment
 from .quantities import format_quantity
 from .registry_views import (
@@ -138,7 +138,7 @@ class RegistryPages:
     def attachment_view(self, request, pk: int, attachment_pk: int):
         obj = self.get(request, pk)
         attachment = get_object_or_404(Attachment.objects.of(obj), pk=attachment_pk)
-        return evidence.download(attachment.name, attachment.content)
+        return evidence.download(attachment.name, files.content_of(attachment))
 
     def detail_view(self, request, pk: int):
         obj = self.get(request, pk)

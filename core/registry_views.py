@@ -21,7 +21,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import bulk, uploads
+from . import bulk, files, uploads
 from .tabular.engine import ImportPlan, commit_import, plan_import, preview_of
 from .tabular.read import UploadError, read_table
 from .tabular.report import XLSX_CONTENT_TYPE, error_workbook
@@ -165,13 +165,16 @@ def import_view(request, *, registry, page: ImportPage):
         plan = _plan(registry, data, filename, request.user)
     except UploadError as exc:
         return _render(request, page, error=str(exc), filename=filename, status=400)
-    staged = uploads.stage(
-        data,
-        filename=filename,
-        user_id=request.user.pk,
-        registry=registry.name,
-        rows=len(plan.rows),
-    )
+    try:
+        staged = uploads.stage(
+            data,
+            filename=filename,
+            user_id=request.user.pk,
+            registry=registry.name,
+            rows=len(plan.rows),
+        )
+    except files.StorageUnavailable as error:
+        return _render(request, page, error=str(error), filename=filename, status=503)
     return _render(
         request,
         page,

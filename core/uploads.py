@@ -1,8 +1,9 @@
 """Uploaded files waiting between the import preview and its commit.
 
 A staged file is bound to the user and the registry that staged it, named by an unguessable
-token, and kept for a day. It is kept in the database (`StagedUpload`), not on a server's disk,
-so the commit may reach another app server than the preview, or run in a task worker. Commit
+token, and kept for a day. It is kept in the database (`StagedUpload`), or in the shared file
+store that ZONEPLAN_STORAGE names (core.files), never on one server's disk, so the commit may
+reach another app server than the preview, or run in a task worker. Commit
 reads it again and checks it again: what the database holds may have changed since the
 preview; the file's SHA-256, taken when it was staged, must still match.
 """
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from . import files
 from .models import StagedUpload
 
 MAX_AGE = dt.timedelta(days=1)
@@ -37,16 +39,19 @@ def _sweep() -> None:
 
 
 def stage(data: bytes, *, filename: str, user_id: int, registry: str, rows: int = 0) -> Staged:
+    """Keep `data` for its commit. Raises files.StorageUnavailable when the file store (if one
+    is set) cannot be reached."""
     _sweep()
-    staged = StagedUpload.objects.create(
-        token=secrets.token_urlsafe(24),
-        user_id=user_id,
-        registry=registry,
-        filename=filename[:200],
-        sha256=hashlib.sha256(data).hexdigest(),
-        rows=rows,
-        content=data,
-    )
+    with files.kept("staged", data) as holding:
+        staged = StagedUpload.objects.create(
+            token=secrets.token_urlsafe(24),
+            user_id=user_id,
+            registry=registry,
+            filename=filename[:200],
+            sha256=hashlib.sha256(data).hexdigest(),
+            rows=rows,
+            **holding,
+        )
     return Staged(staged.token, data, staged.filename, staged.sha256, rows)
 
 
@@ -59,7 +64,10 @@ def fetch(token: str, *, user_id: int, registry: str) -> Staged | None:
     ).first()
     if staged is None:
         return None
-    data = bytes(staged.content)
+    try:
+        data = files.content_of(staged)
+    except files.StorageUnavailable:
+        return None
     if hashlib.sha256(data).hexdigest() != staged.sha256:
         return None
     return Staged(staged.token, data, staged.filename, staged.sha256, staged.rows)

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.scoping import is_city_admin, reports_for_unit, reviews_for_district
+from core import files
 from core.bulk import save_rows
 from core.refusals import Refusal
 from core.tabular.cells import CellError, parse_decimal
@@ -363,14 +364,18 @@ def attach_evidence(submission: Submission, upload, *, user):
         data, kind = read_upload(upload)
     except EvidenceError as error:
         raise Refused(str(error)) from None
-    return Evidence.objects.create(
-        submission=submission,
-        name=upload.name[-200:],
-        kind=kind,
-        size=len(data),
-        content=data,
-        uploaded_by=user,
-    )
+    try:
+        with files.kept("evidence", data) as holding:
+            return Evidence.objects.create(
+                submission=submission,
+                name=upload.name[-200:],
+                kind=kind,
+                size=len(data),
+                uploaded_by=user,
+                **holding,
+            )
+    except files.StorageUnavailable as error:
+        raise Refused(str(error)) from None
 
 
 def save_data_set(form, rules: list[tuple[str, str, str]]):

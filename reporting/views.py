@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.scoping import is_city_admin, reports_for_unit, restrict
+from core import files
 from core.evidence import download
 from core.registry_views import xlsx_response
 from core.tabular.read import UploadError
@@ -218,7 +219,7 @@ def evidence_file(request, pk: int, evidence_pk: int):
         restrict(Submission.objects.all(), request.user, via="unit"), pk=pk
     )
     evidence = get_object_or_404(Evidence, pk=evidence_pk, submission=submission)
-    return download(evidence.name, evidence.content)
+    return download(evidence.name, files.content_of(evidence))
 
 
 def _require_city_admin(user) -> None:

@@ -16,6 +16,7 @@ from core.env import (
     envnetworks,
     envstr,
     envtime,
+    file_storage,
     parse_database_url,
     proxy_ssl_header,
     redis_url,
@@ -214,6 +215,18 @@ EMAIL_PORT = envint("ZONEPLAN_EMAIL_PORT", 25, minimum=1)
 DEFAULT_FROM_EMAIL = envstr("ZONEPLAN_EMAIL_FROM", "zoneplan@localhost")
 # An evidence file (photo, contract, PDF) attached to a submission may be at most this large.
 ZONEPLAN_EVIDENCE_MAX_BYTES = envint("ZONEPLAN_EVIDENCE_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
+# Where the contents of evidence files and staged uploads live (docs/deploying.md, "Files"):
+# "database" (the default: in their rows, written and backed up with them), "filesystem" (a
+# folder every server shares, ZONEPLAN_STORAGE_PATH) or "s3" (any S3-compatible store through
+# django-storages: ZONEPLAN_S3_BUCKET, _ENDPOINT_URL, _REGION, _ACCESS_KEY, _SECRET_KEY, _PREFIX).
+ZONEPLAN_STORAGE = envstr("ZONEPLAN_STORAGE", "database").strip().lower() or "database"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+_files = file_storage(ZONEPLAN_STORAGE)
+if _files is not None:
+    STORAGES["zoneplan_files"] = _files
 # Reminders start this many days before a report is due.
 ZONEPLAN_REMIND_DAYS = envint("ZONEPLAN_REMIND_DAYS", 3, minimum=0)
 # The workers send the day's reminders and escalations at this local time (no cron needed).

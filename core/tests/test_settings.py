@@ -54,6 +54,13 @@ def _start(env: dict | None = None, *args: str, **more) -> subprocess.CompletedP
         ({"ZONEPLAN_REMIND_AT": "25:00"}, "应写成 时:分"),
         ({"ZONEPLAN_TASK_LEASE_SECONDS": "1"}, "不能小于 2"),
         ({"ZONEPLAN_TASK_RETRIES": "once"}, "环境变量 ZONEPLAN_TASK_RETRIES"),
+        ({"ZONEPLAN_STORAGE": "ftp"}, "应为 database、filesystem 或 s3"),
+        ({"ZONEPLAN_STORAGE": "filesystem"}, "环境变量 ZONEPLAN_STORAGE_PATH"),
+        (
+            {"ZONEPLAN_STORAGE": "filesystem", "ZONEPLAN_STORAGE_PATH": "shared/files"},
+            "所有服务器共享的绝对路径",
+        ),
+        ({"ZONEPLAN_STORAGE": "s3"}, "环境变量 ZONEPLAN_S3_BUCKET"),
     ],
 )
 def test_a_bad_setting_stops_the_start_and_names_the_variable(env, expected):
