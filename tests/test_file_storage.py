@@ -40,7 +40,7 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def s3_server():
     port = _free_port()
-    process = subprocess.Popen(  # noqa: S603 - moto's S3 server, our test's peer
+    process = subprocess.Popen(
         [str(Path(sys.executable).parent / "moto_server"), "-H", "127.0.0.1", "-p", str(port)],
         env=process_env(),
         stdout=subprocess.DEVNULL,
