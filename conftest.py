@@ -104,6 +104,15 @@ def redis_cache(settings):
     cache.clear()
 
 
+def free_port() -> int:
+    """A loopback port nothing listens on now, for a server a test starts."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 def database_url() -> str:
     """The URL of the test database, for a process a test starts."""
     from django.db import connection

@@ -15,6 +15,7 @@ between the two can leave a file with no row: harmless, and `manage.py backup` i
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -28,6 +29,7 @@ from django.utils.translation import gettext as _
 from .refusals import Refusal
 
 STORE = "zoneplan_files"
+log = logging.getLogger(__name__)
 
 
 class StorageUnavailable(Refusal):
@@ -43,9 +45,7 @@ def _store():
 
 
 def _unavailable(error: Exception) -> StorageUnavailable:
-    import logging
-
-    logging.getLogger(__name__).exception("the file store failed: %s", error)
+    log.exception("the file store failed: %s", error)
     return StorageUnavailable(
         _("The file store cannot be reached just now, and nothing was saved. Try again later.")
     )
@@ -71,9 +71,7 @@ def remove(name: str) -> None:
     try:
         _store().delete(name)
     except Exception:  # a file left behind is harmless; the row is gone either way
-        import logging
-
-        logging.getLogger(__name__).warning("could not remove %s from the file store", name)
+        log.warning("could not remove %s from the file store", name)
 
 
 def content_of(row) -> bytes:

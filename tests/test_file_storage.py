@@ -9,7 +9,6 @@ carries the stored files and restores them."""
 from __future__ import annotations
 
 import io
-import socket
 import subprocess
 import sys
 import time
@@ -20,7 +19,7 @@ import pytest
 from django.urls import reverse
 
 from carriers.tests.test_carrier_import import GOOD_ROWS, token_of, upload, xlsx
-from conftest import process_env
+from conftest import free_port, process_env
 from core import backup, files
 from core.models import Attachment, StagedUpload
 from territory.models import Unit
@@ -31,15 +30,9 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n" + b"x" * 5000
 BUCKET = "zoneplan-test-files"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def s3_server():
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen(
         [str(Path(sys.executable).parent / "moto_server"), "-H", "127.0.0.1", "-p", str(port)],
         env=process_env(),

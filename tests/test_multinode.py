@@ -9,7 +9,6 @@ from __future__ import annotations
 import http.cookiejar
 import os
 import re
-import socket
 import subprocess
 import sys
 import threading
@@ -23,7 +22,7 @@ import pytest
 from django.db import connection
 
 from carriers.tests.test_carrier_import import GOOD_ROWS, xlsx
-from conftest import ROOT, database_url, process_env
+from conftest import ROOT, database_url, free_port, process_env
 
 pytestmark = pytest.mark.worker
 REDIS = "redis://127.0.0.1:6379/13"
@@ -36,12 +35,6 @@ def computed_in(log, key_part: str) -> int:
         for line in log.read_text(errors="replace").splitlines()
         if "computed" in line
     )
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -95,7 +88,7 @@ class Browser:
 
 class Server:
     def __init__(self, name: str, env: dict):
-        self.port = _free_port()
+        self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = ROOT / "var" / f"test-gunicorn-{name}-{os.getpid()}.log"
         self.process = subprocess.Popen(

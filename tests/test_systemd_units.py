@@ -16,7 +16,6 @@ import re
 import shlex
 import shutil
 import signal
-import socket
 import subprocess
 import time
 import urllib.request
@@ -24,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, database_url, process_env
+from conftest import ROOT, database_url, free_port, process_env
 
 pytestmark = pytest.mark.worker
 UNITS = ROOT / "deploy" / "systemd"
@@ -120,15 +119,9 @@ class Unit:
             raise AssertionError(f"{self.path.name} outlived TimeoutStopSec") from None
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def installed(tmp_path, loaded_data):
-    port = _free_port()
+    port = free_port()
     env_file = tmp_path / "zoneplan.env"
     env_file.write_text(
         (UNITS / "zoneplan.env.example").read_text()
