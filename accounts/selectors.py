@@ -1,12 +1,16 @@
-"""Reads of accounts: the log-ins locked out now."""
+"""Reads of accounts: the log-ins locked out now; API tokens."""
 
 from __future__ import annotations
 
 import datetime as dt
+import hmac
 
 from axes.models import AccessAttempt
 from django.conf import settings
+from django.db.models import QuerySet
 from django.utils import timezone
+
+from .models import KEY_PREFIX, ApiToken, hash_key
 
 
 def locked_log_ins() -> list[AccessAttempt]:
@@ -18,3 +22,20 @@ def locked_log_ins() -> list[AccessAttempt]:
             failures_since_start__gte=settings.AXES_FAILURE_LIMIT, attempt_time__gte=since
         ).order_by("-attempt_time")
     )
+
+
+def tokens_of(user) -> QuerySet[ApiToken]:
+    """The user's API tokens, newest first, revoked and expired ones included."""
+    return ApiToken.objects.filter(user=user).order_by("-created_at", "-pk")
+
+
+def token_for_key(key: str) -> ApiToken | None:
+    """The token whose key this is, whatever its state; None for a key that was never issued.
+    The key's prefix finds the row and its hash is compared in constant time."""
+    if not key.startswith(KEY_PREFIX) or len(key) > 200:
+        return None
+    prefix = key[len(KEY_PREFIX) :].split("_", 1)[0]
+    token = ApiToken.objects.select_related("user").filter(prefix=prefix[:12]).first()
+    if token is None or not hmac.compare_digest(token.key_hash, hash_key(key)):
+        return None
+    return token

@@ -9,4 +9,5 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("language/", set_language, name="set_language"),
     path("lockouts/", views.lockouts, name="lockouts"),
+    path("account/tokens/", views.api_tokens, name="api_tokens"),
 ]

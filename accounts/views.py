@@ -2,12 +2,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from .forms import TokenForm
 from .scoping import may_unlock_log_ins
-from .selectors import locked_log_ins
-from .services import unlock
+from .selectors import locked_log_ins, tokens_of
+from .services import issue_token, revoke_token, unlock
 
 
 @login_required
@@ -30,3 +32,54 @@ def lockouts(request):
         "accounts/lockouts.html",
         {"nav": "lockouts", "attempts": locked_log_ins()},
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def api_tokens(request):
+    """The user's API tokens: make one (its key is shown once, on the answer to the POST, and
+    never stored), revoke one. A token acts as the user, so each user keeps only their own."""
+    form = TokenForm()
+    new_key = None
+    if request.method == "POST" and request.POST.get("action") == "revoke":
+        try:
+            token = revoke_token(user=request.user, token_id=_int(request.POST.get("token")))
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(request, _("The token “%(name)s” is revoked.") % {"name": token.name})
+        return redirect("api_tokens")
+    if request.method == "POST":
+        form = TokenForm(request.POST)
+        if form.is_valid():
+            try:
+                token, new_key = issue_token(
+                    user=request.user,
+                    name=form.cleaned_data["name"],
+                    days=form.cleaned_data["days"],
+                    can_write=form.cleaned_data["can_write"],
+                )
+            except ValidationError as error:
+                for field, problems in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, problems)
+            else:
+                form = TokenForm()
+    response = render(
+        request,
+        "accounts/tokens.html",
+        {
+            "nav": "api_tokens",
+            "form": form,
+            "tokens": tokens_of(request.user),
+            "new_key": new_key,
+            "now": timezone.now(),
+        },
+        status=400 if request.method == "POST" and new_key is None else 200,
+    )
+    response["Cache-Control"] = "no-store"  # the new key must not stay in a cache
+    return response
+
+
+def _int(value) -> int:
+    text = (value or "").strip()
+    return int(text) if text.isdigit() and len(text) < 19 else 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
 
 from core.history import changed_by
 
@@ -12,7 +13,7 @@ from .scoping import visible_units
 
 def require_change(user, zone) -> None:
     if not visible_units(user, Action.CHANGE).filter(pk=zone.pk).exists():
-        raise PermissionDenied("您无权修改该功能区的数据")
+        raise PermissionDenied(_("You may not change this zone's data"))
 
 
 def save_in_zone(obj, *, user, zone_path: str, problems: list[tuple[str, str]]):

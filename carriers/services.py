@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.writes import require_change, save_in_zone
 from core.geo import location_problems
@@ -51,13 +52,29 @@ def schedule_problems(values: dict, *, today: dt.date) -> list[tuple[str, str]]:
     planned_start, planned_end = values.get("planned_start"), values.get("planned_completion")
     actual_start, actual_end = values.get("actual_start"), values.get("actual_completion")
     if planned_start and planned_end and planned_end < planned_start:
-        problems.append(("planned_completion", "计划竣工日期早于计划开工日期"))
+        problems.append(
+            ("planned_completion", _("The planned completion is before the planned start"))
+        )
     if actual_start and actual_end and actual_end < actual_start:
-        problems.append(("actual_completion", "实际竣工日期早于实际开工日期"))
-    for key, label in (("actual_start", "实际开工日期"), ("actual_completion", "实际竣工日期")):
+        problems.append(
+            ("actual_completion", _("The actual completion is before the actual start"))
+        )
+    for key, label in (
+        ("actual_start", _("actual start")),
+        ("actual_completion", _("actual completion")),
+    ):
         day = values.get(key)
         if day and day > today:
-            problems.append((key, f"{label}晚于今天（{today}）：尚未发生的日期请填在计划日期中"))
+            problems.append(
+                (
+                    key,
+                    _(
+                        "The %(date)s is after today (%(today)s): "
+                        "a date still to come goes in the planned dates"
+                    )
+                    % {"date": label, "today": today},
+                )
+            )
     return problems
 
 
@@ -68,16 +85,23 @@ def carrier_problems(values: dict, *, today: dt.date | None = None) -> list[tupl
     get = values.get
     area = get("floor_area_m2")
     if area is not None and area <= 0:
-        problems.append(("floor_area_m2", "建筑面积应大于 0"))
+        problems.append(("floor_area_m2", _("The floor area must be more than 0")))
     rate = get("occupancy_rate")
     if rate is not None:
         if rate > 1:
-            problems.append(("occupancy_rate", "入驻率应在 0 到 100% 之间"))
+            problems.append(("occupancy_rate", _("The occupancy rate is between 0 and 100%")))
         status = status_on(
             actual_start=get("actual_start"), actual_completion=get("actual_completion"), day=today
         )
         if status != Status.COMPLETED:
-            problems.append(("occupancy_rate", "只有已建成（有实际竣工日期）的载体才填写入驻率"))
+            problems.append(
+                (
+                    "occupancy_rate",
+                    _(
+                        "Only a completed carrier (with an actual completion date) has an occupancy rate"
+                    ),
+                )
+            )
     problems += location_problems(get("longitude"), get("latitude"))
     return problems
 
@@ -95,7 +119,9 @@ def save_carrier(*, user, carrier: Carrier) -> Carrier:
 def delete_carrier(*, user, carrier: Carrier) -> None:
     require_change(user, carrier.zone)
     if carrier.platforms.exists():
-        raise ValidationError("该载体下还有公共技术平台，请先删除或移走这些平台")
+        raise ValidationError(
+            _("Tech platforms still stand in this carrier: delete or move them first")
+        )
     changed_by(carrier, user)
     carrier.delete()
 
@@ -103,7 +129,13 @@ def delete_carrier(*, user, carrier: Carrier) -> None:
 def platform_problems(values: dict) -> list[tuple[str, str]]:
     carrier = values.get("carrier")
     if carrier is not None and carrier.kind != CarrierKind.SCITECH_SPACE:
-        return [("carrier", f"“{carrier.name}”不是高品质科创空间：公共技术平台须设在科创空间内")]
+        return [
+            (
+                "carrier",
+                _("“%(name)s” is not a sci-tech space: a tech platform stands in a sci-tech space")
+                % {"name": carrier.name},
+            )
+        ]
     return []
 
 

@@ -11,18 +11,25 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from . import files
 
 # (kind, label, extensions the name may carry)
 KINDS = {
-    "jpeg": ("JPEG 图片", (".jpg", ".jpeg")),
-    "png": ("PNG 图片", (".png",)),
-    "pdf": ("PDF 文件", (".pdf",)),
-    "docx": ("Word 文档", (".docx",)),
-    "xlsx": ("Excel 表格", (".xlsx",)),
+    "jpeg": (gettext_lazy("a JPEG image"), (".jpg", ".jpeg")),
+    "png": (gettext_lazy("a PNG image"), (".png",)),
+    "pdf": (gettext_lazy("a PDF file"), (".pdf",)),
+    "docx": (gettext_lazy("a Word document"), (".docx",)),
+    "xlsx": (gettext_lazy("an Excel workbook"), (".xlsx",)),
 }
-ALLOWED = "JPEG、PNG、PDF、Word（.docx）或 Excel（.xlsx）"
+
+
+def _unsupported() -> str:
+    return _(
+        "This kind of file is not accepted: upload JPEG, PNG, PDF, Word (.docx) or Excel (.xlsx)"
+    )
 
 
 def size_text(size: int) -> str:
@@ -40,9 +47,11 @@ def kind_of(data: bytes, filename: str) -> str:
     """The file's kind from its first bytes, checked against its name's extension."""
     limit = settings.ZONEPLAN_EVIDENCE_MAX_BYTES
     if not data:
-        raise EvidenceError("文件是空的")
+        raise EvidenceError(_("The file is empty"))
     if len(data) > limit:
-        raise EvidenceError(f"文件过大（上限 {size_text(limit)}）")
+        raise EvidenceError(
+            _("The file is too large (at most %(limit)s)") % {"limit": size_text(limit)}
+        )
     if data.startswith(b"\xff\xd8\xff"):
         kind = "jpeg"
     elif data.startswith(b"\x89PNG\r\n\x1a\n"):
@@ -52,11 +61,12 @@ def kind_of(data: bytes, filename: str) -> str:
     elif data.startswith(b"PK\x03\x04"):
         kind = _office_kind(data)
     else:
-        raise EvidenceError(f"不支持的文件类型：请上传 {ALLOWED}")
+        raise EvidenceError(_unsupported())
     name = filename.lower()
     if not name.endswith(KINDS[kind][1]):
         raise EvidenceError(
-            f"文件内容是{KINDS[kind][0]}，与文件名“{filename[:60]}”的扩展名不符，已拒绝"
+            _("The file holds %(kind)s, which its name “%(name)s” does not end as: refused")
+            % {"kind": KINDS[kind][0], "name": filename[:60]}
         )
     return kind
 
@@ -65,21 +75,24 @@ def _office_kind(data: bytes) -> str:
     try:
         names = set(zipfile.ZipFile(BytesIO(data)).namelist())
     except (zipfile.BadZipFile, ValueError):
-        raise EvidenceError("压缩格式的文件已损坏") from None
+        raise EvidenceError(_("The compressed file is damaged")) from None
     if "[Content_Types].xml" in names and any(n.startswith("word/") for n in names):
         return "docx"
     if "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names):
         return "xlsx"
-    raise EvidenceError(f"不支持的文件类型：请上传 {ALLOWED}")
+    raise EvidenceError(_unsupported())
 
 
 def read_upload(upload) -> tuple[bytes, str]:
     """An uploaded file's bytes and kind; the size is checked before anything is read."""
     limit = settings.ZONEPLAN_EVIDENCE_MAX_BYTES
     if upload is None:
-        raise EvidenceError("请选择要上传的文件")
+        raise EvidenceError(_("Choose a file to upload"))
     if upload.size > limit:
-        raise EvidenceError(f"文件过大（{size_text(upload.size)}，上限 {size_text(limit)}）")
+        raise EvidenceError(
+            _("The file is too large (%(size)s, at most %(limit)s)")
+            % {"size": size_text(upload.size), "limit": size_text(limit)}
+        )
     data = upload.read()
     return data, kind_of(data, upload.name or "")
 
@@ -93,7 +106,7 @@ def attach(obj, upload, *, user):
     from .models import Attachment
 
     if Attachment.objects.of(obj).count() >= MAX_PER_OBJECT:
-        raise EvidenceError(f"每条记录最多 {MAX_PER_OBJECT} 个附件")
+        raise EvidenceError(_("An item has at most %(count)d files") % {"count": MAX_PER_OBJECT})
     data, kind = read_upload(upload)
     try:
         with files.kept("evidence", data) as holding:

@@ -15,10 +15,13 @@ from operator import or_
 import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 SEARCH_LENGTH = 100
 
 
+@extend_schema_field(OpenApiTypes.INT64)
 class IdFilter(django_filters.Filter):
     """A primary key picked from a list: a positive whole number that fits a BigAutoField."""
 
@@ -35,6 +38,7 @@ class SearchField(forms.CharField):
         return super().to_python(value)[:SEARCH_LENGTH].strip()
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class SearchFilter(django_filters.Filter):
     """The list's free-text box, matched against several lookups at once (any may match)."""
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import prcoords
 import shapely
+from django.utils.translation import gettext as _
 from pyproj import Geod
 from shapely.geometry.base import BaseGeometry
 
@@ -64,7 +65,12 @@ LATITUDE_RANGE = (3.0, 54.0)
 def location_problems(lon, lat) -> list[tuple[str, str]]:
     """What is wrong with a point given as longitude and latitude (both or neither)."""
     if (lon is None) != (lat is None):
-        return [("longitude" if lon is None else "latitude", "经度和纬度须同时填写")]
+        return [
+            (
+                "longitude" if lon is None else "latitude",
+                _("Give both the longitude and the latitude, or neither"),
+            )
+        ]
     if lon is None:
         return []
     lon_ok = LONGITUDE_RANGE[0] <= float(lon) <= LONGITUDE_RANGE[1]
@@ -75,5 +81,8 @@ def location_problems(lon, lat) -> list[tuple[str, str]]:
         LONGITUDE_RANGE[0] <= float(lat) <= LONGITUDE_RANGE[1]
         and LATITUDE_RANGE[0] <= float(lon) <= LATITUDE_RANGE[1]
     )
-    hint = "经度和纬度似乎填反了" if swapped else "不在中国境内"
-    return [("longitude", f"坐标（{lon}, {lat}）{hint}")]
+    if swapped:
+        message = _("The point (%(lon)s, %(lat)s) has its longitude and latitude swapped, it seems")
+    else:
+        message = _("The point (%(lon)s, %(lat)s) is not in China")
+    return [("longitude", message % {"lon": lon, "lat": lat})]

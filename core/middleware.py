@@ -1,5 +1,9 @@
 from django.conf import settings
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
+from django.utils.translation.trans_real import parse_accept_lang_header
+
+API_PREFIX = "/api/"
 
 
 class ChineseFirstLocaleMiddleware:
@@ -7,7 +11,8 @@ class ChineseFirstLocaleMiddleware:
 
     Django's LocaleMiddleware would follow the browser's Accept-Language, so an official
     whose browser is set to English would get English pages. Here the language is the one
-    chosen with the switch (a cookie), else LANGUAGE_CODE (zh-hans).
+    chosen with the switch (a cookie), else LANGUAGE_CODE (zh-hans). The API (/api/) follows
+    Accept-Language instead, defaulting to Chinese as well: a program has no switch to click.
     """
 
     def __init__(self, get_response):
@@ -15,11 +20,25 @@ class ChineseFirstLocaleMiddleware:
         self.supported = {code for code, _ in settings.LANGUAGES}
 
     def __call__(self, request):
-        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-        language = chosen if chosen in self.supported else settings.LANGUAGE_CODE
+        if request.path.startswith(API_PREFIX):
+            language = self.accepted(request.headers.get("Accept-Language", ""))
+        else:
+            chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+            language = chosen if chosen in self.supported else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = language
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
+        if request.path.startswith(API_PREFIX):
+            patch_vary_headers(response, ["Accept-Language"])
         translation.deactivate()
         return response
+
+    def accepted(self, header: str) -> str:
+        """The API's language: the first of Accept-Language this site speaks, else Chinese."""
+        for code, _quality in parse_accept_lang_header(header[:500]):
+            try:
+                return translation.get_supported_language_variant(code.lower())
+            except LookupError:
+                continue
+        return settings.LANGUAGE_CODE

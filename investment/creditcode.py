@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import unicodedata
 
+from django.utils.translation import gettext as _
+
 CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
 _VALUE = {c: i for i, c in enumerate(CHARSET)}
@@ -27,11 +29,20 @@ def normalise(code: str) -> str:
 def problem(code: str) -> str | None:
     """What is wrong with a code (in Chinese), or None when it is valid."""
     if len(code) != 18:
-        return f"统一社会信用代码应为 18 位（“{code}”为 {len(code)} 位）"
+        return _("A unified social credit code has 18 characters (“%(code)s” has %(count)d)") % {
+            "code": code,
+            "count": len(code),
+        }
     bad = sorted({c for c in code if c not in _VALUE})
     if bad:
-        return f"统一社会信用代码含有不允许的字符：{'、'.join(bad)}（不使用 I、O、S、V、Z）"
+        return _(
+            "The unified social credit code has characters it may not: %(chars)s "
+            "(I, O, S, V and Z are not used)"
+        ) % {"chars": "、".join(bad)}
     expected = check_character(code[:17])
     if code[17] != expected:
-        return f"统一社会信用代码校验位错误（最后一位应为 {expected}），请核对"
+        return _(
+            "The check character of the unified social credit code is wrong "
+            "(the last should be %(expected)s): check the code"
+        ) % {"expected": expected}
     return None

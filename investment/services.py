@@ -8,13 +8,14 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.scoping import is_city_admin
 from accounts.writes import require_change, save_in_zone
 from core.geo import location_problems
 from core.history import changed_by
 
-from .choices import STAGE_DATE_ZH, STAGE_DATES
+from .choices import STAGE_DATES
 from .creditcode import normalise
 from .creditcode import problem as credit_code_problem
 from .models import Enterprise, InvestmentProject
@@ -47,9 +48,9 @@ def save_enterprise(*, user, enterprise: Enterprise) -> Enterprise:
     if enterprise.pk:
         stored = Enterprise.objects.get(pk=enterprise.pk)
         if not may_change_enterprise(user, stored):
-            raise PermissionDenied("该企业由其他功能区登记，您无权修改")
+            raise PermissionDenied(_("Another zone keeps this enterprise: you may not change it"))
     if not may_change_enterprise(user, enterprise):
-        raise PermissionDenied("您无权登记该功能区的企业")
+        raise PermissionDenied(_("You may not register enterprises for this zone"))
     if problems:
         raise ValidationError({key: [message] for key, message in problems})
     changed_by(enterprise, user)
@@ -60,11 +61,17 @@ def save_enterprise(*, user, enterprise: Enterprise) -> Enterprise:
 @transaction.atomic
 def delete_enterprise(*, user, enterprise: Enterprise) -> None:
     if not may_change_enterprise(user, enterprise):
-        raise PermissionDenied("该企业由其他功能区登记，您无权删除")
+        raise PermissionDenied(_("Another zone keeps this enterprise: you may not delete it"))
     if enterprise.projects.exists():
-        raise ValidationError("仍有招商项目关联该企业，不能删除")
+        raise ValidationError(
+            _("Investment projects still name this enterprise: it cannot be deleted")
+        )
     changed_by(enterprise, user)
     enterprise.delete()
+
+
+def _label(field: str) -> str:
+    return str(getattr(InvestmentProject._meta.get_field(field), "verbose_name", field))
 
 
 def project_problems(values: dict, *, today: dt.date | None = None) -> list[tuple[str, str]]:
@@ -78,10 +85,20 @@ def project_problems(values: dict, *, today: dt.date | None = None) -> list[tupl
         if not value:
             continue
         if value > today:
-            problems.append((field, f"{STAGE_DATE_ZH[field]}晚于今天（{today}）"))
+            problems.append(
+                (
+                    field,
+                    _("“%(date)s” is after today (%(today)s)")
+                    % {"date": _label(field), "today": today},
+                )
+            )
         if previous and value < previous[1]:
             problems.append(
-                (field, f"{STAGE_DATE_ZH[field]}早于{STAGE_DATE_ZH[previous[0]]}（{previous[1]}）")
+                (
+                    field,
+                    _("“%(date)s” is before “%(earlier)s” (%(day)s)")
+                    % {"date": _label(field), "earlier": _label(previous[0]), "day": previous[1]},
+                )
             )
         previous = (field, value)
     return problems + location_problems(values.get("longitude"), values.get("latitude"))

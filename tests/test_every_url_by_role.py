@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import openpyxl
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import resolve, reverse
 
 from core import uploads
@@ -91,7 +92,34 @@ def _registry_rules(prefix: str, model_key: str, *, shared: bool = False) -> dic
     }
 
 
+def _api_rules(basename: str, model_key: str, *, shared: bool = False) -> dict[str, Rule]:
+    """A registry's API endpoints, walked with a token of each role (test_api.py has the rest)."""
+
+    def pk(objects):
+        return {"pk": objects[model_key].pk}
+
+    return {
+        f"{basename}-list": Rule(
+            "api_list",
+            marker=lambda o: o[model_key].pk,
+            query="?q=巡检&page_size=500",
+            shared=shared,
+        ),
+        f"{basename}-detail": Rule("api_detail", pk, writes=True, shared=shared),
+        f"{basename}-attachments": Rule("api_attachments", pk, writes=True, shared=shared),
+    }
+
+
 RULES: dict[str, Rule] = {
+    **_api_rules("api-carrier", "carrier"),
+    **_api_rules("api-platform", "platform"),
+    **_api_rules("api-service-project", "service"),
+    **_api_rules("api-enterprise", "enterprise", shared=True),
+    **_api_rules("api-project", "project"),
+    "api-schema": Rule("page"),  # what the API offers is no secret to anyone logged in
+    "api-docs": Rule("page"),
+    "api-redoc": Rule("page"),
+    "api_tokens": Rule("page"),  # each user's own tokens; nobody sees another's
     **_registry_rules("carrier", "carrier"),
     **_registry_rules("platform", "platform"),
     **_registry_rules("service", "service"),
@@ -331,6 +359,8 @@ def _check(name, rule, role, client, users, world):
         response = client.get(reverse(name, kwargs={"pk": theirs.pk}))
         expected = (200,) if role == "admin" else REFUSED
         assert response.status_code in expected, f"{where}, another's: {response.status_code}"
+    elif rule.kind.startswith("api_"):
+        _check_api(name, rule, role, users, world)
     else:  # pragma: no cover - a rule with a kind this walk does not know
         pytest.fail(f"{name}: unknown rule kind {rule.kind}")
 
@@ -342,3 +372,59 @@ def test_each_role_reaches_what_is_in_scope_and_nothing_else(client, users, worl
         pytest.skip("no rule: test_every_page_has_a_scope_rule fails for it")
     client.force_login(users[role])
     _check(name, RULES[name], role, client, users, world)
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
+
+
+def _check_api(name, rule, role, users, world):
+    """An endpoint with a write token of `role`: its objects in scope, others' never."""
+    from django.test import Client
+
+    from accounts.services import issue_token
+
+    mine, other, writes = ROLES[role]
+    where = f"{name} as {role}"
+    _token, key = issue_token(user=users[role], name=f"walk-{name}", days=1, can_write=True)
+    api = Client(headers={"Authorization": f"Token {key}"})
+    if rule.kind == "api_list":
+        response = api.get(reverse(name) + rule.query)
+        assert response.status_code == 200, f"{where}: {response.status_code}"
+        ids = {item["id"] for item in response.json()["results"]}
+        assert rule.marker(world[mine]) in ids, f"{where}: its own object is missing"
+        if other and rule.shared:
+            assert rule.marker(world[other]) in ids, f"{where}: a shared object is missing"
+        elif other:
+            assert rule.marker(world[other]) not in ids, f"{where}: shows another's object"
+        return
+    url = reverse(name, kwargs=rule.args(world[mine]))
+    read = api.get(url)
+    assert read.status_code == 200, f"{where}: {read.status_code}"
+    if rule.kind == "api_detail":
+        response = api.patch(
+            url,
+            '{"note": "巡检"}',
+            content_type="application/json",
+            headers={"If-Match": read["ETag"]},
+        )
+        expected = (200,) if writes else REFUSED
+    else:
+        response = api.post(url, {"file": SimpleUploadedFile("巡检.png", PNG)})
+        expected = (201,) if writes else REFUSED
+    assert response.status_code in expected, f"{where}, write: {response.status_code}"
+    if other:
+        theirs = reverse(name, kwargs=rule.args(world[other]))
+        response = api.get(theirs)
+        expected = (200,) if rule.shared else (404,)
+        assert response.status_code in expected, f"{where}, outside: {response.status_code}"
+        if rule.kind == "api_detail":
+            response = api.patch(
+                theirs,
+                '{"note": "x"}',
+                content_type="application/json",
+                headers={"If-Match": '"x"'},
+            )
+        else:
+            response = api.post(theirs, {"file": SimpleUploadedFile("x.png", PNG)})
+        assert response.status_code in REFUSED, f"{where}, outside write: {response.status_code}"
+        assert response.json()["error"]["message"], where

@@ -2,6 +2,7 @@
 development copy on an embedded SQLite database with no setup. See README, "Configuration".
 """
 
+import re
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -48,6 +49,9 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "core",
     "territory",
     "accounts",
@@ -265,6 +269,51 @@ TASKS = {
 # again while retries remain, else marked failed (jobs/services.py).
 ZONEPLAN_TASK_LEASE_SECONDS = envint("ZONEPLAN_TASK_LEASE_SECONDS", 60, minimum=2)
 ZONEPLAN_TASK_RETRIES = envint("ZONEPLAN_TASK_RETRIES", 1, minimum=0)
+
+# The REST API (/api/v1/, docs/api.md). Tokens last at most ZONEPLAN_API_TOKEN_MAX_DAYS; each
+# token may make ZONEPLAN_API_RATE requests (DRF's "N/second|minute|hour|day"), counted in the
+# cache (shared by every process when ZONEPLAN_REDIS_URL is set). A JSON body may be at most
+# ZONEPLAN_API_MAX_BODY_BYTES.
+ZONEPLAN_API_TOKEN_MAX_DAYS = envint("ZONEPLAN_API_TOKEN_MAX_DAYS", 365, minimum=1)
+ZONEPLAN_API_RATE = envstr("ZONEPLAN_API_RATE", "1200/minute").strip()
+if not re.fullmatch(r"[1-9][0-9]*/(s|sec|second|m|min|minute|h|hour|d|day)", ZONEPLAN_API_RATE):
+    raise ImproperlyConfigured(
+        f"ZONEPLAN_API_RATE={ZONEPLAN_API_RATE!r}：应写作“次数/时段”，如 1200/minute。 / "
+        "ZONEPLAN_API_RATE must read like 1200/minute (second, minute, hour or day)."
+    )
+ZONEPLAN_API_MAX_BODY_BYTES = envint("ZONEPLAN_API_MAX_BODY_BYTES", 256 * 1024, minimum=1024)
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "accounts.api.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["accounts.api.TokenRights"],
+    "DEFAULT_THROTTLE_CLASSES": ["accounts.api.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"token": ZONEPLAN_API_RATE},
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["core.api_formats.LimitedJSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "core.api_formats.SignedCursorPagination",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "core.api.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Zoneplan API",
+    "DESCRIPTION": "产业功能区建设管理平台 · the work plan's registries, units and progress. "
+    "See /api/v1/docs/ and docs/api.md.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "core.api.document_errors",
+    ],
+}
 
 LOGGING = {
     "version": 1,

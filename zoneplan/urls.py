@@ -7,6 +7,7 @@ admin.site.index_title = "参考数据管理"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/v1/", include("zoneplan.api")),
     path("", include("accounts.urls")),
     path("", include("jobs.urls")),
     path("", include("plans.urls")),

@@ -1,0 +1,105 @@
+"""API tokens as their holders meet them: made on the account page (the key shown once, a
+hash kept), made by `manage.py issue_token`, revoked, and refused when the name or the lifetime
+is wrong, with nothing written."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.test import Client
+
+from accounts.models import ApiToken, hash_key
+
+
+def _new_key(page: str) -> str:
+    return re.search(r'id="new-token-key">([^<]+)<', page).group(1)
+
+
+def test_a_token_made_on_the_page_is_shown_once_and_works_as_its_user(login, users):
+    client = login("xinjingji")
+    page = client.get("/account/tokens/").content.decode()
+    assert "您还没有令牌" in page
+    response = client.post(
+        "/account/tokens/", {"action": "create", "name": " 区县 数据同步 ", "days": "30"}
+    )
+    assert response.status_code == 200 and response["Cache-Control"] == "no-store"
+    key = _new_key(response.content.decode())
+    token = ApiToken.objects.get(user=users["xinjingji"])
+    assert token.name == "区县 数据同步" and not token.can_write
+    assert token.key_hash == hash_key(key) and key not in token.key_hash
+    assert key not in client.get("/account/tokens/").content.decode()  # never shown again
+    api = Client(headers={"Authorization": f"Token {key}"})
+    assert api.get("/api/v1/carriers/").status_code == 200
+    assert api.post("/api/v1/carriers/", {}, content_type="application/json").status_code == 403
+    # Revoked from the page, it stops at once.
+    client.post("/account/tokens/", {"action": "revoke", "token": str(token.pk)})
+    assert api.get("/api/v1/carriers/").status_code == 401
+    # Nobody revokes another's token.
+    other = login("bailuwan")
+    response = other.post("/account/tokens/", {"action": "revoke", "token": str(token.pk)})
+    assert "您没有这个令牌" in other.get(response["Location"]).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ({"name": "", "days": "30"}, "这个字段是必填项。"),
+        ({"name": "   ", "days": "30"}, "这个字段是必填项。"),
+        ({"name": "甲", "days": "0"}, "1"),
+        ({"name": "甲", "days": "366"}, "令牌有效期为 1 至 365 天。"),
+        ({"name": "甲", "days": "十"}, "输入整数"),
+        ({"name": "名" * 101, "days": "30"}, "100"),
+        ({"name": "<script>alert(1)</script>", "days": "99999999999999999999"}, "365"),
+    ],
+)
+def test_a_wrong_token_form_is_refused_with_the_reason_and_nothing_made(login, values, message):
+    client = login("gaoxin")
+    response = client.post("/account/tokens/", {"action": "create", **values})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert message in page
+    assert "<script>alert(1)</script>" not in page
+    assert not ApiToken.objects.exists()
+
+
+def test_a_second_live_token_of_the_same_name_is_refused(login):
+    client = login("gaoxin")
+    client.post("/account/tokens/", {"action": "create", "name": "同步", "days": "5"})
+    response = client.post("/account/tokens/", {"action": "create", "name": "同步", "days": "5"})
+    assert "您已有名为“同步”的令牌。" in response.content.decode()
+    assert ApiToken.objects.count() == 1
+
+
+def test_the_token_page_needs_a_log_in(client):
+    response = client.get("/account/tokens/")
+    assert response.status_code == 302 and response["Location"].startswith("/login/")
+
+
+def test_issue_token_prints_the_key_on_its_last_line(users):
+    out, err = io.StringIO(), io.StringIO()
+    call_command("issue_token", "gaoxin", "--days", "7", "--write", stdout=out, stderr=err)
+    key = out.getvalue().strip().splitlines()[-1]
+    token = ApiToken.objects.get(user=users["gaoxin"])
+    assert token.can_write and token.key_hash == hash_key(key)
+    assert "gaoxin" in err.getvalue()
+    response = Client(headers={"Authorization": f"Token {key}"}).get("/api/v1/enterprises/")
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["nobody"], "没有用户 nobody"),
+        (["gaoxin", "--days", "0"], "令牌有效期为 1 至 365 天。"),
+        (["gaoxin", "--days", "9999"], "令牌有效期为 1 至 365 天。"),
+        (["gaoxin", "--name", "名" * 200], "令牌名称最多 100 个字符。"),
+    ],
+)
+def test_issue_token_refuses_with_a_message_and_makes_nothing(users, argv, message):
+    with pytest.raises(CommandError, match=message):
+        call_command("issue_token", *argv, stdout=io.StringIO(), stderr=io.StringIO())
+    assert not ApiToken.objects.exists()

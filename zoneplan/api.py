@@ -1,0 +1,37 @@
+"""The one router of the REST API, versioned under /api/v1/ (docs/api.md). Each app's
+`api.py` lists its ROUTES (path, viewset, basename); the schema, Swagger UI and Redoc are
+served from this site (drf-spectacular with its sidecar, no CDN)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.urls import include, path
+from drf_spectacular.views import (
+    SpectacularAPIView,
+    SpectacularRedocView,
+    SpectacularSwaggerSplitView,
+)
+from rest_framework.routers import SimpleRouter
+
+from carriers.api import ROUTES as CARRIER_ROUTES
+from investment.api import ROUTES as INVESTMENT_ROUTES
+
+router = SimpleRouter(trailing_slash=True)
+for prefix, viewset, basename in [*CARRIER_ROUTES, *INVESTMENT_ROUTES]:
+    router.register(prefix, viewset, basename=basename)
+
+urlpatterns = [
+    path("", include(router.urls)),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    # The reading pages are pages: a browser that is not logged in is sent to log in.
+    path(
+        "docs/",
+        login_required(SpectacularSwaggerSplitView.as_view(url_name="api-schema")),
+        name="api-docs",
+    ),
+    path(
+        "redoc/",
+        login_required(SpectacularRedocView.as_view(url_name="api-schema")),
+        name="api-redoc",
+    ),
+]
