@@ -31,8 +31,10 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.decorators import api_view as _api_view
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -271,6 +273,18 @@ class RegistryViewSet(viewsets.ModelViewSet):
             self.pages.delete(user=request.user, obj=obj)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
+    @extend_schema(methods=["GET"], responses=AttachmentSerializer(many=True))
+    @extend_schema(
+        methods=["POST"],
+        request={
+            "multipart/form-data": {
+                "type": "object",
+                "properties": {"file": {"type": "string", "format": "binary"}},
+                "required": ["file"],
+            }
+        },
+        responses={201: AttachmentSerializer},
+    )
     @action(
         detail=True,
         methods=["get", "post"],
@@ -294,6 +308,14 @@ class RegistryViewSet(viewsets.ModelViewSet):
         except evidence.EvidenceError as error:
             raise exceptions.ValidationError({"file": [str(error)]}) from None
         return Response(AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(exclude=True)
+@_api_view(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"])
+def not_found(request, *args, **kwargs):
+    """Any path under /api/v1/ that names no endpoint: the API's 404, in its shape (never
+    Django's HTML page, which a program cannot read)."""
+    raise exceptions.NotFound(_("There is no such endpoint: see /api/v1/schema/."))
 
 
 # ── The schema ──

@@ -327,3 +327,11 @@ def test_every_registry_has_its_endpoint_in_the_schema(api):
     paths = json.loads(schema.content)["paths"]
     for name in ("carriers", "platforms", "service_projects", "enterprises", "investment_projects"):
         assert f"/api/v1/{name}/" in paths and f"/api/v1/{name}/{{id}}/" in paths
+
+
+def test_a_path_that_names_no_endpoint_is_a_json_404(api):
+    client = api("viewer", write=False, language="en")
+    for url in ("/api/v1/carriers//", "/api/v1/carriers/abc/", "/api/v1/nothing/", "/api/v2/"):
+        response = client.get(url)
+        assert response.status_code == 404, url
+        assert _error(response)["code"] == "not_found", url

@@ -116,6 +116,11 @@ RULES: dict[str, Rule] = {
     **_api_rules("api-service-project", "service"),
     **_api_rules("api-enterprise", "enterprise", shared=True),
     **_api_rules("api-project", "project"),
+    "api-unit-list": Rule("api_list", marker=lambda o: o["zone"].pk, query="?page_size=500"),
+    "api-unit-detail": Rule("api_read", lambda o: {"code": o["zone"].code}),
+    "api-plan-list": Rule("page"),  # the plans are the city's, read by every role
+    "api-plan-detail": Rule("page", lambda o: {"code": "cd-2020"}),
+    "api-target-list": Rule("page"),  # limited to the user's units: tests/test_api_reads.py
     "api-schema": Rule("page"),  # what the API offers is no secret to anyone logged in
     "api-docs": Rule("page"),
     "api-redoc": Rule("page"),
@@ -400,6 +405,11 @@ def _check_api(name, rule, role, users, world):
     url = reverse(name, kwargs=rule.args(world[mine]))
     read = api.get(url)
     assert read.status_code == 200, f"{where}: {read.status_code}"
+    if rule.kind == "api_read":
+        if other:
+            response = api.get(reverse(name, kwargs=rule.args(world[other])))
+            assert response.status_code == 404, f"{where}, outside: {response.status_code}"
+        return
     if rule.kind == "api_detail":
         response = api.patch(
             url,

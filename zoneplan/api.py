@@ -5,7 +5,7 @@ served from this site (drf-spectacular with its sidecar, no CDN)."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import (
     SpectacularAPIView,
     SpectacularRedocView,
@@ -14,10 +14,18 @@ from drf_spectacular.views import (
 from rest_framework.routers import SimpleRouter
 
 from carriers.api import ROUTES as CARRIER_ROUTES
+from core.api import not_found
 from investment.api import ROUTES as INVESTMENT_ROUTES
+from plans.api import ROUTES as PLAN_ROUTES
+from territory.api import ROUTES as TERRITORY_ROUTES
 
 router = SimpleRouter(trailing_slash=True)
-for prefix, viewset, basename in [*CARRIER_ROUTES, *INVESTMENT_ROUTES]:
+for prefix, viewset, basename in [
+    *TERRITORY_ROUTES,
+    *PLAN_ROUTES,
+    *CARRIER_ROUTES,
+    *INVESTMENT_ROUTES,
+]:
     router.register(prefix, viewset, basename=basename)
 
 urlpatterns = [
@@ -34,4 +42,5 @@ urlpatterns = [
         login_required(SpectacularRedocView.as_view(url_name="api-schema")),
         name="api-redoc",
     ),
+    re_path(r"", not_found),  # last: whatever else is asked under /api/v1/
 ]

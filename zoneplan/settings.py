@@ -300,7 +300,7 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "Zoneplan API",
     "DESCRIPTION": "产业功能区建设管理平台 · the work plan's registries, units and progress. "
-    "See /api/v1/docs/ and docs/api.md.",
+    "Read it at /api/v1/docs/ (Swagger UI) or /api/v1/redoc/.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
