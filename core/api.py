@@ -19,6 +19,7 @@ Rights are never decided here: the pages' `scope` asks accounts.scoping.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import logging
@@ -28,6 +29,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_filters.rest_framework import DjangoFilterBackend
@@ -246,13 +248,12 @@ class RegistryViewSet(viewsets.ModelViewSet):
         return response
 
     def _locked(self):
-        """The object, locked until the end of the transaction, after its ETag was matched."""
-        obj = self.get_object()
-        locked = self.pages.objects().select_for_update(of=("self",)).filter(pk=obj.pk).first()
-        if locked is None:
-            raise exceptions.NotFound(_("There is no such object, or you may not see it."))
-        require_match(self.request, etag_of(self.get_serializer(locked).data))
-        return locked
+        """The object within the user's CHANGE scope, locked until the end of the transaction,
+        after its ETag was matched."""
+        queryset = self.get_queryset().select_for_update(of=("self",))
+        obj = get_object_or_404(queryset, pk=self.kwargs["pk"])
+        require_match(self.request, etag_of(self.get_serializer(obj).data))
+        return obj
 
     def update(self, request, *args, **kwargs):
         partial = kwargs.pop("partial", False)
@@ -316,6 +317,23 @@ def not_found(request, *args, **kwargs):
     """Any path under /api/v1/ that names no endpoint: the API's 404, in its shape (never
     Django's HTML page, which a program cannot read)."""
     raise exceptions.NotFound(_("There is no such endpoint: see /api/v1/schema/."))
+
+
+def day_param(request, name: str = "day", *, default: dt.date) -> dt.date:
+    """A YYYY-MM-DD query parameter, or `default` when it is absent; a 400 that names it else."""
+    text = request.query_params.get(name)
+    if not text:
+        return default
+    try:
+        return dt.date.fromisoformat(text[:40])
+    except ValueError:
+        raise exceptions.ValidationError(
+            {
+                name: [
+                    _("The day %(day)s is not a date of the form YYYY-MM-DD.") % {"day": text[:40]}
+                ]
+            }
+        ) from None
 
 
 # ── The schema ──

@@ -5,8 +5,6 @@ units the user sees (accounts.scoping)."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -15,6 +13,7 @@ from rest_framework import exceptions, serializers, viewsets
 from rest_framework.response import Response
 
 from accounts.scoping import visible_units
+from core.api import day_param
 from territory.models import Unit
 
 from .models import Plan
@@ -92,7 +91,7 @@ class TargetViewSet(viewsets.ViewSet):
                     ]
                 }
             )
-        day = _day(params.get("day"), plan)
+        day = day_param(request, default=min(timezone.localdate(), plan.ends_on))
         units = visible_units(request.user)
         unit_code = params.get("unit")
         if unit_code:
@@ -105,21 +104,6 @@ class TargetViewSet(viewsets.ViewSet):
         sections = plan_progress(plan, day=day, units=units, with_drivers=False)
         records = [progress_record(row) for section in sections for row in section.rows]
         return Response({"plan": plan.code, "day": day.isoformat(), "results": records})
-
-
-def _day(text: str | None, plan: Plan) -> dt.date:
-    if not text:
-        return min(timezone.localdate(), plan.ends_on)
-    try:
-        return dt.date.fromisoformat(text[:40])
-    except ValueError:
-        raise exceptions.ValidationError(
-            {
-                "day": [
-                    _("The day %(day)s is not a date of the form YYYY-MM-DD.") % {"day": text[:40]}
-                ]
-            }
-        ) from None
 
 
 ROUTES = [

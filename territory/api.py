@@ -4,8 +4,6 @@ an earlier day)."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -13,6 +11,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers, viewsets
 
 from accounts.scoping import visible_units
+from core.api import day_param
 
 from .choices import UnitKind
 from .history import Tree
@@ -70,19 +69,7 @@ class UnitViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
-        text = self.request.query_params.get("day")
-        try:
-            day = dt.date.fromisoformat(text[:40]) if text else timezone.localdate()
-        except ValueError:
-            raise exceptions.ValidationError(
-                {
-                    "day": [
-                        _("The day %(day)s is not a date of the form YYYY-MM-DD.")
-                        % {"day": text[:40]}
-                    ]
-                }
-            ) from None
-        context["tree"] = Tree.on(day)
+        context["tree"] = Tree.on(day_param(self.request, default=timezone.localdate()))
         context["codes"] = dict(Unit.objects.values_list("pk", "code"))
         return context
 
