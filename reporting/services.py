@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.scoping import is_city_admin, reports_for_unit, reviews_for_district
 from core import files
@@ -22,7 +23,7 @@ UNLOCK_DAYS = 7  # how long an unlocked submission stays open past its data set'
 
 
 class Refused(Refusal):
-    """A write that must not happen, with the reason in Chinese."""
+    """A write that must not happen, with the reason in the user's language."""
 
 
 class StaleVersion(Refused):
@@ -58,11 +59,20 @@ def open_submission(data_set: DataSet, unit, period_end: dt.date, *, today=None)
     today = today or timezone.localdate()
     start, end = period_of(data_set.period_type, period_end)
     if end != period_end:
-        raise Refused(f"{period_end} 不是报表期的最后一天（应为 {end}）")
+        raise Refused(
+            _("%(day)s is not the last day of a reporting period (it should be %(end)s).")
+            % {"day": period_end, "end": end}
+        )
     if start > today:
-        raise Refused(f"{start} 开始的报表期尚未开始，不能填报")
+        raise Refused(
+            _("The period starting on %(start)s has not begun yet: it cannot be reported.")
+            % {"start": start}
+        )
     if not data_set.units.filter(pk=unit.pk).exists():
-        raise Refused(f"“{unit.name}”不在“{data_set.name}”的填报单位中")
+        raise Refused(
+            _("“%(unit)s” is not one of the units that report “%(data_set)s”.")
+            % {"unit": unit.name, "data_set": data_set.name}
+        )
     submission, _created = Submission.objects.get_or_create(
         data_set=data_set, unit=unit, period_end=end, defaults={"period_start": start}
     )
@@ -81,7 +91,10 @@ def _reviews_for_district(user, submission: Submission) -> bool:
 def _check_version(submission: Submission, version: int) -> None:
     if submission.version != version:
         raise StaleVersion(
-            "该报表已被他人修改（您打开后又有人保存或审核）：您的修改未保存，请刷新后重新填写"
+            _(
+                "Someone else changed this report since you opened it (saved or reviewed it): "
+                "your change was not saved. Reload the page and enter it again."
+            )
         )
 
 
@@ -100,16 +113,23 @@ def save_values(
     with transaction.atomic():
         current = _locked_for_update(submission)
         if not _reports_for(user, current):
-            raise Refused("您无权填写该单位的报表")
+            raise Refused(_("You may not fill in this unit's reports."))
         _check_version(current, version)
         if current.state not in EDITABLE:
-            raise Refused(f"报表当前状态为“{current.get_state_display()}”，不能修改")
+            raise Refused(
+                _("The report is “%(state)s”: it cannot be changed.")
+                % {"state": current.get_state_display()}
+            )
         if is_locked(current):
-            raise Refused("报表已过锁定期，需向上级申请解锁后才能修改")
+            raise Refused(
+                _("The report is past its lock day: ask for it to be unlocked to change it.")
+            )
         indicators = {i.code: i for i in current.data_set.indicators.all()}
         unknown = sorted(set(values) - set(indicators))
         if unknown:
-            raise Refused(f"报表中没有指标：{'、'.join(unknown)}")
+            raise Refused(
+                _("The report has no indicator %(codes)s.") % {"codes": _(", ").join(unknown)}
+            )
         parsed: dict[str, Decimal | None] = {}
         errors: list[str] = []
         for code, text in values.items():
@@ -120,9 +140,12 @@ def save_values(
             try:
                 parsed[code] = parse_decimal(text, allow_negative=True)
             except CellError as error:
-                errors.append(f"“{indicators[code].name}”：{error}")
+                errors.append(
+                    _("“%(indicator)s”: %(error)s")
+                    % {"indicator": indicators[code].name, "error": error}
+                )
         if errors:
-            raise Refused("；".join(errors))
+            raise Refused(_("; ").join(errors))
         existing = {
             row["indicator_id"]: row
             for row in current.values.values("id", "indicator_id", "value", "flagged")
@@ -186,7 +209,7 @@ def take_step(
     the values where the plan's progress reads them."""
     comment = (comment or "").strip()
     if len(comment) > 2000:
-        raise Refused("意见不能超过 2000 字")
+        raise Refused(_("A comment may not be longer than 2000 characters."))
     with transaction.atomic():
         current = _locked_for_update(submission)
         _check_version(current, version)
@@ -194,39 +217,54 @@ def take_step(
         if step in _STEPS:
             sources, target, allowed = _STEPS[Step(step)]
             if not allowed(user, current):
-                raise Refused("您无权执行此操作")
+                raise Refused(_("You may not take this step."))
             if before not in sources:
-                raise Refused(f"报表当前状态为“{current.get_state_display()}”，不能执行此操作")
+                raise Refused(
+                    _("The report is “%(state)s”: this step cannot be taken now.")
+                    % {"state": current.get_state_display()}
+                )
             if step == Step.SUBMIT and is_locked(current):
-                raise Refused("报表已过锁定期，需向上级申请解锁后才能提交")
+                raise Refused(
+                    _("The report is past its lock day: ask for it to be unlocked to submit it.")
+                )
             if step == Step.SUBMIT:
                 flag_outliers(current)
                 errors, warnings = rule_failures(current)
                 if errors:
-                    raise Refused("未通过校验，不能提交：" + "；".join(errors))
+                    raise Refused(
+                        _("The report fails its checks and cannot be submitted: %(errors)s")
+                        % {"errors": _("; ").join(errors)}
+                    )
                 if warnings and not comment:
-                    raise Refused("请在意见中说明以下提示后再提交：" + "；".join(warnings))
+                    raise Refused(
+                        _("Explain these warnings in the comment, then submit: %(warnings)s")
+                        % {"warnings": _("; ").join(warnings)}
+                    )
             current.state = target
         elif step == Step.RETURN:
             if not _may_return(user, current):
-                raise Refused("您无权退回该报表，或报表当前状态不能退回")
+                raise Refused(
+                    _("You may not return this report, or it cannot be returned in its state.")
+                )
             if not comment:
-                raise Refused("退回时须填写意见，说明需要修改什么")
+                raise Refused(_("When returning a report, say in the comment what must change."))
             current.state = State.RETURNED
         elif step == Step.REQUEST_UNLOCK:
             if not _reports_for(user, current) or not is_locked(current):
-                raise Refused("只有本单位可以为已锁定的报表申请解锁")
+                raise Refused(
+                    _("Only the reporting unit may ask for a locked report to be unlocked.")
+                )
             if not comment:
-                raise Refused("申请解锁时须说明原因")
+                raise Refused(_("Say in the comment why it should be unlocked."))
             current.unlock_requested = True
         elif step == Step.UNLOCK:
             if not is_city_admin(user) or not is_locked(current):
-                raise Refused("只有市级管理员可以解锁已锁定的报表")
+                raise Refused(_("Only the city's administrators may unlock a locked report."))
             current.state = State.RETURNED
             current.unlock_requested = False
             current.unlocked_until = timezone.localdate() + dt.timedelta(days=UNLOCK_DAYS)
         else:
-            raise Refused("未知的操作")
+            raise Refused(_("There is no such step."))
         current.version += 1
         current.save()
         Event.objects.create(
@@ -353,13 +391,17 @@ def attach_evidence(submission: Submission, upload, *, user):
     from .models import Evidence
 
     if upload is None:
-        raise Refused("请选择要上传的文件")
+        raise Refused(_("Choose a file to upload."))
     if not _reports_for(user, submission):
-        raise Refused("您无权为该报表上传附件")
+        raise Refused(_("You may not attach files to this report."))
     if submission.state not in EDITABLE or is_locked(submission):
-        raise Refused("报表已提交或已锁定，不能再上传附件")
+        raise Refused(
+            _("The report has been submitted or is locked: files can no longer be attached.")
+        )
     if submission.evidence.count() >= MAX_EVIDENCE_PER_SUBMISSION:
-        raise Refused(f"每份报表最多 {MAX_EVIDENCE_PER_SUBMISSION} 个附件")
+        raise Refused(
+            _("A report may have at most %(count)d files.") % {"count": MAX_EVIDENCE_PER_SUBMISSION}
+        )
     try:
         data, kind = read_upload(upload)
     except EvidenceError as error:

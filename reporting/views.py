@@ -72,13 +72,18 @@ def submission_open(request):
         code=request.POST.get("unit", ""),
     )
     if not reports_for_unit(request.user, unit):
-        messages.error(request, f"“{unit.name}”的报表由其本单位填报")
+        messages.error(
+            request, _("“%(unit)s” reports through its own officers.") % {"unit": unit.name}
+        )
         return redirect("submission_list")
     try:
         period_end = dt.date.fromisoformat(request.POST.get("period_end", ""))
         submission = open_submission(data_set, unit, period_end)
     except ValueError:
-        messages.error(request, "报表期应为日期（YYYY-MM-DD），例如上月最后一天")
+        messages.error(
+            request,
+            _("The period end should be a date (YYYY-MM-DD), such as the last day of last month."),
+        )
         return redirect("submission_list")
     except Refused as error:
         messages.error(request, str(error))
@@ -108,9 +113,9 @@ def submission_page(request, pk: int):
             elif step == "upload":  # the same form, filled in Excel
                 upload = request.FILES.get("file")
                 if upload is None:
-                    raise Refused("请选择填好的填报表（.xlsx）")
+                    raise Refused(_("Choose the filled-in form (.xlsx)."))
                 if upload.size > settings.ZONEPLAN_IMPORT_MAX_BYTES:
-                    raise Refused("文件过大")
+                    raise Refused(_("The file is too large."))
                 try:
                     values = values_from_workbook(upload.read(), upload.name)
                 except UploadError as bad:
@@ -226,7 +231,7 @@ def _require_city_admin(user) -> None:
     from django.core.exceptions import PermissionDenied
 
     if not is_city_admin(user):
-        raise PermissionDenied("只有市级管理员可以设置报表")
+        raise PermissionDenied(_("Only the city's administrators may define data sets."))
 
 
 @login_required
@@ -260,7 +265,7 @@ def data_set_edit(request, pk: int | None = None):
         kept = check_rules(rules, form.indicator_codes()) if form_ok and rules_ok else []
         if form_ok and rules_ok and not any(f.errors for f in rules):
             saved = save_data_set(form, kept)
-            messages.success(request, f"已保存报表：{saved.name}")
+            messages.success(request, _("Data set saved: %(name)s") % {"name": saved.name})
             return redirect("data_set_list")
         status = 400
     else:

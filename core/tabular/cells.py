@@ -3,7 +3,7 @@
 Accepted where the meaning is clear: full-width digits and punctuation (１２，５００),
 thousands separators, "12.5万" and "1.2亿", percentages, Excel serial dates, and dates written
 2020-6-1, 2020/06/01, 2020.6.1, 2020年6月1日 or 2020.6 (a month: its first day). Refused with a
-message in Chinese where it is not: text in a number cell, a date that does not exist.
+message in the user's language where it is not: text in a number cell, a date that does not exist.
 Each parser raises `CellError` with the message an officer reads next to the cell.
 """
 
@@ -13,6 +13,8 @@ import datetime as dt
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
+
+from django.utils.translation import gettext as _
 
 from core.quantities import QuantityError, parse_quantity
 
@@ -56,7 +58,7 @@ def parse_decimal(value, *, factor: Decimal = Decimal(1), allow_negative: bool =
     if value.__class__ is float or value.__class__ is int:
         number = Decimal(repr(value))
     elif isinstance(value, bool):
-        raise CellError("应为数字")
+        raise CellError(_("This should be a number."))
     elif isinstance(value, int | float):
         number = Decimal(str(value))
     else:
@@ -67,18 +69,24 @@ def parse_decimal(value, *, factor: Decimal = Decimal(1), allow_negative: bool =
         elif text[-1:] in _MULTIPLIERS:
             text, multiplier = text[:-1], _MULTIPLIERS[text[-1]]
         if not _NUMBER.match(text):
-            raise CellError(f"“{normalize_text(value)}”不是数字")
+            raise CellError(_("“%(value)s” is not a number.") % {"value": normalize_text(value)})
         try:
             number = Decimal(text) * multiplier
         except InvalidOperation:
-            raise CellError(f"“{normalize_text(value)}”不是数字") from None
+            raise CellError(
+                _("“%(value)s” is not a number.") % {"value": normalize_text(value)}
+            ) from None
     if not number.is_finite():
-        raise CellError("应为有限的数字")
+        raise CellError(_("This should be a finite number."))
     if number < 0 and not allow_negative:
-        raise CellError(f"不能为负数（{normalize_text(value)}）")
+        raise CellError(
+            _("This cannot be negative (%(value)s).") % {"value": normalize_text(value)}
+        )
     result = number * factor
     if abs(result) >= Decimal(10) ** 15:
-        raise CellError(f"数值过大（{normalize_text(value)}）")
+        raise CellError(
+            _("The number is too large (%(value)s).") % {"value": normalize_text(value)}
+        )
     return result
 
 
@@ -97,7 +105,7 @@ def parse_date(value) -> dt.date:
     if isinstance(value, dt.date):
         return value
     if isinstance(value, bool):
-        raise CellError("应为日期")
+        raise CellError(_("This should be a date."))
     if isinstance(value, int | float):
         return _from_serial(value)
     text = normalize_text(value).replace(" ", "")
@@ -111,12 +119,15 @@ def parse_date(value) -> dt.date:
         match = pattern.match(text)
         if match:
             return _make_date(text, int(match.group(1)), int(match.group(2)), 1)
-    raise CellError(f"“{normalize_text(value)}”不是可识别的日期（例如 2020-06-01 或 2020年6月1日）")
+    raise CellError(
+        _("“%(value)s” is not a date that can be read (for example 2020-06-01 or 2020年6月1日).")
+        % {"value": normalize_text(value)}
+    )
 
 
 def _from_serial(value: float) -> dt.date:
     if not (1 <= value <= MAX_EXCEL_SERIAL) or value != int(value):
-        raise CellError(f"“{value:g}”不是有效的 Excel 日期")
+        raise CellError(_("“%(value)s” is not a valid Excel date.") % {"value": f"{value:g}"})
     return EXCEL_EPOCH + dt.timedelta(days=int(value))
 
 
@@ -124,7 +135,7 @@ def _make_date(text: str, year: int, month: int, day: int) -> dt.date:
     try:
         return dt.date(year, month, day)
     except ValueError:
-        raise CellError(f"日期“{text}”不存在") from None
+        raise CellError(_("The date “%(text)s” does not exist.") % {"text": text}) from None
 
 
 # What an export puts before text Excel would run as a formula (core.tabular.report.neutralise).
@@ -149,7 +160,10 @@ def parse_text(value, *, max_length: int) -> str:
     if text.startswith(FORMULA_GUARD) and text[1:2] and text[1] in "".join(FORMULA_PREFIXES):
         text = text[1:]
     if len(text) > max_length:
-        raise CellError(f"过长（{len(text)} 字，最多 {max_length} 字）")
+        raise CellError(
+            _("Too long (%(length)d characters, at most %(max)d).")
+            % {"length": len(text), "max": max_length}
+        )
     return text
 
 
@@ -159,4 +173,7 @@ def parse_choice(value, choices: dict[str, str]) -> str:
     if text in choices:
         return choices[text]
     allowed = "、".join(dict.fromkeys(label for label in choices if not label.isascii()))
-    raise CellError(f"“{text}”不是可选值（可选：{allowed}）")
+    raise CellError(
+        _("“%(text)s” is not one of the choices (%(allowed)s).")
+        % {"text": text, "allowed": allowed}
+    )
