@@ -43,7 +43,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from . import evidence
 from .api_formats import LimitedJSONParser, LimitedMultiPartParser, SignedCursorPagination
 from .models import Attachment
-from .refusals import Refusal
+from .refusals import Forbidden, Refusal, Stale
 
 log = logging.getLogger(__name__)
 
@@ -104,6 +104,10 @@ def exception_handler(exc, context):
             )
         else:
             exc = exceptions.ValidationError({"non_field_errors": exc.messages})
+    elif isinstance(exc, Forbidden):
+        exc = exceptions.PermissionDenied(str(exc))
+    elif isinstance(exc, Stale):
+        exc = PreconditionFailed(str(exc))
     elif isinstance(exc, Refusal):
         exc = exceptions.ValidationError({"non_field_errors": [str(exc)]})
     elif isinstance(exc, Http404):
@@ -151,7 +155,7 @@ def require_match(request, current: str) -> None:
     if not sent:
         raise PreconditionRequired()
     offered = {tag.strip().removeprefix("W/") for tag in sent.split(",")}
-    if current not in offered:
+    if current.removeprefix("W/") not in offered:
         raise PreconditionFailed()
 
 
@@ -209,7 +213,30 @@ class AttachmentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class RegistryViewSet(viewsets.ModelViewSet):
+class ETagged:
+    """A viewset mixin: `retrieve` sends the object's ETag, and `_locked` finds the object for
+    a write, locks its row until the end of the transaction and matches If-Match against the
+    object's ETag (so a client that read a stale copy is told). By default the ETag is a hash
+    of what `serializer_class` shows of the object; `etag_for` may say otherwise."""
+
+    def etag_for(self, obj, data=None) -> str:
+        if data is None:
+            data = type(self).serializer_class(obj, context=self.get_serializer_context()).data
+        return etag_of(data)
+
+    def retrieve(self, request, *args, **kwargs):
+        obj = self.get_object()
+        data = self.get_serializer(obj).data
+        return Response(data, headers={"ETag": self.etag_for(obj, data)})
+
+    def _locked(self):
+        queryset = self.get_queryset().select_for_update(of=("self",))
+        obj = get_object_or_404(queryset, pk=self.kwargs["pk"])
+        require_match(self.request, self.etag_for(obj))
+        return obj
+
+
+class RegistryViewSet(ETagged, viewsets.ModelViewSet):
     """A registry's endpoint: list (cursor pages, the list's filters), read, create, change
     and delete, plus its evidence files (`attachments`). Subclasses set `pages` and
     `serializer_class`."""
@@ -236,24 +263,11 @@ class RegistryViewSet(viewsets.ModelViewSet):
             kwargs["pages"] = self.pages
         return cls(*args, **kwargs)
 
-    def retrieve(self, request, *args, **kwargs):
-        response = super().retrieve(request, *args, **kwargs)
-        response["ETag"] = etag_of(response.data)
-        return response
-
     def create(self, request, *args, **kwargs):
         with transaction.atomic():
             response = super().create(request, *args, **kwargs)
         response["ETag"] = etag_of(response.data)
         return response
-
-    def _locked(self):
-        """The object within the user's CHANGE scope, locked until the end of the transaction,
-        after its ETag was matched."""
-        queryset = self.get_queryset().select_for_update(of=("self",))
-        obj = get_object_or_404(queryset, pk=self.kwargs["pk"])
-        require_match(self.request, etag_of(self.get_serializer(obj).data))
-        return obj
 
     def update(self, request, *args, **kwargs):
         partial = kwargs.pop("partial", False)
@@ -380,7 +394,10 @@ def document_errors(result, generator, request, public):
             if not isinstance(operation, dict) or "responses" not in operation:
                 continue
             codes = ["400", "401", "403", "404", "429"]
-            if method in ("put", "patch", "delete"):
+            parameters = operation.get("parameters", [])
+            if any(p.get("name") == "If-Match" for p in parameters if isinstance(p, dict)):
+                codes += ["412", "428"]
+            elif method in ("put", "patch", "delete"):
                 codes += ["412", "428"]
                 operation.setdefault("parameters", []).append(
                     {

@@ -8,3 +8,12 @@ version, a run already going on) where a caller must tell them apart.
 
 class Refusal(Exception):
     """A request the service will not carry out; `str()` is the message for the user."""
+
+
+class Forbidden(Refusal):
+    """Refused because of who asks (their role or the units they hold), not what they sent:
+    the API answers it with 403."""
+
+
+class Stale(Refusal):
+    """Refused because the object changed since the user read it: the API answers 412."""

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from accounts.scoping import is_city_admin, reports_for_unit, reviews_for_district
 from core import files
 from core.bulk import save_rows
-from core.refusals import Refusal
+from core.refusals import Forbidden, Refusal, Stale
 from core.tabular.cells import CellError, parse_decimal
 
 from .choices import EDITABLE, PeriodType, State, Step
@@ -26,8 +26,12 @@ class Refused(Refusal):
     """A write that must not happen, with the reason in the user's language."""
 
 
-class StaleVersion(Refused):
+class StaleVersion(Refused, Stale):
     """Someone else saved or reviewed the submission since the user opened it."""
+
+
+class NotAllowed(Refused, Forbidden):
+    """The user's role or units do not let them take this step on this submission."""
 
 
 def period_of(period_type: str, day: dt.date) -> tuple[dt.date, dt.date]:
@@ -54,9 +58,14 @@ def is_locked(submission: Submission, today: dt.date | None = None) -> bool:
     )
 
 
-def open_submission(data_set: DataSet, unit, period_end: dt.date, *, today=None) -> Submission:
-    """The unit's submission for the period ending on `period_end`, created as a draft."""
+def open_submission(
+    data_set: DataSet, unit, period_end: dt.date, *, today=None, user=None
+) -> Submission:
+    """The unit's submission for the period ending on `period_end`, created as a draft. With
+    `user`, only for one who reports for the unit (its own officers, or the city's admins)."""
     today = today or timezone.localdate()
+    if user is not None and not reports_for_unit(user, unit):
+        raise NotAllowed(_("“%(unit)s” reports through its own officers.") % {"unit": unit.name})
     start, end = period_of(data_set.period_type, period_end)
     if end != period_end:
         raise Refused(
@@ -113,7 +122,7 @@ def save_values(
     with transaction.atomic():
         current = _locked_for_update(submission)
         if not _reports_for(user, current):
-            raise Refused(_("You may not fill in this unit's reports."))
+            raise NotAllowed(_("You may not fill in this unit's reports."))
         _check_version(current, version)
         if current.state not in EDITABLE:
             raise Refused(
@@ -217,7 +226,7 @@ def take_step(
         if step in _STEPS:
             sources, target, allowed = _STEPS[Step(step)]
             if not allowed(user, current):
-                raise Refused(_("You may not take this step."))
+                raise NotAllowed(_("You may not take this step."))
             if before not in sources:
                 raise Refused(
                     _("The report is “%(state)s”: this step cannot be taken now.")
@@ -393,7 +402,7 @@ def attach_evidence(submission: Submission, upload, *, user):
     if upload is None:
         raise Refused(_("Choose a file to upload."))
     if not _reports_for(user, submission):
-        raise Refused(_("You may not attach files to this report."))
+        raise NotAllowed(_("You may not attach files to this report."))
     if submission.state not in EDITABLE or is_locked(submission):
         raise Refused(
             _("The report has been submitted or is locked: files can no longer be attached.")

@@ -62,7 +62,10 @@ class Api:
 def api(users):
     def _api(username: str, *, write: bool = True, language: str | None = None) -> Api:
         _token, key = issue_token(
-            user=users[username], name=f"test-{username}-{write}", days=30, can_write=write
+            user=users[username],
+            name=f"test-{username}-{write}-{language}",
+            days=30,
+            can_write=write,
         )
         return Api(key, language)
 

@@ -63,6 +63,8 @@ class Rule:
     admin_page: bool = False  # a page only a city administrator opens
     proposals: bool = False  # the walk's run proposes something for each of its zones first
     job_for_city: bool = False  # for the city's roles the page starts a job and opens its page
+    body: str = '{"note": "巡检"}'  # an API write's JSON
+    reporters: bool = False  # an API write only the zone's own officers (and the city) make
 
 
 def _registry_rules(prefix: str, model_key: str, *, shared: bool = False) -> dict[str, Rule]:
@@ -110,6 +112,15 @@ def _api_rules(basename: str, model_key: str, *, shared: bool = False) -> dict[s
     }
 
 
+def _submission(objects) -> dict:
+    return {"pk": objects["submission"].pk}
+
+
+# Who fills in the walk's zone's report: its own officers and the city's admins (a district
+# reviews it, a viewer reads it).
+REPORTERS = {"admin", "xinjingji", "bailuwan"}
+
+
 RULES: dict[str, Rule] = {
     **_api_rules("api-carrier", "carrier"),
     **_api_rules("api-platform", "platform"),
@@ -121,6 +132,19 @@ RULES: dict[str, Rule] = {
     "api-plan-list": Rule("page"),  # the plans are the city's, read by every role
     "api-plan-detail": Rule("page", lambda o: {"code": "cd-2020"}),
     "api-target-list": Rule("page"),  # limited to the user's units: tests/test_api_reads.py
+    "api-data-set-list": Rule("page"),  # what is reported; each role sees only its units in it
+    "api-data-set-detail": Rule("page", lambda o: {"code": o["submission"].data_set.code}),
+    "api-submission-list": Rule(
+        "api_list", marker=lambda o: o["submission"].pk, query="?page_size=500"
+    ),
+    "api-submission-detail": Rule(
+        "api_detail", _submission, writes=True, body='{"values": {"output": "1"}}', reporters=True
+    ),
+    "api-submission-steps": Rule(
+        "api_step", _submission, writes=True, body='{"step": "submit"}', reporters=True
+    ),
+    "api-submission-events": Rule("api_read", _submission),
+    "api-submission-evidence": Rule("api_attachments", _submission, writes=True, reporters=True),
     "api-schema": Rule("page"),  # what the API offers is no secret to anyone logged in
     "api-docs": Rule("page"),
     "api-redoc": Rule("page"),
@@ -402,20 +426,19 @@ def _check_api(name, rule, role, users, world):
         elif other:
             assert rule.marker(world[other]) not in ids, f"{where}: shows another's object"
         return
+    if rule.reporters:
+        writes = role in REPORTERS
     url = reverse(name, kwargs=rule.args(world[mine]))
-    read = api.get(url)
+    read = api.get(url.removesuffix("steps/") if rule.kind == "api_step" else url)
     assert read.status_code == 200, f"{where}: {read.status_code}"
     if rule.kind == "api_read":
         if other:
             response = api.get(reverse(name, kwargs=rule.args(world[other])))
             assert response.status_code == 404, f"{where}, outside: {response.status_code}"
         return
-    if rule.kind == "api_detail":
-        response = api.patch(
-            url,
-            '{"note": "巡检"}',
-            content_type="application/json",
-            headers={"If-Match": read["ETag"]},
+    if rule.kind in ("api_detail", "api_step"):
+        response = getattr(api, "patch" if rule.kind == "api_detail" else "post")(
+            url, rule.body, content_type="application/json", headers={"If-Match": read["ETag"]}
         )
         expected = (200,) if writes else REFUSED
     else:
@@ -424,15 +447,12 @@ def _check_api(name, rule, role, users, world):
     assert response.status_code in expected, f"{where}, write: {response.status_code}"
     if other:
         theirs = reverse(name, kwargs=rule.args(world[other]))
-        response = api.get(theirs)
+        response = api.get(theirs.removesuffix("steps/") if rule.kind == "api_step" else theirs)
         expected = (200,) if rule.shared else (404,)
         assert response.status_code in expected, f"{where}, outside: {response.status_code}"
-        if rule.kind == "api_detail":
-            response = api.patch(
-                theirs,
-                '{"note": "x"}',
-                content_type="application/json",
-                headers={"If-Match": '"x"'},
+        if rule.kind in ("api_detail", "api_step"):
+            response = getattr(api, "patch" if rule.kind == "api_detail" else "post")(
+                theirs, rule.body, content_type="application/json", headers={"If-Match": '"x"'}
             )
         else:
             response = api.post(theirs, {"file": SimpleUploadedFile("x.png", PNG)})

@@ -17,6 +17,7 @@ from carriers.api import ROUTES as CARRIER_ROUTES
 from core.api import not_found
 from investment.api import ROUTES as INVESTMENT_ROUTES
 from plans.api import ROUTES as PLAN_ROUTES
+from reporting.api import ROUTES as REPORTING_ROUTES
 from territory.api import ROUTES as TERRITORY_ROUTES
 
 router = SimpleRouter(trailing_slash=True)
@@ -25,6 +26,7 @@ for prefix, viewset, basename in [
     *PLAN_ROUTES,
     *CARRIER_ROUTES,
     *INVESTMENT_ROUTES,
+    *REPORTING_ROUTES,
 ]:
     router.register(prefix, viewset, basename=basename)
 

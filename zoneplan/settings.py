@@ -309,6 +309,9 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # One name for a choice set that several fields share (a submission's state, and the
+    # states an event leads from and to).
+    "ENUM_NAME_OVERRIDES": {"SubmissionStateEnum": "reporting.choices.State"},
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "core.api.document_errors",
