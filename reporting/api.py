@@ -15,10 +15,12 @@ parser as the form and the Excel upload.
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Prefetch
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -42,6 +44,7 @@ from territory.models import Unit
 from .choices import Step
 from .filtersets import SubmissionFilter
 from .models import DataSet, Event, Evidence, Submission
+from .selectors import open_periods
 from .services import (
     attach_evidence,
     is_locked,
@@ -58,16 +61,25 @@ VALUE_LENGTH = 100  # characters of one value, as the form's field allows
 # ── Data sets ──
 
 
+PERIOD_FIELDS = {
+    "start": serializers.DateField(),
+    "end": serializers.DateField(),
+    "due": serializers.DateField(),
+    "locks": serializers.DateField(),
+}
+
+
 class DataSetSerializer(serializers.ModelSerializer):
     indicators = serializers.SerializerMethodField()
     units = serializers.SerializerMethodField()
     rules = serializers.SerializerMethodField()
+    open_periods = serializers.SerializerMethodField()
 
     class Meta:
         model = DataSet
         fields = [
             "code", "name", "name_en", "period_type", "due_days", "lock_days",
-            "indicators", "units", "rules",
+            "indicators", "units", "rules", "open_periods",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -103,6 +115,20 @@ class DataSetSerializer(serializers.ModelSerializer):
             many=True,
         )
     )
+    @extend_schema_field(inline_serializer("OpenPeriod", PERIOD_FIELDS, many=True))
+    def get_open_periods(self, data_set) -> list[dict]:
+        """The periods that have ended and are not yet locked, oldest first: what a unit may
+        report today (`end` is the `period_end` that opens a submission)."""
+        return [
+            {
+                "start": start,
+                "end": end,
+                "due": end + dt.timedelta(days=data_set.due_days),
+                "locks": end + dt.timedelta(days=data_set.lock_days),
+            }
+            for start, end in open_periods(data_set, timezone.localdate())
+        ]
+
     def get_rules(self, data_set) -> list[dict]:
         return [
             {"expression": r.expression, "severity": r.severity, "message": r.message}

@@ -55,6 +55,21 @@ def recent_periods(
     return periods[::-1]
 
 
+def open_periods(data_set: DataSet, today: dt.date) -> list[tuple[dt.date, dt.date]]:
+    """The periods that have ended by `today` and whose lock day has not passed, oldest first:
+    the ones a unit may still report without asking for an unlock."""
+    count = (
+        data_set.lock_days
+        // {"month": 28, "quarter": 90, "year": 365}.get(data_set.period_type, 28)
+        + 1
+    )
+    return [
+        (start, end)
+        for start, end in recent_periods(data_set, today, count)
+        if end + dt.timedelta(days=data_set.lock_days) >= today
+    ]
+
+
 @dataclass
 class Cell:
     state: str | None  # None: no submission at all

@@ -10,6 +10,8 @@ from pathlib import Path
 
 from accounts.services import issue_token
 from carriers.models import Carrier
+from reporting.models import Submission
+from reporting.tests.factories import make_data_set
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "api.md"
 
@@ -23,6 +25,7 @@ def _example() -> str:
 def test_the_example_in_docs_api_runs_against_a_live_server(loaded_data, live_server):
     from accounts.models import User
 
+    make_data_set()  # 功能区月报: the zone reports its output (产值, yuan) every month
     _token, key = issue_token(
         user=User.objects.get(username="xinjingji"), name="example", days=1, can_write=True
     )
@@ -35,8 +38,11 @@ def test_the_example_in_docs_api_runs_against_a_live_server(loaded_data, live_se
     )
     assert result.returncode == 0, result.stderr[-2000:]
     lines = result.stdout.splitlines()
-    assert lines[-2].startswith('示例开发公司 "')  # the change, with its new ETag
-    assert re.fullmatch(r"\d+ carriers", lines[-1])
+    assert lines[-3].startswith('示例开发公司 "')  # the change, with its new ETag
+    assert re.fullmatch(r"\d+ carriers", lines[-2])
+    assert lines[-1].startswith("submitted [") and "'125000.0000'" in lines[-1]
+    report = Submission.objects.get(unit__code="z-new-economy")
+    assert report.state == "submitted" and report.values.get().value == 125_000
     carrier = Carrier.objects.get(name="示例科创空间")
     assert carrier.floor_area_m2 == 52000 and carrier.developer == "示例开发公司"
     assert carrier.history.first().history_change_reason.startswith("API · example")

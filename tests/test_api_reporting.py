@@ -5,6 +5,7 @@ answered with one JSON error and nothing written."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -226,6 +227,9 @@ def test_data_sets_show_their_indicators_and_only_the_units_the_user_sees(api, d
     body = api("xinjingji").get(url).json()
     assert [i["code"] for i in body["indicators"]] == ["occupancy", "output"]
     assert body["units"] == [A]  # 白鹭湾 reports it too, but in another district
+    last = body["open_periods"][-1]  # the factory's data set locks 60 days after a month ends
+    assert last["end"] == str(last_month_end())
+    assert last["locks"] == str(last_month_end() + dt.timedelta(days=60))
     city = api("admin")
     assert city.get(url).json()["units"] == sorted([A, B])
     assert city.get("/api/v1/data_sets/nothing/").status_code == 404

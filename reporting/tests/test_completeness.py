@@ -2,11 +2,12 @@
 
 import datetime as dt
 
+import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from reporting.models import DataSet, Event, Submission
-from reporting.selectors import completeness, recent_periods
+from reporting.selectors import completeness, open_periods, recent_periods
 from reporting.tests.factories import make_data_set
 from territory.models import Unit
 
@@ -50,3 +51,28 @@ def test_the_table_counts_on_time_late_and_missing_reports(login, users):
     body = login("bailuwan").get(reverse("completeness")).content.decode()
     assert "白鹭湾" in body and "成都新经济活力区" not in body
     assert login("viewer").get(reverse("completeness"), {"data_set": "nope"}).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("period_type", "lock_days", "today", "expected"),
+    [
+        ("month", 30, dt.date(2026, 12, 2), [(dt.date(2026, 11, 1), dt.date(2026, 11, 30))]),
+        (
+            "month",
+            60,
+            dt.date(2026, 12, 2),
+            [
+                (dt.date(2026, 10, 1), dt.date(2026, 10, 31)),
+                (dt.date(2026, 11, 1), dt.date(2026, 11, 30)),
+            ],
+        ),
+        ("quarter", 30, dt.date(2026, 1, 15), [(dt.date(2025, 10, 1), dt.date(2025, 12, 31))]),
+        ("quarter", 30, dt.date(2026, 2, 15), []),  # Q4 locked on 2026-01-30; Q1 not ended
+        ("year", 90, dt.date(2026, 3, 31), [(dt.date(2025, 1, 1), dt.date(2025, 12, 31))]),
+    ],
+)
+def test_open_periods_are_those_ended_and_not_yet_locked(
+    db, period_type, lock_days, today, expected
+):
+    data_set = make_data_set(period_type=period_type, lock_days=lock_days)
+    assert open_periods(data_set, today) == expected
