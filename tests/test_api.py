@@ -22,54 +22,11 @@ from carriers.models import Carrier
 from core.models import Attachment
 from territory.models import Unit
 
+from .apiclient import Api
+from .apiclient import error as _error
+
 A, B = "z-new-economy", "z-bailuwan"  # a zone in 高新区 and one in 锦江区
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-class Api:
-    """A program holding a token: JSON in, JSON out, through the whole Django stack."""
-
-    def __init__(self, key: str | None, language: str | None = None):
-        self.client = Client()
-        self.headers = {}
-        if key:
-            self.headers["Authorization"] = f"Token {key}"
-        if language:
-            self.headers["Accept-Language"] = language
-
-    def call(self, method: str, url: str, body=None, *, raw=None, content_type=None, **headers):
-        data = raw if raw is not None else (json.dumps(body) if body is not None else None)
-        kwargs = {"headers": {**self.headers, **headers}}
-        if data is not None:
-            kwargs["data"] = data
-            kwargs["content_type"] = content_type or "application/json"
-        return getattr(self.client, method)(url, **kwargs)
-
-    def get(self, url, **headers):
-        return self.call("get", url, **headers)
-
-    def post(self, url, body=None, **kwargs):
-        return self.call("post", url, body, **kwargs)
-
-    def patch(self, url, body=None, **kwargs):
-        return self.call("patch", url, body, **kwargs)
-
-    def delete(self, url, **kwargs):
-        return self.call("delete", url, **kwargs)
-
-
-@pytest.fixture
-def api(users):
-    def _api(username: str, *, write: bool = True, language: str | None = None) -> Api:
-        _token, key = issue_token(
-            user=users[username],
-            name=f"test-{username}-{write}-{language}",
-            days=30,
-            can_write=write,
-        )
-        return Api(key, language)
-
-    return _api
 
 
 def _carrier(zone_code: str, name: str, **values) -> Carrier:
@@ -77,11 +34,6 @@ def _carrier(zone_code: str, name: str, **values) -> Carrier:
     return Carrier.objects.create(
         zone=Unit.objects.get(code=zone_code), kind="scitech_space", name=name, **values
     )
-
-
-def _error(response) -> dict:
-    assert response["Content-Type"].startswith("application/json"), response.content[:200]
-    return response.json()["error"]
 
 
 NEW = {"zone": A, "kind": "scitech_space", "name": "接口科创空间", "floor_area_m2": "52000"}

@@ -17,7 +17,8 @@ from reporting.services import open_submission
 from reporting.tests.factories import last_month_end, make_data_set
 from territory.models import Unit
 
-from .test_api import PDF, _error, api  # noqa: F401 - the fixture is used by name
+from .apiclient import error as _error
+from .test_api import PDF
 
 A, B = "z-new-economy", "z-bailuwan"  # a zone in 高新区, one in 锦江区
 
