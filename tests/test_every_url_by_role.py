@@ -145,6 +145,16 @@ RULES: dict[str, Rule] = {
     ),
     "api-submission-events": Rule("api_read", _submission),
     "api-submission-evidence": Rule("api_attachments", _submission, writes=True, reporters=True),
+    "api-assessment-scheme-list": Rule("page"),  # how zones are assessed is no secret
+    "api-assessment-scheme-detail": Rule("page", lambda o: {"code": "default-2020"}),
+    "api-assessment-run-list": Rule("page"),
+    "api-assessment-run-detail": Rule("page", lambda o: {"pk": o["run"].pk}),
+    "api-assessment-run-results": Rule(
+        "api_rows", lambda o: {"pk": o["run"].pk}, marker=lambda o: o["zone"].code
+    ),
+    "api-assessment-run-consequences": Rule(
+        "api_rows", lambda o: {"pk": o["run"].pk}, marker=lambda o: o["zone"].code, proposals=True
+    ),
     "api-schema": Rule("page"),  # what the API offers is no secret to anyone logged in
     "api-docs": Rule("page"),
     "api-redoc": Rule("page"),
@@ -416,6 +426,16 @@ def _check_api(name, rule, role, users, world):
     where = f"{name} as {role}"
     _token, key = issue_token(user=users[role], name=f"walk-{name}", days=1, can_write=True)
     api = Client(headers={"Authorization": f"Token {key}"})
+    if rule.kind == "api_rows":  # a run's rows, each naming its zone
+        if rule.proposals:
+            _propose_for_both(world)
+        response = api.get(reverse(name, kwargs=rule.args(world[mine])))
+        assert response.status_code == 200, f"{where}: {response.status_code}"
+        zones = {row["unit"] for row in response.json()}
+        assert rule.marker(world[mine]) in zones, f"{where}: its own zone is missing"
+        if other:
+            assert rule.marker(world[other]) not in zones, f"{where}: shows another's zone"
+        return
     if rule.kind == "api_list":
         response = api.get(reverse(name) + rule.query)
         assert response.status_code == 200, f"{where}: {response.status_code}"

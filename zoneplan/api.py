@@ -13,6 +13,7 @@ from drf_spectacular.views import (
 )
 from rest_framework.routers import SimpleRouter
 
+from assessment.api import ROUTES as ASSESSMENT_ROUTES
 from carriers.api import ROUTES as CARRIER_ROUTES
 from core.api import not_found
 from investment.api import ROUTES as INVESTMENT_ROUTES
@@ -27,6 +28,7 @@ for prefix, viewset, basename in [
     *CARRIER_ROUTES,
     *INVESTMENT_ROUTES,
     *REPORTING_ROUTES,
+    *ASSESSMENT_ROUTES,
 ]:
     router.register(prefix, viewset, basename=basename)
 

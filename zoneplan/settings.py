@@ -311,7 +311,11 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/v1",
     # One name for a choice set that several fields share (a submission's state, and the
     # states an event leads from and to).
-    "ENUM_NAME_OVERRIDES": {"SubmissionStateEnum": "reporting.choices.State"},
+    "ENUM_NAME_OVERRIDES": {
+        "SubmissionStateEnum": "reporting.choices.State",
+        "RunStatusEnum": "assessment.models.Run.Status",
+        "StatusEnum": "carriers.status.Status",  # a build: planned, new start, continuing, done
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "core.api.document_errors",
