@@ -43,6 +43,7 @@ PROGRESS_FIELDS = {
     "title": serializers.CharField(),
     "unit": serializers.CharField(),
     "indicator": serializers.CharField(allow_null=True),
+    "rule": serializers.CharField(allow_null=True),
     "value": serializers.FloatField(allow_null=True),
     "target_value": serializers.FloatField(allow_null=True),
     "display_unit": serializers.CharField(allow_blank=True, allow_null=True),

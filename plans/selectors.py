@@ -382,6 +382,9 @@ def progress_record(row) -> dict:
         "title": target.title,
         "unit": unit,
         "indicator": target.indicator.code if target.indicator_id else None,
+        # A commitment without a number: the rule that computes it (plans.commitments), or
+        # None while it is only tracked in words.
+        "rule": target.rule or None,
         "value": _plain(row.value),
         "target_value": _plain(target.value),
         "display_unit": target.display_unit,

@@ -94,3 +94,19 @@ def test_plans_are_listed_for_every_role(api):
     plans = api("bailuwan").get("/api/v1/plans/").json()["results"]
     assert [p["code"] for p in plans] == ["cd-2020"]
     assert api("bailuwan").get("/api/v1/plans/cd-2020/").json()["ends_on"] == "2020-12-31"
+
+
+def test_rule_commitments_name_their_rule_and_say_on_what_basis(api):
+    """A commitment without a number is computed by a rule: the item names it, and its basis
+    says what was counted; one tracked only in words says so."""
+    items = api("admin").get("/api/v1/targets/?plan=cd-2020&day=2020-12-31").json()["results"]
+    by_target = {item["target"]: item for item in items if item["unit"] == "510100"}
+    scenes = next(i for i in items if i["rule"] == "core_area_scenes")
+    assert scenes["indicator"] is None and scenes["basis"]
+    ruled = {i["rule"] for i in items if i["rule"]}
+    assert {"ecosystems_configured", "service_coverage", "attraction_lists"} <= ruled
+    worded = [i for i in by_target.values() if i["rule"] is None and i["target_value"] is None]
+    assert worded, "the plan still has commitments tracked only in words"
+    for item in worded:
+        assert item["status"] == "no_data"
+        assert item["basis"].startswith("该项任务尚无计算规则：")
