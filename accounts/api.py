@@ -8,6 +8,7 @@ Requests are limited per token (ZONEPLAN_API_RATE), or per user without one.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -103,6 +104,10 @@ class TokenRateThrottle(throttling.SimpleRateThrottle):
     """ZONEPLAN_API_RATE requests per token (or per user without one)."""
 
     scope = "token"
+
+    def get_rate(self):
+        """ZONEPLAN_API_RATE as it is now (DRF's own lookup keeps the rate of import time)."""
+        return settings.ZONEPLAN_API_RATE
 
     def get_cache_key(self, request, view):
         if isinstance(request.auth, ApiToken):

@@ -18,7 +18,7 @@ from .models import Consequence, GradeBand, Run, Scheme, SchemeNode, ZoneResult
 
 
 class NodeSerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = SchemeNode

@@ -113,15 +113,20 @@ def build(reporters: int, shared: float) -> tuple[list[tuple[int, str]], dict[in
 class Client:
     """A reporter's HTTP/1.1 connection (reopened when the server closes it)."""
 
-    def __init__(self, port: int, session: str, csrf: str):
+    def __init__(self, port: int, session: str = "", csrf: str = "", *, token: str = ""):
         self.port, self.reader, self.writer = port, None, None
-        self.cookie = f"sessionid={session}; csrftoken={csrf}"
+        # A browser's session, or a program's API token.
+        self.credentials = (
+            f"Authorization: Token {token}"
+            if token
+            else f"Cookie: sessionid={session}; csrftoken={csrf}"
+        )
 
     async def request(self, method: str, path: str, body: bytes = b"") -> tuple[int, bytes]:
         if self.writer is None:
             self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
         head = (
-            f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: {self.cookie}\r\n"
+            f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{self.credentials}\r\n"
             f"Content-Type: application/x-www-form-urlencoded\r\n"
             f"Content-Length: {len(body)}\r\n\r\n"
         )

@@ -33,6 +33,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -331,6 +332,14 @@ def not_found(request, *args, **kwargs):
     """Any path under /api/v1/ that names no endpoint: the API's 404, in its shape (never
     Django's HTML page, which a program cannot read)."""
     raise exceptions.NotFound(_("There is no such endpoint: see /api/v1/schema/."))
+
+
+class OneObjectSchema(AutoSchema):
+    """The schema of a `list` that answers one object holding its items (a plan's progress:
+    `{"plan", "day", "results": […]}`), not an array of them."""
+
+    def _is_list_view(self, serializer=None) -> bool:
+        return False
 
 
 def day_param(request, name: str = "day", *, default: dt.date) -> dt.date:

@@ -13,7 +13,7 @@ from rest_framework import exceptions, serializers, viewsets
 from rest_framework.response import Response
 
 from accounts.scoping import visible_units
-from core.api import day_param
+from core.api import OneObjectSchema, day_param
 from territory.models import Unit
 
 from .models import Plan
@@ -44,8 +44,9 @@ PROGRESS_FIELDS = {
     "unit": serializers.CharField(),
     "indicator": serializers.CharField(allow_null=True),
     "rule": serializers.CharField(allow_null=True),
-    "value": serializers.FloatField(allow_null=True),
-    "target_value": serializers.FloatField(allow_null=True),
+    # Exact decimals in base units, as strings ("66", "10000000"), as the command prints them.
+    "value": serializers.CharField(allow_null=True),
+    "target_value": serializers.CharField(allow_null=True),
     "display_unit": serializers.CharField(allow_blank=True, allow_null=True),
     "deadline": serializers.DateField(allow_null=True),
     "percent": serializers.FloatField(allow_null=True),
@@ -58,6 +59,8 @@ PROGRESS_FIELDS = {
 
 class TargetViewSet(viewsets.ViewSet):
     """Every target of a plan the user sees, with its value and status on a day."""
+
+    schema = OneObjectSchema()
 
     @extend_schema(
         parameters=[

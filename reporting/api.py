@@ -104,17 +104,6 @@ class DataSetSerializer(serializers.ModelSerializer):
         """The reporting units the user sees (data_set.visible_units, prefetched)."""
         return sorted(unit.code for unit in data_set.visible_units)
 
-    @extend_schema_field(
-        inline_serializer(
-            "DataSetRule",
-            {
-                "expression": serializers.CharField(),
-                "severity": serializers.CharField(),
-                "message": serializers.CharField(),
-            },
-            many=True,
-        )
-    )
     @extend_schema_field(inline_serializer("OpenPeriod", PERIOD_FIELDS, many=True))
     def get_open_periods(self, data_set) -> list[dict]:
         """The periods that have ended and are not yet locked, oldest first: what a unit may
@@ -129,6 +118,17 @@ class DataSetSerializer(serializers.ModelSerializer):
             for start, end in open_periods(data_set, timezone.localdate())
         ]
 
+    @extend_schema_field(
+        inline_serializer(
+            "DataSetRule",
+            {
+                "expression": serializers.CharField(),
+                "severity": serializers.CharField(),
+                "message": serializers.CharField(),
+            },
+            many=True,
+        )
+    )
     def get_rules(self, data_set) -> list[dict]:
         return [
             {"expression": r.expression, "severity": r.severity, "message": r.message}

@@ -103,3 +103,20 @@ def test_issue_token_refuses_with_a_message_and_makes_nothing(users, argv, messa
     with pytest.raises(CommandError, match=message):
         call_command("issue_token", *argv, stdout=io.StringIO(), stderr=io.StringIO())
     assert not ApiToken.objects.exists()
+
+
+def test_a_token_beyond_its_rate_is_told_to_wait_and_another_token_is_not(api, settings):
+    from django.core.cache import cache
+
+    from .apiclient import error
+
+    cache.clear()  # the counts of earlier tests' tokens
+    settings.ZONEPLAN_API_RATE = "3/minute"
+    busy, other = api("xinjingji", write=False), api("gaoxin", write=False)
+    answers = [busy.get("/api/v1/plans/").status_code for _ in range(4)]
+    assert answers == [200, 200, 200, 429]
+    refused = busy.get("/api/v1/plans/")
+    assert refused.status_code == 429 and 0 < int(refused["Retry-After"]) <= 60
+    assert error(refused)["code"] == "throttled"
+    assert "秒" in error(refused)["message"]  # how long to wait, in the reader's language
+    assert other.get("/api/v1/plans/").status_code == 200
