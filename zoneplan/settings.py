@@ -299,7 +299,8 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Zoneplan API",
-    "DESCRIPTION": "产业功能区建设管理平台 · the work plan's registries, units and progress. "
+    "DESCRIPTION": "产业功能区建设管理平台：功能区、工作计划进展、台账、统计填报与考核评价。 "
+    "Units, the work plan's progress, the registries, reporting and the assessment. "
     "Read it at /api/v1/docs/ (Swagger UI) or /api/v1/redoc/.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
