@@ -237,6 +237,16 @@ class ETagged:
         return obj
 
 
+# The body of an evidence upload: one multipart `file`.
+FILE_UPLOAD = {
+    "multipart/form-data": {
+        "type": "object",
+        "properties": {"file": {"type": "string", "format": "binary"}},
+        "required": ["file"],
+    }
+}
+
+
 class RegistryViewSet(ETagged, viewsets.ModelViewSet):
     """A registry's endpoint: list (cursor pages, the list's filters), read, create, change
     and delete, plus its evidence files (`attachments`). Subclasses set `pages` and
@@ -292,13 +302,7 @@ class RegistryViewSet(ETagged, viewsets.ModelViewSet):
     @extend_schema(methods=["GET"], responses=AttachmentSerializer(many=True))
     @extend_schema(
         methods=["POST"],
-        request={
-            "multipart/form-data": {
-                "type": "object",
-                "properties": {"file": {"type": "string", "format": "binary"}},
-                "required": ["file"],
-            }
-        },
+        request=FILE_UPLOAD,
         responses={201: AttachmentSerializer},
     )
     @action(

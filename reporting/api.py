@@ -36,7 +36,7 @@ from rest_framework.response import Response
 
 from accounts.api import ScopedCode
 from accounts.scoping import restrict
-from core.api import ETagged, StrictFields, etag_of
+from core.api import FILE_UPLOAD, ETagged, StrictFields, etag_of
 from core.api_formats import LimitedMultiPartParser, SignedCursorPagination
 from territory.choices import UnitKind
 from territory.models import Unit
@@ -384,13 +384,7 @@ class SubmissionViewSet(
     @extend_schema(methods=["GET"], responses=EvidenceSerializer(many=True))
     @extend_schema(
         methods=["POST"],
-        request={
-            "multipart/form-data": {
-                "type": "object",
-                "properties": {"file": {"type": "string", "format": "binary"}},
-                "required": ["file"],
-            }
-        },
+        request=FILE_UPLOAD,
         responses={201: EvidenceSerializer},
     )
     @action(
