@@ -11,6 +11,7 @@ from __future__ import annotations
 import prcoords
 import shapely
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from pyproj import Geod
 from shapely.geometry.base import BaseGeometry
 
@@ -23,9 +24,9 @@ class CRS:
     BD09 = "bd09"  # Baidu (百度)
 
     CHOICES = [
-        (WGS84, "WGS84 / CGCS2000（天地图、GPS、测绘成果）"),
-        (GCJ02, "GCJ-02（高德、腾讯地图）"),
-        (BD09, "BD-09（百度地图）"),
+        (WGS84, gettext_lazy("WGS84 / CGCS2000 (Tianditu, GPS, survey files)")),
+        (GCJ02, gettext_lazy("GCJ-02 (AMap, Tencent Maps)")),
+        (BD09, gettext_lazy("BD-09 (Baidu Maps)")),
     ]
 
 
