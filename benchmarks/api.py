@@ -40,7 +40,7 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.common import migrate_and_load_plan  # noqa: E402
+from benchmarks.common import fresh_postgres, migrate_and_load_plan, session_for  # noqa: E402
 from benchmarks.reporters import Client, free_port  # noqa: E402
 
 DATABASE = "postgres://postgres@127.0.0.1:5432/zoneplan_bench_api"
@@ -55,17 +55,10 @@ def _p95(times: list[float]) -> float:
 def build(carriers: int, clients: int) -> tuple[list[str], str]:
     """A fresh database; returns the clients' tokens (the first is the admin's) and the admin's
     session key (for the page)."""
-    import psycopg
-
-    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as c:
-        c.execute("DROP DATABASE IF EXISTS zoneplan_bench_api WITH (FORCE)")
-        c.execute("CREATE DATABASE zoneplan_bench_api")
+    fresh_postgres("zoneplan_bench_api")
     import django
 
     django.setup()
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
     from django.core.management import call_command
 
     from accounts.models import User
@@ -100,14 +93,7 @@ def build(carriers: int, clients: int) -> tuple[list[str], str]:
         issue_token(user=officers[n % len(officers)], name=f"bench-{n}", days=1, can_write=False)[1]
         for n in range(clients)
     ]
-    session = SessionStore()
-    session[SESSION_KEY] = str(admin.pk)
-    session[BACKEND_SESSION_KEY] = next(
-        b for b in settings.AUTHENTICATION_BACKENDS if b.endswith("ModelBackend")
-    )
-    session[HASH_SESSION_KEY] = admin.get_session_auth_hash()
-    session.create()
-    return tokens, session.session_key
+    return tokens, session_for(admin)
 
 
 def start_server(workers: int, log: Path) -> tuple[subprocess.Popen, int]:

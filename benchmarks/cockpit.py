@@ -31,7 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.common import migrate_and_load_plan  # noqa: E402
+from benchmarks.common import fresh_postgres, migrate_and_load_plan, session_for  # noqa: E402
 from benchmarks.reporters import Client, free_port  # noqa: E402
 
 DATABASE = "postgres://postgres@127.0.0.1:5432/zoneplan_bench_cockpit"
@@ -40,32 +40,17 @@ REDIS = "redis://127.0.0.1:6379/12"
 
 def build() -> str:
     """A fresh database with the plan and the demo; returns the admin's session key."""
-    import psycopg
-
-    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as c:
-        c.execute("DROP DATABASE IF EXISTS zoneplan_bench_cockpit WITH (FORCE)")
-        c.execute("CREATE DATABASE zoneplan_bench_cockpit")
+    fresh_postgres("zoneplan_bench_cockpit")
     import django
 
     django.setup()
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
     from django.core.management import call_command
 
     from accounts.models import User
 
     quiet = migrate_and_load_plan()
     call_command("seed_demo", stdout=quiet)
-    user = User.objects.get(username="admin")
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = next(
-        b for b in settings.AUTHENTICATION_BACKENDS if b.endswith("ModelBackend")
-    )
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.create()
-    return session.session_key
+    return session_for(User.objects.get(username="admin"))
 
 
 def start_servers(workers: int, redis: bool, logs: list[Path]) -> tuple[list, list[int]]:
