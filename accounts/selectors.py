@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from . import token_cache
 from .models import KEY_PREFIX, ApiToken, hash_key
 
 
@@ -31,11 +32,21 @@ def tokens_of(user) -> QuerySet[ApiToken]:
 
 def token_for_key(key: str) -> ApiToken | None:
     """The token whose key this is, whatever its state; None for a key that was never issued.
-    The key's prefix finds the row and its hash is compared in constant time."""
+    The key's prefix finds the row (in the shared cache first: accounts.token_cache) and its
+    hash is compared in constant time."""
     if not key.startswith(KEY_PREFIX) or len(key) > 200:
         return None
-    prefix = key[len(KEY_PREFIX) :].split("_", 1)[0]
-    token = ApiToken.objects.select_related("user").filter(prefix=prefix[:12]).first()
+    prefix = key[len(KEY_PREFIX) :].split("_", 1)[0][:12]
+    token = token_cache.get(prefix)
+    if token is None:
+        token = (
+            ApiToken.objects.select_related("user")
+            .defer("user__password")
+            .filter(prefix=prefix)
+            .first()
+        )
+        if token is not None:
+            token_cache.put(token)
     if token is None or not hmac.compare_digest(token.key_hash, hash_key(key)):
         return None
     return token

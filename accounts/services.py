@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import token_cache
 from .models import KEY_PREFIX, ApiToken, hash_key
 from .scoping import may_unlock_log_ins
 from .selectors import locked_log_ins
@@ -97,3 +98,4 @@ def mark_used(token: ApiToken) -> None:
     if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=1):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         token.last_used_at = now
+        token_cache.put(token)  # the next request sees this use, not the one before

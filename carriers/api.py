@@ -72,6 +72,7 @@ class CarrierViewSet(RegistryViewSet):
 
     pages = PAGES
     serializer_class = CarrierSerializer
+    list_related = ("zone",)
 
 
 class PlatformViewSet(RegistryViewSet):
@@ -86,6 +87,7 @@ class ServiceProjectViewSet(RegistryViewSet):
 
     pages = SERVICE_PAGES
     serializer_class = ServiceProjectSerializer
+    list_related = ("zone", "item")
 
 
 ROUTES = [

@@ -5,7 +5,10 @@ units the user sees (accounts.scoping)."""
 
 from __future__ import annotations
 
+import hashlib
+
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -16,6 +19,7 @@ from accounts.scoping import visible_units
 from core.api import OneObjectSchema, day_param
 from territory.models import Unit
 
+from . import cache
 from .models import Plan
 from .selectors import current_plan, plan_progress, progress_record
 
@@ -105,8 +109,20 @@ class TargetViewSet(viewsets.ViewSet):
                     {"unit": [_("No unit with code %(code)s.") % {"code": unit_code[:64]}]}
                 )
             units = units.filter(pk__in=Unit.objects.subtree_of(unit).values("pk"))
-        sections = plan_progress(plan, day=day, units=units, with_drivers=False)
-        records = [progress_record(row) for section in sections for row in section.rows]
+        # Computed once per data version for everyone who sees the same units (plans.cache,
+        # as the cockpit): a big screen polling every few seconds costs a cache read.
+        seen = sorted(units.values_list("pk", flat=True))
+        scope = hashlib.sha256(",".join(map(str, seen)).encode()).hexdigest()[:16]
+
+        def compute():
+            sections = plan_progress(
+                plan, day=day, units=Unit.objects.filter(pk__in=seen), with_drivers=False
+            )
+            return [progress_record(row) for section in sections for row in section.rows]
+
+        records = cache.cached(
+            f"api-progress:{plan.pk}:{day.isoformat()}:{get_language()}:{scope}", compute
+        )
         return Response({"plan": plan.code, "day": day.isoformat(), "results": records})
 
 

@@ -110,3 +110,45 @@ def test_rule_commitments_name_their_rule_and_say_on_what_basis(api):
     for item in worded:
         assert item["status"] == "no_data"
         assert item["basis"].startswith("该项任务尚无计算规则：")
+
+
+def test_progress_is_read_again_after_a_change_and_each_scope_and_language_has_its_own(users):
+    """Progress is kept between requests (plans.cache), but a carrier saved through the API
+    shows in the very next answer at the district and the city, and a reader who sees less, or
+    reads English, never gets another's copy."""
+    _token, key = issue_token(user=users["admin"], name="writes", days=1, can_write=True)
+    admin = Client(headers={"Authorization": f"Token {key}"})
+    url = "/api/v1/targets/?plan=cd-2020&day=2020-12-31"
+
+    def values(client, language="zh-hans") -> dict[str, tuple]:
+        items = client.get(url, headers={"Accept-Language": language}).json()["results"]
+        return {i["target"]: (i["value"], i["status_label"]) for i in items}
+
+    before = values(admin)
+    assert values(admin) == before  # (the second answer is the kept one)
+    created = admin.post(
+        "/api/v1/carriers/",
+        {
+            "zone": "z-new-economy",
+            "kind": "scitech_space",
+            "name": "接口进展科创空间",
+            "floor_area_m2": "52000",
+            "actual_start": "2020-06-01",
+        },
+        content_type="application/json",
+    )
+    assert created.status_code == 201, created.content
+    after = values(admin)
+    for target in ("scitech-hitech", "scitech-city"):  # 高新区 and the city, by hand: +52,000 m²
+        assert float(after[target][0]) == float(before[target][0] or 0) + 52_000, target
+    assert {t for t in before if after[t][0] != before[t][0]} == {"scitech-hitech", "scitech-city"}
+    english = values(admin, "en")
+    assert english.keys() == after.keys()
+    assert english["scitech-city"][0] == after["scitech-city"][0]
+    assert english["scitech-city"][1] != after["scitech-city"][1]  # its own language's label
+    officer = Client(headers={"Authorization": f"Token {_read_key(users, 'xinjingji')}"})
+    assert set(values(officer)) < set(after)  # not the city's copy
+
+
+def _read_key(users, username: str) -> str:
+    return issue_token(user=users[username], name="reads-own", days=1, can_write=False)[1]

@@ -120,3 +120,48 @@ def test_a_token_beyond_its_rate_is_told_to_wait_and_another_token_is_not(api, s
     assert error(refused)["code"] == "throttled"
     assert "秒" in error(refused)["message"]  # how long to wait, in the reader's language
     assert other.get("/api/v1/plans/").status_code == 200
+
+
+def test_with_a_shared_cache_a_token_is_read_once_and_still_stops_at_once(
+    login, users, settings, redis_cache
+):
+    """With Redis (ZONEPLAN_REDIS_URL) a token's row is read once, then from the cache; its
+    revocation on the page, or its user's deactivation, still stops it on the next request,
+    and the cache never holds the user's password hash."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts.services import issue_token
+    from conftest import REDIS_TEST_URL
+
+    from .apiclient import error
+
+    settings.ZONEPLAN_REDIS_URL = REDIS_TEST_URL
+
+    def token_reads(api) -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as queries:
+            status = api.get("/api/v1/plans/").status_code
+        reads = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT")]
+        return status, sum('FROM "accounts_apitoken"' in sql for sql in reads)
+
+    page = login("xinjingji")  # (logging in saves the user, which forgets their tokens' copies)
+    token, key = issue_token(user=users["xinjingji"], name="同步", days=30, can_write=False)
+    api = Client(headers={"Authorization": f"Token {key}"})
+    assert token_reads(api) == (200, 1)  # read once
+    assert token_reads(api) == (200, 0)  # then from the cache
+    cached = redis_cache.get(f"apitoken:{token.prefix}")
+    assert cached.user.username == "xinjingji"
+    assert "password" not in cached.user.__dict__  # deferred: never read, never cached
+
+    page.post("/account/tokens/", {"action": "revoke", "token": str(token.pk)})
+    assert api.get("/api/v1/plans/").status_code == 401
+
+    _second, key = issue_token(user=users["gaoxin"], name="同步", days=30, can_write=False)
+    api = Client(headers={"Authorization": f"Token {key}"})
+    assert token_reads(api)[0] == 200 and token_reads(api) == (200, 0)
+    officer = users["gaoxin"]
+    officer.is_active = False
+    officer.save()
+    refused = api.get("/api/v1/plans/")
+    assert refused.status_code == 401
+    assert error(refused)["message"] == "该令牌所属的用户已不能登录。"
