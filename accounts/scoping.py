@@ -69,6 +69,19 @@ def restrict(queryset: QuerySet, user, action: str = Action.VIEW, *, via: str = 
     return queryset.filter(**{field: units})
 
 
+def home_unit(user) -> Unit | None:
+    """The unit a user's pages speak of unless told otherwise: the city for whoever sees it,
+    else the highest unit of the user's memberships (a district officer's district)."""
+    units = visible_units(user)
+    city = units.filter(kind="city").first()
+    if city is not None:
+        return city
+    if not user.is_authenticated:
+        return None
+    own = user.memberships.select_related("unit").order_by("unit__depth", "unit__path").first()
+    return own.unit if own is not None else None
+
+
 def roles_of(user) -> set[str]:
     if not user.is_authenticated:
         return set()

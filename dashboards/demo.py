@@ -12,6 +12,7 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
@@ -121,6 +122,7 @@ def seed(*, seed: int = 2020) -> dict:
     services = _seed_service_projects(rng)
     projects = _seed_investment(rng)
     _settle_demo_enterprises()
+    chain_nodes = _seed_chains(rng)
     _seed_schedule_templates()
     cache.bump()  # the demo is written in bulk, which sends no signals
     figures.forget()  # nor does it move the zone stamps: every zone figure is computed again
@@ -138,6 +140,7 @@ def seed(*, seed: int = 2020) -> dict:
         "carriers": carriers,
         "service_projects": services,
         "investment_projects": projects,
+        "chain_nodes": chain_nodes,
         "users": DEMO_USERS,
     }
 
@@ -390,6 +393,61 @@ def _seed_investment(rng: random.Random) -> int:
         rows, InvestmentProject, batch_size=1000, default_change_reason="演示数据"
     )
     return len(rows)
+
+
+DEMO_CHAINS = Path(__file__).resolve().parent.parent / "chains/data/chains-demo.yaml"
+
+
+def _seed_chains(rng: random.Random) -> int:
+    """The demo chains (one per confirmed ecosystem, all 演示), each demo enterprise on one to
+    three nodes of its zone's chains (one in ten a chain leader), and most demo projects on a
+    node; replaced on each run."""
+    from chains.models import ChainNode, NodeEnterprise, NodeProject
+    from chains.services import load_chain_files
+
+    NodeEnterprise.objects.filter(is_demo=True).delete()
+    NodeProject.objects.filter(is_demo=True).delete()
+    load_chain_files(paths=[DEMO_CHAINS])
+    leaves: dict[int, list[int]] = {}  # ecosystem → leaf nodes of its chains
+    for pk, ecosystem in (
+        ChainNode.objects.filter(chain__is_demo=True, children__isnull=True)
+        .order_by("chain__order", "chain__code", "order")
+        .values_list("pk", "chain__ecosystem_id")
+    ):
+        leaves.setdefault(ecosystem, []).append(pk)
+    zone_ecosystems: dict[int, list[int]] = {}
+    for zone_id, ecosystem in Unit.ecosystems.through.objects.order_by(
+        "unit_id", "ecosystem_id"
+    ).values_list("unit_id", "ecosystem_id"):
+        if ecosystem in leaves:
+            zone_ecosystems.setdefault(zone_id, []).append(ecosystem)
+    mapped = []
+    for enterprise in Enterprise.objects.filter(is_demo=True).order_by("credit_code"):
+        choices = [n for e in zone_ecosystems.get(enterprise.zone_id, []) for n in leaves[e]]
+        if not choices:
+            continue
+        for node in rng.sample(choices, k=min(len(choices), rng.randint(1, 3))):
+            mapped.append(
+                NodeEnterprise(
+                    node_id=node,
+                    enterprise=enterprise,
+                    is_leader=rng.random() < 0.1,
+                    is_demo=True,
+                    note="演示数据",
+                )
+            )
+    bulk_create_with_history(
+        mapped, NodeEnterprise, batch_size=1000, default_change_reason="演示数据"
+    )
+    serving = []
+    for project in InvestmentProject.objects.filter(is_demo=True).order_by("zone_id", "name"):
+        choices = [n for e in zone_ecosystems.get(project.zone_id, []) for n in leaves[e]]
+        if choices and rng.random() < 0.6:
+            serving.append(NodeProject(node_id=rng.choice(choices), project=project, is_demo=True))
+    bulk_create_with_history(
+        serving, NodeProject, batch_size=1000, default_change_reason="演示数据"
+    )
+    return len(mapped)
 
 
 # Demo milestones: (name, working days, recorded as). Durations are configuration an

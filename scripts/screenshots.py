@@ -17,7 +17,15 @@ from playwright.sync_api import sync_playwright
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from core.browser import CHROMIUM_ARGS, CHROMIUM_PATH
 
-PAGES = [("home", "/"), ("zones", "/zones/"), ("zone", "/zones/z-new-economy/"), ("plan", "/plan/")]
+PAGES = [
+    ("home", "/"),
+    ("zones", "/zones/"),
+    ("zone", "/zones/z-new-economy/"),
+    ("plan", "/plan/"),
+    ("chains", "/chains/"),
+    ("chain", "/chains/demo-smart-manufacturing/"),
+    ("chain-node", "/chains/demo-smart-manufacturing/nodes/servo/"),
+]
 
 
 def main() -> None:

@@ -186,3 +186,24 @@ def test_the_default_scheme_runs_on_demo_data_and_is_published(page, worker):
     expect(page.locator("#publication")).to_contain_text("已发布")
     page.goto(f"{page.base}/results/")
     expect(page.locator("#public-results")).to_contain_text(first)
+
+
+def test_a_district_officer_reads_a_chain_map_changes_scope_and_opens_a_node(page):
+    log_in(page, "gaoxin")
+    page.click("#main-nav >> text=产业链")
+    expect(page.locator("#id_unit")).to_have_value("hi-tech-zone")
+    page.click("#chain-table >> text=智能制造产业链（演示）")
+    chart = page.locator("#chain-map svg")
+    expect(chart).to_contain_text("核心零部件（演示）")
+    expect(chart).to_contain_text("上游")
+    # The map and the table say the same: each node's count beside its name.
+    count = page.locator('#node-table tr[data-node="parts"] [data-local]').inner_text()
+    expect(chart).to_contain_text(f"核心零部件（演示） · {count}")
+    # Choosing a zone of the district counts its enterprises only (the page reloads).
+    page.select_option("#id_unit", "z-new-economy")
+    expect(page).to_have_url(re.compile(r"unit=z-new-economy"))
+    page.locator("#chain-map svg text", has_text="伺服系统（演示）").click()
+    expect(page).to_have_url(
+        re.compile(r"/chains/demo-smart-manufacturing/nodes/servo/\?unit=z-new-economy")
+    )
+    expect(page.locator("#node-status")).to_contain_text("成都新经济活力区在链数")

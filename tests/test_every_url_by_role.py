@@ -166,6 +166,11 @@ RULES: dict[str, Rule] = {
     **_registry_rules("enterprise", "enterprise", shared=True),
     **_registry_rules("project", "project"),
     "home": Rule("page"),
+    # Chains are the city's reference data: every role reads them, each in its own unit's
+    # scope (chains/tests/test_chain_pages.py tests choosing another unit's scope).
+    "chain_list": Rule("page"),
+    "chain_detail": Rule("page", lambda o: {"code": "demo-smart-manufacturing"}),
+    "chain_node": Rule("page", lambda o: {"code": "demo-smart-manufacturing", "node": "robots"}),
     "zone_list": Rule("list", marker=lambda o: o["zone"].name),
     "zone_detail": Rule("object", lambda o: {"code": o["zone"].code}),
     "zone_shape": Rule(

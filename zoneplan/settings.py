@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "plans",
     "carriers",
     "investment",
+    "chains",
     "reporting",
     "assessment",
     "dashboards",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("plans.urls")),
     path("", include("carriers.urls")),
     path("", include("investment.urls")),
+    path("", include("chains.urls")),
     path("", include("reporting.urls")),
     path("", include("assessment.urls")),
     path("", include("dashboards.urls")),

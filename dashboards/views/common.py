@@ -9,8 +9,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from accounts.models import Membership
-from accounts.scoping import visible_units
+from accounts.scoping import home_unit, visible_units
 from dashboards.warm import default_day, progress_key
 from plans import cache
 from plans.measures import pending_source
@@ -71,21 +70,14 @@ def as_of(request, plan) -> tuple:
 
 def cockpit_unit(request, code: str | None):
     """The unit a cockpit speaks of, or a redirect to the user's own (district, zone)."""
-    units = visible_units(request.user)
     if code is not None:
-        return get_object_or_404(units, code=code)
-    unit = units.filter(kind=UnitKind.CITY).first()
-    if unit is not None:
-        return unit
-    own = (
-        Membership.objects.filter(user=request.user)
-        .select_related("unit")
-        .order_by("unit__depth")
-        .first()
-    )
-    if own is None:
+        return get_object_or_404(visible_units(request.user), code=code)
+    unit = home_unit(request.user)
+    if unit is None:
         raise Http404
-    return redirect("cockpit_unit", code=own.unit.code)
+    if unit.kind == UnitKind.CITY:
+        return unit
+    return redirect("cockpit_unit", code=unit.code)
 
 
 def progress_of(request, plan, unit, *, allow_pending: bool = True, engine=None) -> dict:

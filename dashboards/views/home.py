@@ -9,6 +9,8 @@ from accounts.choices import Action, Role
 from accounts.models import Membership
 from accounts.scoping import is_city_admin, restrict, roles_of, visible_units
 from assessment.models import ZoneResult
+from chains.choices import NodeStatus
+from chains.selectors import chain_states, chains_of_zone
 from dashboards.geo import core_area_shares
 from investment.models import InvestmentProject
 from plans.selectors import (
@@ -117,6 +119,10 @@ def zone_detail(request, code: str):
         ids = [zone.pk, *[u.pk for u in lineage], *[d.pk for d in zone.extra_districts.all()]]
         context["targets"] = local_targets(plan, ids)
         context["city_target_count"] = city_wide_target_count(plan)
+    chains = list(chains_of_zone(zone).order_by("order", "code"))
+    states = chain_states(chains=chains, unit=zone)
+    context["chains"] = [(chain, states.counts(chain.pk)) for chain in chains]
+    context["chain_statuses"] = NodeStatus.choices
     context["shapes"] = {s.kind: s for s in zone.shapes.all()}
     context["share"] = core_area_shares([zone.pk]).get(zone.pk)
     context["project_share"] = core_area_shares(
