@@ -5,15 +5,14 @@ from __future__ import annotations
 
 import io
 
-from docx import Document
-from docx.oxml.ns import qn
-from docx.shared import Pt
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
 from core.tabular.report import neutralise
+from core.wordfile import CONTENT_TYPE as WORD_CONTENT_TYPE
+from core.wordfile import new_document
 
-DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+DOCX_CONTENT_TYPE = WORD_CONTENT_TYPE
 HEADER = [
     "全市排名",
     "功能区",
@@ -51,11 +50,7 @@ def rows(results) -> list[list]:
 
 
 def report_docx(run, results) -> bytes:
-    document = Document()
-    style = document.styles["Normal"]
-    style.font.name = "Noto Sans CJK SC"
-    style.font.size = Pt(10.5)
-    style.element.rPr.rFonts.set(qn("w:eastAsia"), "宋体")
+    document = new_document()
     document.add_heading(f"{run.year}年产业功能区考核结果报告", level=1)
     if run.is_demo:
         document.add_paragraph("本报告含演示数据（演示数据为生成数据，并非真实情况）。")

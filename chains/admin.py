@@ -1,7 +1,15 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Chain, ChainLink, ChainNode, NodeCarrier, NodeEnterprise, NodeProject
+from .models import (
+    AttractionTarget,
+    Chain,
+    ChainLink,
+    ChainNode,
+    NodeCarrier,
+    NodeEnterprise,
+    NodeProject,
+)
 
 
 @admin.register(Chain)
@@ -46,3 +54,11 @@ class NodeCarrierAdmin(SimpleHistoryAdmin):
     list_display = ["carrier", "node", "is_demo"]
     search_fields = ["carrier__name", "node__name"]
     autocomplete_fields = ["node", "carrier"]
+
+
+@admin.register(AttractionTarget)
+class AttractionTargetAdmin(SimpleHistoryAdmin):
+    list_display = ["enterprise_name", "zone", "node", "follower", "due_on", "is_demo"]
+    list_filter = ["is_demo"]
+    search_fields = ["enterprise_name", "credit_code", "reason", "follower"]
+    autocomplete_fields = ["zone", "node", "project"]

@@ -7,8 +7,26 @@ class ChainsConfig(AppConfig):
     verbose_name = _("Industrial chains")
 
     def ready(self) -> None:
+        from core.tabular import catalogue
         from plans.cache import watch
 
-        from .models import Chain, ChainLink, ChainNode, NodeCarrier, NodeEnterprise, NodeProject
+        from .models import (
+            AttractionTarget,
+            Chain,
+            ChainLink,
+            ChainNode,
+            NodeCarrier,
+            NodeEnterprise,
+            NodeProject,
+        )
 
-        watch(Chain, ChainNode, ChainLink, NodeEnterprise, NodeProject, NodeCarrier)
+        watch(
+            Chain, ChainNode, ChainLink, NodeEnterprise, NodeProject, NodeCarrier, AttractionTarget
+        )
+        catalogue.register("attraction_targets", "chains.views.TARGET_PAGES")
+        from plans import figures
+
+        from .commitment_rules import register_all
+
+        register_all()
+        figures.track(AttractionTarget, lambda t: [t.zone_id])

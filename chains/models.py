@@ -15,7 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from territory.models import Ecosystem
+from territory.choices import UnitKind
+from territory.models import Ecosystem, Unit
 
 from .choices import LinkKind, Segment
 
@@ -222,3 +223,82 @@ class NodeCarrier(models.Model):
 
     def __str__(self) -> str:
         return f"{self.carrier} @ {self.node}"
+
+
+class AttractionTarget(models.Model):
+    """One line of a zone's attraction list (招引清单), the 一表 of its 两图一表: an enterprise
+    the zone wants on a node, why, who follows it, the next step and when it is due. Its stage
+    is its investment project's once talks have begun (never stored); before that it is not
+    yet approached."""
+
+    zone = models.ForeignKey(
+        Unit,
+        verbose_name=_("zone"),
+        on_delete=models.PROTECT,
+        related_name="attraction_targets",
+        limit_choices_to={"kind": UnitKind.ZONE},
+    )
+    node = models.ForeignKey(
+        ChainNode,
+        verbose_name=_("chain node"),
+        on_delete=models.PROTECT,
+        related_name="attraction_targets",
+    )
+    enterprise_name = models.CharField(_("enterprise"), max_length=200)
+    credit_code = models.CharField(
+        _("unified social credit code"),
+        max_length=18,
+        blank=True,
+        help_text=_("If known; the enterprise need not be in the enterprise registry yet."),
+    )
+    reason = models.CharField(_("why it is wanted"), max_length=500)
+    follower = models.CharField(
+        _("followed by"), max_length=100, help_text=_("The officer or team who follows it.")
+    )
+    project = models.ForeignKey(
+        "investment.InvestmentProject",
+        verbose_name=_("investment project"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="attraction_targets",
+        help_text=_("Once talks begin: the zone's project, whose stage the line then shows."),
+    )
+    next_step = models.CharField(_("next step"), max_length=500, blank=True)
+    due_on = models.DateField(_("due on"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("attraction target")
+        verbose_name_plural = _("attraction list")
+        ordering = [
+            "zone__order",
+            "zone__code",
+            "node__chain__order",
+            "node__order",
+            "enterprise_name",
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["zone", "node", "enterprise_name"], name="attraction_target_natural_key"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_name} · {self.node}"
+
+    @property
+    def name(self) -> str:
+        """What the registry pages call a row by (its enterprise)."""
+        return self.enterprise_name
+
+    @property
+    def stage_label(self) -> str:
+        from django.utils.translation import gettext
+
+        if self.project_id is None:
+            return gettext("Not yet approached")
+        return self.project.stage_label

@@ -9,13 +9,17 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
+from accounts.writes import require_change, save_in_zone
 from core.history import changed_by
+from investment.creditcode import normalise
+from investment.creditcode import problem as credit_code_problem
 from investment.models import Enterprise
 from territory.models import Ecosystem
 
 from .chainfile import ChainBundle, ChainSpec, read_chain_files
-from .models import Chain, ChainLink, ChainNode, NodeEnterprise
+from .models import AttractionTarget, Chain, ChainLink, ChainNode, NodeEnterprise
 
 
 class Summary(Counter):
@@ -143,3 +147,44 @@ def apply_chain_bundle(*, bundle: ChainBundle, user=None) -> Summary:
 def load_chain_files(*, paths: list[Path], user=None) -> Summary:
     """Check every file, then write all of them in one transaction, or nothing."""
     return apply_chain_bundle(bundle=read_chain_files(paths), user=user)
+
+
+# ── The attraction list (招引清单) ──
+
+
+def target_problems(values: dict) -> list[tuple[str, str]]:
+    """What a line of an attraction list must not be: a credit code that fails its check
+    character, or a project of another zone."""
+    problems = []
+    code = values.get("credit_code")
+    if code:
+        message = credit_code_problem(normalise(code))
+        if message:
+            problems.append(("credit_code", message))
+    project, zone = values.get("project"), values.get("zone")
+    if project is not None and zone is not None and project.zone_id != zone.pk:
+        problems.append(
+            (
+                "project",
+                _("The investment project must be one of this zone's (%(zone)s).")
+                % {"zone": zone.name},
+            )
+        )
+    return problems
+
+
+@transaction.atomic
+def save_target(*, user, target: AttractionTarget) -> AttractionTarget:
+    """Save a line of a zone's attraction list for `user`, within the zone's rights."""
+    target.credit_code = normalise(target.credit_code) if target.credit_code else ""
+    problems = target_problems(
+        {"credit_code": target.credit_code, "project": target.project, "zone": target.zone}
+    )
+    return save_in_zone(target, user=user, zone_path="zone", problems=problems)
+
+
+@transaction.atomic
+def delete_target(*, user, target: AttractionTarget) -> None:
+    require_change(user, target.zone)
+    changed_by(target, user)
+    target.delete()

@@ -94,6 +94,11 @@ class RegistryPages:
     def detail_context(self, request, obj) -> dict:
         return {}
 
+    def initial(self, request) -> dict:
+        """Values a new item's form starts with, read from the link that opened it (e.g. the
+        node page's "add a target here"); the form's own choices still bound them."""
+        return {}
+
     # ── The pages ──
     def objects(self) -> QuerySet:
         return self.model.objects.all()
@@ -187,7 +192,10 @@ class RegistryPages:
         return render(request, self.detail_template, context)
 
     def _edit(self, request, obj):
-        form = self.form_class(request.POST or None, instance=obj, user=request.user)
+        initial = self.initial(request) if obj is None else None
+        form = self.form_class(
+            request.POST or None, instance=obj, user=request.user, initial=initial
+        )
         if request.method == "POST" and form.is_valid():
             try:
                 saved = self.save(user=request.user, obj=form.save(commit=False))

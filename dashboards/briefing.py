@@ -9,19 +9,20 @@ from __future__ import annotations
 import datetime as dt
 import io
 
-from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt, RGBColor
+from docx.shared import Cm, RGBColor
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
 from core.quantities import DISPLAY_UNITS, format_quantity
 from core.tabular.report import XLSX_CONTENT_TYPE
 from core.templatetags.zoneplan import STATUS_LABELS
+from core.wordfile import CONTENT_TYPE as WORD_CONTENT_TYPE
+from core.wordfile import new_document
 
-DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+DOCX_CONTENT_TYPE = WORD_CONTENT_TYPE
 CONTENT_TYPES = {"docx": DOCX_CONTENT_TYPE, "xlsx": XLSX_CONTENT_TYPE}
 
 STATUS_COLOURS = {
@@ -47,13 +48,6 @@ def _shade(cell, colour: str) -> None:
     properties.append(shading)
 
 
-def _set_cjk_font(document) -> None:
-    style = document.styles["Normal"]
-    style.font.name = "Noto Sans CJK SC"
-    style.font.size = Pt(10.5)
-    style.element.rPr.rFonts.set(qn("w:eastAsia"), "宋体")
-
-
 def reconciliation_text(reconciliation) -> str:
     """The line after a whole's parts: how much they are set and what they leave (or exceed)."""
     target = reconciliation.whole.target
@@ -73,8 +67,7 @@ def rows_of(sections) -> list:
 
 
 def briefing_docx(*, plan, unit, day: dt.date, sections, attention, counts, demo: bool) -> bytes:
-    document = Document()
-    _set_cjk_font(document)
+    document = new_document()
     title = document.add_heading(f"产业功能区建设工作简报（{day.year}年{day.month}月）", level=0)
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     meta = document.add_paragraph(f"{plan.title} · {unit.name} · 截至 {day.isoformat()}")

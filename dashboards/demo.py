@@ -15,6 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.db import transaction
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from accounts.choices import Role
@@ -447,7 +448,56 @@ def _seed_chains(rng: random.Random) -> int:
     bulk_create_with_history(
         serving, NodeProject, batch_size=1000, default_change_reason="演示数据"
     )
+    _seed_attraction_lists(rng, leaves, zone_ecosystems)
     return len(mapped)
+
+
+DEMO_REASONS = [
+    "补链：本地尚无该环节企业（演示）",
+    "强链：该环节企业偏少（演示）",
+    "延链：链主企业配套需求（演示）",
+]
+
+
+def _seed_attraction_lists(rng: random.Random, leaves, zone_ecosystems) -> None:
+    """Two to four demo target enterprises per zone that has chains, on its chains' nodes,
+    some already in talks as one of the zone's demo projects; replaced on each run."""
+    from chains.models import AttractionTarget
+
+    AttractionTarget.objects.filter(is_demo=True).delete()
+    projects: dict[int, list] = {}
+    for project in InvestmentProject.objects.filter(is_demo=True).order_by("name"):
+        projects.setdefault(project.zone_id, []).append(project)
+    rows = []
+    number = 0
+    for zone_id in sorted(zone_ecosystems):
+        choices = [n for e in zone_ecosystems[zone_id] for n in leaves[e]]
+        # Most zones last adjusted their list in 2020; some not since 2019 (the chain-maps
+        # commitment then names them).
+        year = 2020 if rng.random() < 0.85 else 2019
+        adjusted = timezone.make_aware(
+            dt.datetime(year, 1, 15, 10) + dt.timedelta(days=rng.randint(0, 300))
+        )
+        for node in rng.sample(choices, k=min(len(choices), rng.randint(2, 4))):
+            number += 1
+            in_talks = projects.get(zone_id) if rng.random() < 0.3 else None
+            row = AttractionTarget(
+                zone_id=zone_id,
+                node_id=node,
+                enterprise_name=f"演示目标企业{number:03d}有限公司",
+                reason=rng.choice(DEMO_REASONS),
+                follower="招商专班（演示）",
+                project=rng.choice(in_talks) if in_talks else None,
+                next_step="上门拜访并对接需求（演示）",
+                due_on=dt.date(2020, 6, 30) + dt.timedelta(days=rng.randint(0, 180)),
+                is_demo=True,
+                note="演示数据",
+            )
+            row._history_date = adjusted  # simple_history's bulk create reads it per row
+            rows.append(row)
+    bulk_create_with_history(
+        rows, AttractionTarget, batch_size=1000, default_change_reason="演示数据"
+    )
 
 
 # Demo milestones: (name, working days, recorded as). Durations are configuration an

@@ -6,6 +6,7 @@ from __future__ import annotations
 import zlib
 
 from carriers.models import Carrier, ServiceCategory, ServiceItem, ServiceProject, TechPlatform
+from chains.models import AttractionTarget, Chain, ChainNode
 from investment.creditcode import check_character
 from investment.models import Enterprise, InvestmentProject
 
@@ -16,6 +17,7 @@ REGISTRY_KEYS = {
     "service": "service",
     "enterprise": "enterprise",
     "project": "project",
+    "target": "target",
 }
 
 
@@ -43,7 +45,23 @@ def registry_items(zone) -> dict:
         "project": InvestmentProject.objects.create(
             zone=zone, name=f"巡检项目-{tag}", tier="core_supplier"
         ),
+        "target": AttractionTarget.objects.create(
+            zone=zone,
+            node=_walk_node(),
+            enterprise_name=f"巡检目标-{tag}",
+            reason="巡检",
+            follower="巡检组",
+        ),
     }
+
+
+def _walk_node():
+    """The node the walk's attraction targets stand on (one chain for every zone)."""
+    chain, _created = Chain.objects.get_or_create(code="t-walk", defaults={"name": "巡检链"})
+    node, _created = ChainNode.objects.get_or_create(
+        chain=chain, code="n", defaults={"name": "巡检节点", "segment": "upstream"}
+    )
+    return node
 
 
 def assessment_run(zones, user, *, year: int = 2020, samples: int = 20):

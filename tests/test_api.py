@@ -280,7 +280,14 @@ def test_every_registry_has_its_endpoint_in_the_schema(api):
     schema = api("viewer", write=False).get("/api/v1/schema/?format=json")
     assert schema.status_code == 200
     paths = json.loads(schema.content)["paths"]
-    for name in ("carriers", "platforms", "service_projects", "enterprises", "investment_projects"):
+    for name in (
+        "carriers",
+        "platforms",
+        "service_projects",
+        "enterprises",
+        "investment_projects",
+        "attraction_targets",
+    ):
         assert f"/api/v1/{name}/" in paths and f"/api/v1/{name}/{{id}}/" in paths
 
 

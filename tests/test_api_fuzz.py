@@ -63,6 +63,7 @@ ENDPOINTS = {
     "service_projects": "service",
     "enterprises": "enterprise",
     "investment_projects": "project",
+    "attraction_targets": "target",
 }
 
 

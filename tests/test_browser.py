@@ -207,3 +207,43 @@ def test_a_district_officer_reads_a_chain_map_changes_scope_and_opens_a_node(pag
         re.compile(r"/chains/demo-smart-manufacturing/nodes/servo/\?unit=z-new-economy")
     )
     expect(page.locator("#node-status")).to_contain_text("成都新经济活力区在链数")
+
+
+def test_a_zone_officer_keeps_the_zones_two_maps_and_list_and_downloads_them(page):
+    import io
+
+    import openpyxl
+    from docx import Document
+
+    log_in(page, "xinjingji")
+    page.goto(f"{page.base}/chains/demo-smart-manufacturing/nodes/servo/?unit=z-new-economy")
+    page.click("#add-target")
+    # The form opens on the zone and the node the officer came from.
+    expect(page.locator("#id_zone option:checked")).to_have_text("成都新经济活力区")
+    expect(page.locator("#id_node option:checked")).to_have_text(
+        "智能制造产业链（演示） · 伺服系统（演示）"
+    )
+    page.fill("#id_enterprise_name", "浏览器目标有限公司")
+    page.fill("#id_reason", "补链：伺服系统")
+    page.fill("#id_follower", "招商一组")
+    page.fill("#id_due_on", "2020-11-30")
+    page.click("form button[type=submit].btn-primary")
+    expect(page.locator("body")).to_contain_text("补链：伺服系统")
+    # The chain map places it on its node (重点企业招引图), and so does the table under it.
+    page.goto(f"{page.base}/chains/demo-smart-manufacturing/?unit=z-new-economy")
+    expect(page.locator('#node-table tr[data-node="servo"] [data-targets]')).to_have_text("1")
+    expect(page.locator("#chain-map svg")).to_contain_text("目标 1")
+    page.goto(f"{page.base}/attraction/")
+    expect(page.locator("#list-table")).to_contain_text("浏览器目标有限公司")
+    with page.expect_download() as xlsx:
+        page.click("#export-link")
+    assert xlsx.value.suggested_filename.endswith(".xlsx")
+    book = openpyxl.load_workbook(io.BytesIO(open(xlsx.value.path(), "rb").read()), read_only=True)
+    cells = {c for row in book.active.iter_rows(values_only=True) for c in row if c}
+    assert "浏览器目标有限公司" in cells and "demo-smart-manufacturing.servo" in cells
+    with page.expect_download() as docx:
+        page.click("#docx-link")
+    assert docx.value.suggested_filename == "招引清单.docx"
+    document = Document(io.BytesIO(open(docx.value.path(), "rb").read()))
+    texts = {c.text for t in document.tables for row in t.rows for c in row.cells}
+    assert "浏览器目标有限公司" in texts and "补链：伺服系统" in texts

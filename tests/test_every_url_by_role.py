@@ -127,6 +127,7 @@ RULES: dict[str, Rule] = {
     **_api_rules("api-service-project", "service"),
     **_api_rules("api-enterprise", "enterprise", shared=True),
     **_api_rules("api-project", "project"),
+    **_api_rules("api-attraction-target", "target"),
     "api-unit-list": Rule("api_list", marker=lambda o: o["zone"].pk, query="?page_size=500"),
     "api-unit-detail": Rule("api_read", lambda o: {"code": o["zone"].code}),
     "api-plan-list": Rule("page"),  # the plans are the city's, read by every role
@@ -165,6 +166,9 @@ RULES: dict[str, Rule] = {
     # Enterprises are shared: any zone may name one as its project's investor (investment.models).
     **_registry_rules("enterprise", "enterprise", shared=True),
     **_registry_rules("project", "project"),
+    **_registry_rules("target", "target"),
+    # The attraction list as a Word document: every role gets its own scope's rows.
+    "target_docx": Rule("page"),
     "home": Rule("page"),
     # Chains are the city's reference data: every role reads them, each in its own unit's
     # scope (chains/tests/test_chain_pages.py tests choosing another unit's scope).

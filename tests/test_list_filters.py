@@ -17,7 +17,7 @@ from territory.models import Unit
 
 from .factories import registry_items
 
-PREFIXES = ["carrier", "platform", "service", "enterprise", "project"]
+PREFIXES = ["carrier", "platform", "service", "enterprise", "project", "target"]
 
 
 @pytest.fixture

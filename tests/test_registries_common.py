@@ -16,6 +16,7 @@ import pytest
 from django.urls import reverse
 
 from carriers.models import Carrier, ServiceCategory, ServiceItem, ServiceProject, TechPlatform
+from chains.models import AttractionTarget, Chain, ChainNode
 from investment.creditcode import check_character
 from investment.models import Enterprise, InvestmentProject
 from territory.models import Unit
@@ -33,6 +34,10 @@ def _setup(db):
     ServiceItem.objects.get_or_create(
         code="t-clinic",
         defaults={"category": ServiceCategory.objects.get(code="medical"), "name": "社区医院"},
+    )
+    chain, _created = Chain.objects.get_or_create(code="t-common", defaults={"name": "通用链"})
+    ChainNode.objects.get_or_create(
+        chain=chain, code="n", defaults={"name": "通用节点", "segment": "upstream"}
     )
     return zone
 
@@ -73,6 +78,13 @@ REGISTRIES = {
         [ZONE, "杂乱项目", "核心关键配套项目", "12.5万", "2020.6.1"],
         {"name": "杂乱项目"},
         "name",
+    ),
+    "target": (
+        AttractionTarget,
+        [" 所在功能区 ", "节点", "目标企业名称", "招引理由", "责任人", "时限"],
+        [ZONE, "T-COMMON.N", " 杂乱目标 ", "补链", "一组", "2020年6月1日"],
+        {"enterprise_name": "杂乱目标"},
+        "enterprise_name",
     ),
 }
 
@@ -182,6 +194,13 @@ def test_exported_text_cannot_run_as_a_formula(login, prefix):
         ),
         "enterprise": lambda: Enterprise.objects.create(credit_code=CODE, name=evil, zone=zone),
         "project": lambda: InvestmentProject.objects.create(zone=zone, name=evil, tier="other"),
+        "target": lambda: AttractionTarget.objects.create(
+            zone=zone,
+            node=ChainNode.objects.get(chain__code="t-common"),
+            enterprise_name=evil,
+            reason=evil,
+            follower="一组",
+        ),
     }
     make[prefix]()
     ws = openpyxl.load_workbook(
@@ -190,7 +209,7 @@ def test_exported_text_cannot_run_as_a_formula(login, prefix):
     values = [c.value for row in ws.iter_rows(min_row=2) for c in row if isinstance(c.value, str)]
     assert "'" + evil in values
     assert not any(v.startswith(("=", "+", "-", "@")) for v in values)
-    assert model.objects.filter(name=evil).exists()
+    assert model.objects.filter(**{REGISTRIES[prefix][4]: evil}).exists()
 
 
 @pytest.mark.parametrize("prefix", REGISTRIES)

@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from carriers.models import Carrier, ServiceCategory, ServiceItem
+from chains.models import Chain, ChainNode
 from core.registry_io import export_registry, import_registry
 from core.tabular import catalogue
 from core.tabular.cells import match_key, parse_text
@@ -148,6 +149,19 @@ def _rows(name: str, data) -> list[list]:
                     data.draw(_text()),
                 ]
             )
+        elif name == "attraction_targets":
+            keys = ["zone", "node", "enterprise_name", "reason", "follower", "due_on", "next_step"]
+            rows.append(
+                [
+                    ZONE,
+                    "t-roundtrip.n",
+                    item,
+                    data.draw(_text()),
+                    data.draw(_text()),
+                    _pick(data, DATE_FORMS)(data.draw(dates)),
+                    data.draw(_text()),
+                ]
+            )
         else:
             keys = ["zone", "name", "tier", "investment_yuan", "signed_on", "chain"]
             signed = min(data.draw(dates), dt.date.today())
@@ -195,11 +209,23 @@ def fixtures(db, users):
         code="t-roundtrip",
         defaults={"category": ServiceCategory.objects.get(code="medical"), "name": "往返医院"},
     )
+    chain, _created = Chain.objects.get_or_create(code="t-roundtrip", defaults={"name": "往返链"})
+    ChainNode.objects.get_or_create(
+        chain=chain, code="n", defaults={"name": "往返节点", "segment": "upstream"}
+    )
     return users["xinjingji"]
 
 
 @pytest.mark.parametrize(
-    "name", ["carriers", "platforms", "service_projects", "enterprises", "investment_projects"]
+    "name",
+    [
+        "carriers",
+        "platforms",
+        "service_projects",
+        "enterprises",
+        "investment_projects",
+        "attraction_targets",
+    ],
 )
 def test_an_untouched_export_imports_as_nothing_new_and_nothing_changed(fixtures, name):
     officer = fixtures
@@ -219,10 +245,15 @@ def test_an_untouched_export_imports_as_nothing_new_and_nothing_changed(fixtures
             assert not first.errors, (first.errors, rows)
             assert first.written
             # What was typed is stored as typed (only the export's guard and outer spaces go).
-            stored_names = set(pages.model.objects.values_list("name", flat=True))
+            field = "enterprise_name" if name == "attraction_targets" else "name"
+            stored_names = set(pages.model.objects.values_list(field, flat=True))
             for row in rows[1:]:
                 typed = (
-                    row[2] if name in ("carriers",) else row[3] if name == "platforms" else row[1]
+                    row[2]
+                    if name in ("carriers", "attraction_targets")
+                    else row[3]
+                    if name == "platforms"
+                    else row[1]
                 )
                 assert parse_text(typed, max_length=200) in stored_names
             content, _count = export_registry(pages, user=officer)

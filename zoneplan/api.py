@@ -15,6 +15,7 @@ from rest_framework.routers import SimpleRouter
 
 from assessment.api import ROUTES as ASSESSMENT_ROUTES
 from carriers.api import ROUTES as CARRIER_ROUTES
+from chains.api import ROUTES as CHAIN_ROUTES
 from core.api import not_found
 from investment.api import ROUTES as INVESTMENT_ROUTES
 from plans.api import ROUTES as PLAN_ROUTES
@@ -27,6 +28,7 @@ for prefix, viewset, basename in [
     *PLAN_ROUTES,
     *CARRIER_ROUTES,
     *INVESTMENT_ROUTES,
+    *CHAIN_ROUTES,
     *REPORTING_ROUTES,
     *ASSESSMENT_ROUTES,
 ]:

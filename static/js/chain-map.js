@@ -42,7 +42,17 @@
       symbolSize: [14, 14],
       edgeSymbol: ["none", "arrow"],
       edgeSymbolSize: 7,
-      label: { show: true, position: "right", fontSize: 12, formatter: (p) => (p.data.status ? `${p.data.name} · ${p.data.count}` : p.data.name) },
+      label: {
+        show: true,
+        position: "right",
+        fontSize: 12,
+        // A node with target enterprises (重点企业招引图) says how many, in the target colour.
+        formatter: (p) =>
+          p.data.status
+            ? `${p.data.name} · ${p.data.count}` + (p.data.targets ? ` {t|◎ ${data.targets_label} ${p.data.targets}}` : "")
+            : p.data.name,
+        rich: { t: { color: "#ae3ec9", fontWeight: "bold" } },
+      },
       data: data.nodes.map((n) => ({
         ...n,
         itemStyle: { color: n.colour, borderColor: n.leaders ? "#ae3ec9" : n.colour, borderWidth: n.leaders ? 3 : 0 },
