@@ -145,7 +145,8 @@ class RegistryPages:
         attachment = get_object_or_404(Attachment.objects.of(obj), pk=attachment_pk)
         return evidence.download(attachment.name, files.content_of(attachment))
 
-    def detail_view(self, request, pk: int):
+    def detail_view(self, request, pk: int, *, extra: dict | None = None):
+        """The item's page; `extra` replaces what `detail_context` gives (a refused form)."""
         obj = self.get(request, pk)
         records = list(
             obj.history.select_related("history_user").order_by("-history_date", "-history_id")[:50]
@@ -187,7 +188,7 @@ class RegistryPages:
             "attachments": Attachment.objects.of(obj)
             .defer("content")
             .select_related("uploaded_by"),
-            **self.detail_context(request, obj),
+            **(extra if extra is not None else self.detail_context(request, obj)),
         }
         return render(request, self.detail_template, context)
 

@@ -122,6 +122,8 @@ def seed(*, seed: int = 2020) -> dict:
     carriers = _seed_carriers(rng)
     services = _seed_service_projects(rng)
     projects = _seed_investment(rng)
+    # Its own stream, so the rest of the demo stays what it was before the pipeline came.
+    _seed_pipeline(random.Random(seed * 7 + 1))  # noqa: S311 - reproducible demo data
     _settle_demo_enterprises()
     chain_nodes = _seed_chains(rng)
     _seed_schedule_templates()
@@ -394,6 +396,43 @@ def _seed_investment(rng: random.Random) -> int:
         rows, InvestmentProject, batch_size=1000, default_change_reason="演示数据"
     )
     return len(rows)
+
+
+def _seed_pipeline(rng: random.Random) -> None:
+    """Each signed demo project gets a contract production day and, mostly, capital in place
+    in one to three parts of its investment; replaced on each run."""
+    from investment.models import CapitalArrival
+
+    CapitalArrival.objects.filter(is_demo=True).delete()
+    signed = list(
+        InvestmentProject.objects.filter(is_demo=True, signed_on__isnull=False).order_by("pk")
+    )
+    arrivals = []
+    for project in signed:
+        project.contract_production_on = project.signed_on + dt.timedelta(
+            days=rng.randint(240, 720)
+        )
+        if not project.investment_yuan or rng.random() < 0.2:
+            continue
+        on = project.signed_on
+        for _part in range(rng.randint(1, 3)):
+            on += dt.timedelta(days=rng.randint(20, 160))
+            if on > dt.date(2021, 12, 31):
+                break
+            share = Decimal(rng.randint(5, 30)) / 100
+            arrivals.append(
+                CapitalArrival(
+                    project=project,
+                    on=on,
+                    amount_yuan=(project.investment_yuan * share).quantize(Decimal(1)),
+                    note="演示数据",
+                    is_demo=True,
+                )
+            )
+    InvestmentProject.objects.bulk_update(signed, ["contract_production_on"], batch_size=1000)
+    bulk_create_with_history(
+        arrivals, CapitalArrival, batch_size=1000, default_change_reason="演示数据"
+    )
 
 
 DEMO_CHAINS = Path(__file__).resolve().parent.parent / "chains/data/chains-demo.yaml"

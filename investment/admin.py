@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Enterprise, InvestmentProject
+from .models import CapitalArrival, Enterprise, InvestmentProject, StageChange, StageRequirement
 
 
 @admin.register(Enterprise)
@@ -25,3 +25,25 @@ class InvestmentProjectAdmin(SimpleHistoryAdmin):
     list_filter = ["tier", "chain_action", "is_demo"]
     search_fields = ["name", "chain"]
     autocomplete_fields = ["zone", "enterprise"]
+
+
+@admin.register(StageRequirement)
+class StageRequirementAdmin(SimpleHistoryAdmin):
+    """What each stage requires of a project (docs/pipeline.md); defaults hold without a row."""
+
+    list_display = ["stage", "fields"]
+
+
+@admin.register(StageChange)
+class StageChangeAdmin(admin.ModelAdmin):
+    list_display = ["project", "stage", "on", "recorded_by", "recorded_at"]
+    list_filter = ["stage"]
+    search_fields = ["project__name"]
+    autocomplete_fields = ["project"]
+
+
+@admin.register(CapitalArrival)
+class CapitalArrivalAdmin(SimpleHistoryAdmin):
+    list_display = ["project", "on", "amount_yuan", "is_demo"]
+    search_fields = ["project__name"]
+    autocomplete_fields = ["project"]

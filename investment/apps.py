@@ -22,6 +22,15 @@ class InvestmentConfig(AppConfig):
         from plans import figures
 
         figures.track(InvestmentProject, lambda p: [p.zone_id])
+        from .models import CapitalArrival
+
+        figures.track(
+            CapitalArrival,
+            lambda a: InvestmentProject.objects.filter(pk=a.project_id).values_list(
+                "zone_id", flat=True
+            ),
+        )
+        watch(CapitalArrival)
         # An enterprise counts for its zone and for the zone of the carrier it settled in.
         figures.track(
             Enterprise,

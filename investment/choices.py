@@ -64,3 +64,14 @@ ENTERPRISE_KINDS = [
     ("is_new_economy", "新经济企业", _("New-economy enterprise")),
     ("is_fortune500", "500强企业", _("Fortune 500 enterprise")),
 ]
+
+
+# What a project must have recorded to reach a stage, unless a StageRequirement row of the
+# admin says otherwise. Configuration, not a fact of the plan: an office sets its own.
+DEFAULT_STAGE_FIELDS = {
+    Stage.LEAD: [],
+    Stage.NEGOTIATING: ["enterprise"],
+    Stage.SIGNED: ["enterprise", "investment_yuan", "contract_production_on"],
+    Stage.STARTED: ["longitude", "latitude"],
+    Stage.IN_PRODUCTION: [],
+}

@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -96,13 +98,21 @@ class ProjectForm(forms.ModelForm):
             "signed_on",
             "started_on",
             "production_on",
+            "contract_production_on",
             "longitude",
             "latitude",
             "note",
         ]
         widgets = {
             f: forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-            for f in ("lead_on", "negotiating_on", "signed_on", "started_on", "production_on")
+            for f in (
+                "lead_on",
+                "negotiating_on",
+                "signed_on",
+                "started_on",
+                "production_on",
+                "contract_production_on",
+            )
         }
 
     def __init__(self, *args, user, **kwargs):
@@ -120,3 +130,32 @@ class ProjectForm(forms.ModelForm):
             if key in self.fields and key not in self.errors:
                 self.add_error(key, message)
         return data
+
+
+class StageForm(forms.Form):
+    """Move a project on to a later stage (the stage log); what the stage requires is read
+    from the project's record, which the edit page fills in."""
+
+    stage = forms.ChoiceField(label=_("Stage"))
+    on = forms.DateField(label=_("Reached on"), widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .choices import STAGE_DATES, Stage
+
+        stages = [s for s, _f in STAGE_DATES]
+        reached = project.stage_on(dt.date.max)
+        later = stages[stages.index(reached) + 1 :] if reached else stages
+        self.fields["stage"].choices = [(s, Stage(s).label) for s in later]
+        _style(self)
+
+
+class CapitalForm(forms.Form):
+    on = forms.DateField(label=_("In place on"), widget=forms.DateInput(attrs={"type": "date"}))
+    amount_yuan = QuantityField("万元", max_base=INVESTMENT_MAX_YUAN, label=_("Amount"))
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _style(self)

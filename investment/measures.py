@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from decimal import Decimal
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.urls import reverse
 from django.utils.translation import gettext
 
@@ -102,6 +102,7 @@ def _describe_stalled(pks, *, day, deadline) -> list[dict]:
 
 
 def register_all() -> None:
+    register_pipeline()
     register(
         "high_tier_projects_introduced",
         Measure(
@@ -112,3 +113,90 @@ def register_all() -> None:
             reads=("investment.InvestmentProject",),
         ),
     )
+
+
+# ── 三率 and 资金到位率 (docs/pipeline.md) ──
+#
+# Over the projects signed in the plan's period by the day, per zone:
+#   履约率 = performing / signed: performing unless the contract's production day has passed
+#            and the project is not in production by the day;
+#   开工率 = started by the day / signed;
+#   投产率 = in production by the day / signed;
+#   资金到位率 = capital in place by the day / the contracted investment of those projects.
+
+
+def _signed_in_period(zones, start, day):
+    signed = InvestmentProject.objects.filter(signed_on__gte=start, signed_on__lte=day)
+    return signed if zones is None else signed.filter(zone__in=zones)
+
+
+def _counted(queryset) -> dict[int, Decimal]:
+    counts = queryset.values("zone_id").annotate(n=Count("pk")).values_list("zone_id", "n")
+    return {zone: Decimal(n) for zone, n in counts}
+
+
+def signed_by_zone(zones, *, start, day) -> dict[int, Decimal]:
+    return _counted(_signed_in_period(zones, start, day))
+
+
+def started_by_zone(zones, *, start, day) -> dict[int, Decimal]:
+    return _counted(_signed_in_period(zones, start, day).filter(started_on__lte=day))
+
+
+def producing_by_zone(zones, *, start, day) -> dict[int, Decimal]:
+    return _counted(_signed_in_period(zones, start, day).filter(production_on__lte=day))
+
+
+def performing_by_zone(zones, *, start, day) -> dict[int, Decimal]:
+    overdue = Q(contract_production_on__lt=day) & (
+        Q(production_on__isnull=True) | Q(production_on__gt=day)
+    )
+    return _counted(_signed_in_period(zones, start, day).exclude(overdue))
+
+
+def contracted_by_zone(zones, *, start, day) -> dict[int, Decimal]:
+    sums = (
+        _signed_in_period(zones, start, day)
+        .filter(investment_yuan__isnull=False)
+        .values("zone_id")
+        .annotate(total=Sum("investment_yuan"))
+        .values_list("zone_id", "total")
+    )
+    return {zone: Decimal(total) for zone, total in sums}
+
+
+def in_place_by_zone(zones, *, start, day) -> dict[int, Decimal]:
+    from .models import CapitalArrival
+
+    arrivals = CapitalArrival.objects.filter(
+        on__lte=day, project__signed_on__gte=start, project__signed_on__lte=day
+    )
+    if zones is not None:
+        arrivals = arrivals.filter(project__zone__in=zones)
+    sums = (
+        arrivals.values("project__zone_id")
+        .annotate(total=Sum("amount_yuan"))
+        .values_list("project__zone_id", "total")
+    )
+    return {zone: Decimal(total) for zone, total in sums}
+
+
+PIPELINE_READS = ("investment.InvestmentProject", "investment.CapitalArrival")
+
+# indicator code → (per-zone function, the line its source says)
+PIPELINE_MEASURES = {
+    "signed_projects": (signed_by_zone, "计划期内签约的招商项目数"),
+    "performing_projects": (
+        performing_by_zone,
+        "计划期内签约且未逾合同约定投产日期（或已投产）的项目数",
+    ),
+    "started_projects": (started_by_zone, "计划期内签约且已开工的项目数"),
+    "producing_projects": (producing_by_zone, "计划期内签约且已投产的项目数"),
+    "contracted_capital": (contracted_by_zone, "计划期内签约项目的协议投资额合计"),
+    "capital_in_place": (in_place_by_zone, "计划期内签约项目截至当日的到位资金合计"),
+}
+
+
+def register_pipeline() -> None:
+    for code, (by_zone_of, source) in PIPELINE_MEASURES.items():
+        register(code, Measure(by_zone=by_zone_of, source=source, reads=PIPELINE_READS))

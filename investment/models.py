@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -113,6 +114,12 @@ class InvestmentProject(models.Model):
     signed_on = models.DateField(_("signed on"), null=True, blank=True)
     started_on = models.DateField(_("construction started on"), null=True, blank=True)
     production_on = models.DateField(_("in production since"), null=True, blank=True)
+    contract_production_on = models.DateField(
+        _("production due by contract"),
+        null=True,
+        blank=True,
+        help_text=_("The day the contract says production begins; a later start is a warning."),
+    )
     note = models.TextField(_("note"), blank=True)
     is_demo = models.BooleanField(_("demo data"), default=False)
 
@@ -154,3 +161,86 @@ class InvestmentProject(models.Model):
     @property
     def is_high_tier(self) -> bool:
         return self.tier in HIGH_TIERS
+
+
+class StageRequirement(models.Model):
+    """What a project must have recorded to reach a stage (data, kept in the admin): the
+    fields of InvestmentProject a stage change asks for, as UK DIT's Data Hub does."""
+
+    stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices, unique=True)
+    fields = models.JSONField(
+        _("required fields"),
+        default=list,
+        help_text=_('Names of the project\'s fields, e.g. ["enterprise", "investment_yuan"].'),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("stage requirement")
+        verbose_name_plural = _("stage requirements")
+
+    def __str__(self) -> str:
+        return str(Stage(self.stage).label)
+
+
+class StageChange(models.Model):
+    """One step of a project's stage log (阶段记录): the stage reached, on which day, who
+    recorded it, and the values the stage required as they then stood."""
+
+    project = models.ForeignKey(
+        InvestmentProject,
+        verbose_name=_("investment project"),
+        on_delete=models.CASCADE,
+        related_name="stage_changes",
+    )
+    stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices)
+    on = models.DateField(_("reached on"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    values = models.JSONField(_("required values"), default=dict, blank=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("stage change")
+        verbose_name_plural = _("stage log")
+        ordering = ["project", "on", "recorded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.project} · {Stage(self.stage).label} · {self.on}"
+
+
+class CapitalArrival(models.Model):
+    """Capital put in place (到资) for a project on a day; 资金到位率 sums these against the
+    contracted investment."""
+
+    project = models.ForeignKey(
+        InvestmentProject,
+        verbose_name=_("investment project"),
+        on_delete=models.CASCADE,
+        related_name="capital_arrivals",
+    )
+    on = models.DateField(_("in place on"))
+    amount_yuan = models.DecimalField(_("amount (yuan)"), max_digits=18, decimal_places=2)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("capital in place")
+        verbose_name_plural = _("capital in place")
+        ordering = ["project", "on"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_yuan__gt=0), name="capital_arrival_positive")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project} · {self.on}"

@@ -4,6 +4,7 @@ commands."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -14,11 +15,12 @@ from accounts.scoping import is_city_admin
 from accounts.writes import require_change, save_in_zone
 from core.geo import location_problems
 from core.history import changed_by
+from core.refusals import Refusal
 
-from .choices import STAGE_DATES
+from .choices import DEFAULT_STAGE_FIELDS, STAGE_DATES, Stage
 from .creditcode import normalise
 from .creditcode import problem as credit_code_problem
-from .models import Enterprise, InvestmentProject
+from .models import CapitalArrival, Enterprise, InvestmentProject, StageChange, StageRequirement
 
 
 def may_change_enterprise(user, enterprise: Enterprise) -> bool:
@@ -117,3 +119,104 @@ def delete_project(*, user, project: InvestmentProject) -> None:
     require_change(user, project.zone)
     changed_by(project, user)
     project.delete()
+
+
+# ── The stage log (阶段记录) and capital in place (到资) ──
+
+
+class StageRefused(Refusal):
+    """A stage change the project cannot take: backwards, or missing what the stage needs."""
+
+
+def required_fields(stage: str) -> list[str]:
+    """The project fields `stage` requires: the admin's StageRequirement, else the default."""
+    row = StageRequirement.objects.filter(stage=stage).first()
+    defaults: dict[str, list[str]] = {str(k): v for k, v in DEFAULT_STAGE_FIELDS.items()}
+    fields = row.fields if row is not None else defaults.get(stage, [])
+    known = {f.name for f in InvestmentProject._meta.concrete_fields}
+    return [f for f in fields if f in known]
+
+
+def _value_for_log(value):
+    if hasattr(value, "pk"):
+        return str(value)
+    if isinstance(value, dt.date | Decimal):
+        return str(value)
+    return value
+
+
+@transaction.atomic
+def advance_stage(
+    *,
+    user,
+    project: InvestmentProject,
+    stage: str,
+    on: dt.date,
+    values: dict | None = None,
+    note: str = "",
+) -> StageChange:
+    """Move `project` on to `stage` on the day `on`, with the `values` that stage requires
+    (set on the project first). Refused, and nothing written, when the stage is not after the
+    one reached (a stage is never taken back this way), or when a required field is empty."""
+    require_change(user, project.zone)
+    stages: list[str] = [str(s) for s, _field in STAGE_DATES]
+    if stage not in stages:
+        raise StageRefused(_("Unknown stage %(stage)s") % {"stage": stage})
+    reached = project.stage_on(dt.date.max)
+    if reached is not None and stages.index(stage) <= stages.index(reached):
+        raise StageRefused(
+            _(
+                "The project has already reached “%(reached)s”: it cannot go back to "
+                "“%(stage)s”. Its stage is kept."
+            )
+            % {"reached": Stage(reached).label, "stage": Stage(stage).label}
+        )
+    project = InvestmentProject.objects.select_for_update().get(pk=project.pk)
+    for key, value in (values or {}).items():
+        setattr(project, key, value)
+    date_field = {str(s): f for s, f in STAGE_DATES}[stage]
+    setattr(project, date_field, on)
+    missing = [f for f in required_fields(stage) if getattr(project, f) in (None, "")]
+    if missing:
+        labels = "、".join(_label(f) for f in missing)
+        raise StageRefused(
+            _("To reach “%(stage)s” the project needs: %(fields)s")
+            % {"stage": Stage(stage).label, "fields": labels}
+        )
+    save_project(user=user, project=project)
+    return StageChange.objects.create(
+        project=project,
+        stage=stage,
+        on=on,
+        recorded_by=user if getattr(user, "pk", None) else None,
+        values={f: _value_for_log(getattr(project, f)) for f in required_fields(stage)},
+        note=note,
+    )
+
+
+def capital_problems(
+    *, project: InvestmentProject, on: dt.date | None, amount
+) -> list[tuple[str, str]]:
+    problems = []
+    if amount is None or amount <= 0:
+        problems.append(("amount_yuan", _("The amount must be more than 0.")))
+    if on is not None and on > timezone.localdate():
+        problems.append(("on", _("The day is after today.")))
+    if on is not None and (project.signed_on is None or on < project.signed_on):
+        problems.append(("on", _("Capital is put in place after the project is signed.")))
+    return problems
+
+
+@transaction.atomic
+def record_capital(
+    *, user, project: InvestmentProject, on: dt.date, amount, note: str = ""
+) -> CapitalArrival:
+    """Record capital in place for a signed project; refused with the reasons otherwise."""
+    require_change(user, project.zone)
+    problems = capital_problems(project=project, on=on, amount=amount)
+    if problems:
+        raise ValidationError({key: [message] for key, message in problems})
+    arrival = CapitalArrival(project=project, on=on, amount_yuan=amount, note=note)
+    changed_by(arrival, user)
+    arrival.save()
+    return arrival

@@ -1,6 +1,13 @@
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from accounts.choices import Action
 from accounts.registry import ScopedRegistryPages
@@ -14,7 +21,16 @@ from .filtersets import EnterpriseFilter, ProjectFilter
 from .forms import EnterpriseForm, ProjectForm
 from .models import Enterprise, InvestmentProject
 from .registry import ENTERPRISE_REGISTRY, KIND_FIELDS, PROJECT_REGISTRY
-from .services import delete_enterprise, delete_project, save_enterprise, save_project
+from .services import (
+    StageRefused,
+    advance_stage,
+    delete_enterprise,
+    delete_project,
+    record_capital,
+    required_fields,
+    save_enterprise,
+    save_project,
+)
 
 
 def _date(value) -> str:
@@ -102,6 +118,7 @@ class EnterprisePages(ScopedRegistryPages):
 
 class ProjectPages(ScopedRegistryPages):
     model = InvestmentProject
+    detail_extra_template = "investment/_project_pipeline.html"
     spreadsheet = PROJECT_REGISTRY
     form_class = ProjectForm
     filterset_class = ProjectFilter
@@ -131,6 +148,9 @@ class ProjectPages(ScopedRegistryPages):
 
     def save(self, *, user, obj):
         return save_project(user=user, project=obj)
+
+    def detail_context(self, request, obj):
+        return pipeline_context(request, obj)
 
     def delete(self, *, user, obj):
         delete_project(user=user, project=obj)
@@ -175,9 +195,98 @@ class ProjectPages(ScopedRegistryPages):
                 )
                 for _s, f in STAGE_DATES
             ],
+            (_("Production due by contract"), _date(obj.contract_production_on), None),
             (_("Note"), obj.note or "—", None),
         ]
 
 
 ENTERPRISE_PAGES = EnterprisePages()
 PROJECT_PAGES = ProjectPages()
+
+
+def pipeline_context(request, project, *, stage_form=None, capital_form=None) -> dict:
+    """The stage log and capital in place of a project, with the forms that add to them."""
+    from .forms import CapitalForm, StageForm
+
+    may_change = PROJECT_PAGES.scope(
+        InvestmentProject.objects.filter(pk=project.pk), request.user, Action.CHANGE
+    ).exists()
+    arrivals = list(project.capital_arrivals.all())
+    return {
+        "stage_log": project.stage_changes.select_related("recorded_by"),
+        "arrivals": arrivals,
+        "in_place": sum((a.amount_yuan for a in arrivals), Decimal(0)),
+        "may_change_pipeline": may_change,
+        "stage_form": stage_form or StageForm(project=project),
+        "capital_form": capital_form or CapitalForm(),
+        "needs": {s: [_label(f) for f in required_fields(s)] for s, _f in STAGE_DATES},
+    }
+
+
+def _label(field: str) -> str:
+    return str(capfirst(InvestmentProject._meta.get_field(field).verbose_name))
+
+
+@require_POST
+@login_required
+def project_stage(request, pk: int):
+    """Record a project's next stage; a refusal shows on the project's page, nothing written."""
+    from .forms import StageForm
+
+    project = PROJECT_PAGES.get(request, pk, Action.CHANGE)
+    form = StageForm(request.POST, project=project)
+    if form.is_valid():
+        try:
+            advance_stage(
+                user=request.user,
+                project=project,
+                stage=form.cleaned_data["stage"],
+                on=form.cleaned_data["on"],
+                note=form.cleaned_data["note"],
+            )
+        except StageRefused as exc:
+            form.add_error("stage", str(exc))
+        except ValidationError as exc:
+            for messages_ in exc.message_dict.values():
+                for message in messages_:
+                    form.add_error("on", message)
+        else:
+            messages.success(request, _("Stage recorded."))
+            return redirect("project_detail", pk=project.pk)
+    return _detail_again(request, project, stage_form=form)
+
+
+@require_POST
+@login_required
+def project_capital(request, pk: int):
+    """Record capital in place for a project; a refusal shows on the project's page."""
+    from .forms import CapitalForm
+
+    project = PROJECT_PAGES.get(request, pk, Action.CHANGE)
+    form = CapitalForm(request.POST)
+    if form.is_valid():
+        try:
+            record_capital(
+                user=request.user,
+                project=project,
+                on=form.cleaned_data["on"],
+                amount=form.cleaned_data["amount_yuan"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            for field, messages_ in exc.message_dict.items():
+                for message in messages_:
+                    form.add_error(field if field in form.fields else None, message)
+        else:
+            messages.success(request, _("Capital in place recorded."))
+            return redirect("project_detail", pk=project.pk)
+    return _detail_again(request, project, capital_form=form)
+
+
+def _detail_again(request, project, **forms_):
+    """The project's page with a refused form, answered 400."""
+    response = PROJECT_PAGES.detail_view(
+        request, project.pk, extra=pipeline_context(request, project, **forms_)
+    )
+    response.status_code = 400
+    return response

@@ -65,6 +65,9 @@ class Rule:
     job_for_city: bool = False  # for the city's roles the page starts a job and opens its page
     body: str = '{"note": "巡检"}'  # an API write's JSON
     reporters: bool = False  # an API write only the zone's own officers (and the city) make
+    # What an empty POST of one who may gets: a redirect with a message, or (a form posted
+    # empty) the page again with the form's errors.
+    empty_post: int = 302
 
 
 def _registry_rules(prefix: str, model_key: str, *, shared: bool = False) -> dict[str, Rule]:
@@ -167,6 +170,13 @@ RULES: dict[str, Rule] = {
     **_registry_rules("enterprise", "enterprise", shared=True),
     **_registry_rules("project", "project"),
     **_registry_rules("target", "target"),
+    # A project's stage log and capital in place: posted by those who may change the project.
+    "project_stage": Rule(
+        "object", lambda o: {"pk": o["project"].pk}, writes=True, method="post", empty_post=400
+    ),
+    "project_capital": Rule(
+        "object", lambda o: {"pk": o["project"].pk}, writes=True, method="post", empty_post=400
+    ),
     # The attraction list as a Word document: every role gets its own scope's rows.
     "target_docx": Rule("page"),
     "home": Rule("page"),
@@ -349,7 +359,7 @@ def _check(name, rule, role, client, users, world):
         send = client.post if rule.method == "post" else client.get
         response = send(reverse(name, kwargs=rule.args(world[mine])))
         # A POST with nothing in it: the page answers (with its own message), it is not refused.
-        opened = 302 if rule.method == "post" else 200
+        opened = rule.empty_post if rule.method == "post" else 200
         if rule.writes and not writes:
             assert response.status_code in REFUSED, f"{where}: {response.status_code}"
         else:

@@ -58,7 +58,7 @@ def test_the_word_briefing_has_the_cockpits_figures(login):
     assert int(counted) == len(
         re.findall(r'data-status="(?!qualitative|no_data)\w+" data-level', page)
     )
-    assert int(ruled) == page.count(" data-rule ") == 12
+    assert int(ruled) == page.count(" data-rule ") == 13
 
 
 def test_the_excel_briefing_lists_the_same_values_in_the_plans_units(login):

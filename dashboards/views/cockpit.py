@@ -6,6 +6,7 @@ from django.utils import timezone, translation
 
 from accounts.scoping import visible_units
 from investment.measures import shared_claims
+from investment.selectors import pipeline_rates
 from plans import cache
 from plans.models import Plan
 from plans.progress import Engine
@@ -67,6 +68,11 @@ def cockpit(request, code: str | None = None):
                 lambda: contributions(plan, unit, day=day),
             ),
             "claims_total": claims_total,
+            "rates": cache.cached(
+                f"rates:{plan.pk}:{unit.pk}:{day.isoformat()}:{translation.get_language()}",
+                lambda: pipeline_rates(engine, unit.pk, day),
+            ),
+            "rates_day": day,
             "scene_gaps": scene_gaps_of(units, unit),
             "days": month_ends(plan, until=timezone.localdate()),
             "plans": list(Plan.objects.order_by("-year", "-starts_on")),

@@ -12,7 +12,10 @@ from assessment.models import ZoneResult
 from chains.choices import NodeStatus
 from chains.selectors import chain_states, chains_of_zone
 from dashboards.geo import core_area_shares
+from dashboards.warm import default_day
 from investment.models import InvestmentProject
+from investment.selectors import pipeline_rates
+from plans.progress import Engine
 from plans.selectors import (
     cascades,
     city_wide_target_count,
@@ -123,6 +126,10 @@ def zone_detail(request, code: str):
     states = chain_states(chains=chains, unit=zone)
     context["chains"] = [(chain, states.counts(chain.pk)) for chain in chains]
     context["chain_statuses"] = NodeStatus.choices
+    if plan:
+        day = default_day(plan)
+        context["rates"] = pipeline_rates(Engine(plan), zone.pk, day)
+        context["rates_day"] = day
     context["shapes"] = {s.kind: s for s in zone.shapes.all()}
     context["share"] = core_area_shares([zone.pk]).get(zone.pk)
     context["project_share"] = core_area_shares(
