@@ -94,6 +94,11 @@ class RegistryPages:
     def detail_context(self, request, obj) -> dict:
         return {}
 
+    def page_context(self, request, rows: list) -> dict:
+        """What the rows of one list page need beyond themselves, read for the page at once
+        (e.g. each project's warning colour)."""
+        return {}
+
     def initial(self, request) -> dict:
         """Values a new item's form starts with, read from the link that opened it (e.g. the
         node page's "add a target here"); the form's own choices still bound them."""
@@ -124,6 +129,7 @@ class RegistryPages:
             "query": params.urlencode(),
             "can_write": self.can_write(request.user),
             **self.list_context(request),
+            **self.page_context(request, list(page.object_list)),
         }
         template = self.table_template if request.headers.get("HX-Request") else self.list_template
         return render(request, template, context)

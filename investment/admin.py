@@ -1,7 +1,14 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import CapitalArrival, Enterprise, InvestmentProject, StageChange, StageRequirement
+from .models import (
+    CapitalArrival,
+    Enterprise,
+    InvestmentProject,
+    StageChange,
+    StageRequirement,
+    WarningRule,
+)
 
 
 @admin.register(Enterprise)
@@ -47,3 +54,12 @@ class CapitalArrivalAdmin(SimpleHistoryAdmin):
     list_display = ["project", "on", "amount_yuan", "is_demo"]
     search_fields = ["project__name"]
     autocomplete_fields = ["project"]
+
+
+@admin.register(WarningRule)
+class WarningRuleAdmin(SimpleHistoryAdmin):
+    """The rules that colour projects red or yellow (docs/pipeline.md); defaults hold while
+    there is none."""
+
+    list_display = ["kind", "days", "level", "is_active"]
+    list_filter = ["kind", "level", "is_active"]

@@ -75,3 +75,27 @@ DEFAULT_STAGE_FIELDS = {
     Stage.STARTED: ["longitude", "latitude"],
     Stage.IN_PRODUCTION: [],
 }
+
+
+class WarningKind(models.TextChoices):
+    """What a warning rule looks for in a project (docs/pipeline.md)."""
+
+    SIGNED_NOT_STARTED = "signed_not_started", _("Signed but not started after N days")
+    LATE_PRODUCTION = "late_production", _("Not in production N days after the contract's day")
+    NO_FOLLOW_UP = "no_follow_up", _("A lead or negotiation with no follow-up in N days")
+
+
+class WarningLevel(models.TextChoices):
+    RED = "red", _("Red")
+    YELLOW = "yellow", _("Yellow")
+    GREEN = "green", _("Green")
+
+
+# The rules that hold while the admin has set none (WarningRule rows replace them all):
+# (kind, days, level). Configuration, not facts of the plan.
+DEFAULT_WARNING_RULES = [
+    (WarningKind.SIGNED_NOT_STARTED, 180, WarningLevel.RED),
+    (WarningKind.SIGNED_NOT_STARTED, 90, WarningLevel.YELLOW),
+    (WarningKind.LATE_PRODUCTION, 0, WarningLevel.RED),
+    (WarningKind.NO_FOLLOW_UP, 60, WarningLevel.YELLOW),
+]

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.filtersets import IdFilter, ListFilterSet, SearchFilter
 
-from .choices import STAGE_DATES, Stage, Tier
+from .choices import STAGE_DATES, Stage, Tier, WarningLevel
 from .registry import KIND_FIELDS
 
 HIGH_TIER = "high"  # the three tiers the plan's 270+ high-tier projects count
@@ -34,11 +34,18 @@ class ProjectFilter(ListFilterSet):
         method="of_tier",
     )
     stage = django_filters.ChoiceFilter(choices=Stage.choices, method="at_stage")
+    warning = django_filters.ChoiceFilter(choices=WarningLevel.choices, method="of_warning")
     q = SearchFilter(lookups=("name__icontains", "enterprise__name__icontains", "chain__icontains"))
     order_by = ("zone__order", "zone__code", "name")
 
     def of_tier(self, qs: QuerySet, _name: str, value: str) -> QuerySet:
         return qs.exclude(tier=Tier.OTHER) if value == HIGH_TIER else qs.filter(tier=value)
+
+    def of_warning(self, qs: QuerySet, _name: str, value: str) -> QuerySet:
+        """Red, yellow or green today, by the warning rules in force (investment.selectors)."""
+        from .selectors import of_level
+
+        return of_level(qs, value)
 
     def at_stage(self, qs: QuerySet, _name: str, value: str) -> QuerySet:
         """At a stage today: its date is reached and no later stage's date is."""

@@ -14,7 +14,7 @@ from simple_history.models import HistoricalRecords
 from territory.choices import UnitKind
 from territory.models import Unit
 
-from .choices import HIGH_TIERS, STAGE_DATES, ChainAction, Stage, Tier
+from .choices import HIGH_TIERS, STAGE_DATES, ChainAction, Stage, Tier, WarningKind, WarningLevel
 
 
 class Enterprise(models.Model):
@@ -244,3 +244,31 @@ class CapitalArrival(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project} · {self.on}"
+
+
+class WarningRule(models.Model):
+    """A rule that colours projects red or yellow (预警), kept in the admin: what it looks for,
+    after how many days, and how loud. With no rule set, the defaults of
+    investment.choices.DEFAULT_WARNING_RULES hold."""
+
+    kind = models.CharField(_("looks for"), max_length=30, choices=WarningKind.choices)
+    days = models.PositiveIntegerField(_("days"))
+    level = models.CharField(
+        _("level"),
+        max_length=10,
+        choices=[c for c in WarningLevel.choices if c[0] != WarningLevel.GREEN],
+    )
+    is_active = models.BooleanField(_("in force"), default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("warning rule")
+        verbose_name_plural = _("warning rules")
+        ordering = ["kind", "-days"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "days", "level"], name="warning_rule_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{WarningKind(self.kind).label} · {self.days} · {WarningLevel(self.level).label}"

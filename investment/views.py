@@ -16,11 +16,12 @@ from core.quantities import format_quantity
 from core.templatetags.zoneplan import localized
 from territory.choices import UnitKind
 
-from .choices import ENTERPRISE_KINDS, STAGE_DATES, Stage, Tier
+from .choices import ENTERPRISE_KINDS, STAGE_DATES, Stage, Tier, WarningLevel
 from .filtersets import EnterpriseFilter, ProjectFilter
 from .forms import EnterpriseForm, ProjectForm
 from .models import Enterprise, InvestmentProject
 from .registry import ENTERPRISE_REGISTRY, KIND_FIELDS, PROJECT_REGISTRY
+from .selectors import warnings_of
 from .services import (
     StageRefused,
     advance_stage,
@@ -144,6 +145,7 @@ class ProjectPages(ScopedRegistryPages):
             .order_by("order", "code"),
             "tiers": Tier.choices,
             "stages": Stage.choices,
+            "warning_levels": WarningLevel.choices,
         }
 
     def save(self, *, user, obj):
@@ -151,6 +153,14 @@ class ProjectPages(ScopedRegistryPages):
 
     def detail_context(self, request, obj):
         return pipeline_context(request, obj)
+
+    def page_context(self, request, rows):
+        return {
+            "warnings": {
+                pk: {"level": level, "label": WarningLevel(level).label, "reasons": reasons}
+                for pk, (level, reasons) in warnings_of(rows).items()
+            }
+        }
 
     def delete(self, *, user, obj):
         delete_project(user=user, project=obj)
@@ -212,7 +222,10 @@ def pipeline_context(request, project, *, stage_form=None, capital_form=None) ->
         InvestmentProject.objects.filter(pk=project.pk), request.user, Action.CHANGE
     ).exists()
     arrivals = list(project.capital_arrivals.all())
+    level, reasons = warnings_of([project])[project.pk]
     return {
+        "warning_level": level,
+        "warning_reasons": reasons,
         "stage_log": project.stage_changes.select_related("recorded_by"),
         "arrivals": arrivals,
         "in_place": sum((a.amount_yuan for a in arrivals), Decimal(0)),
