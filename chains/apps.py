@@ -27,6 +27,8 @@ class ChainsConfig(AppConfig):
         from plans import figures
 
         from .commitment_rules import register_all
+        from .measures import register_all as register_measures
 
         register_all()
+        register_measures()
         figures.track(AttractionTarget, lambda t: [t.zone_id])

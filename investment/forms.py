@@ -105,14 +105,8 @@ class ProjectForm(forms.ModelForm):
         ]
         widgets = {
             f: forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-            for f in (
-                "lead_on",
-                "negotiating_on",
-                "signed_on",
-                "started_on",
-                "production_on",
-                "contract_production_on",
-            )
+            for f in fields
+            if f.endswith("_on")
         }
 
     def __init__(self, *args, user, **kwargs):
@@ -156,6 +150,6 @@ class CapitalForm(forms.Form):
     amount_yuan = QuantityField("万元", max_base=INVESTMENT_MAX_YUAN, label=_("Amount"))
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, project=None, **kwargs):
         super().__init__(*args, **kwargs)
         _style(self)

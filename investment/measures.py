@@ -14,21 +14,63 @@ from plans.measures import Drivers, Measure, combine, first_per_zone, register
 from .choices import Tier
 from .models import InvestmentProject
 
+HIGH_TIER_DEFAULT = {
+    "tiers": [Tier.TOP500.value, Tier.SEGMENT_LEADER.value, Tier.CORE_SUPPLIER.value]
+}
 
-def _signed(zones, start, day):
-    """High-tier projects signed in the period, in `zones` (None: anywhere)."""
+
+def high_tier_q(*, tiers=None, min_investment_yuan=None) -> Q:
+    """What makes a project high-tier under a plan's `high_tier` parameter: one of its tiers
+    and, when the plan sets one, at least that investment."""
+    condition = Q(tier__in=tiers if tiers is not None else HIGH_TIER_DEFAULT["tiers"])
+    if min_investment_yuan is not None:
+        condition &= Q(investment_yuan__gte=Decimal(str(min_investment_yuan)))
+    return condition
+
+
+def check_high_tier(value) -> tuple[dict, list[str]]:
+    """The plan file's `high_tier: {tiers: [...], min_investment_yuan: N}`."""
+    if not isinstance(value, dict):
+        return {}, [gettext("should be a mapping with tiers and min_investment_yuan")]
+    problems = []
+    unknown = set(value) - {"tiers", "min_investment_yuan"}
+    if unknown:
+        problems.append(
+            gettext("unknown keys %(keys)s (the keys are: tiers, min_investment_yuan)")
+            % {"keys": "、".join(sorted(map(str, unknown)))}
+        )
+    tiers = value.get("tiers", HIGH_TIER_DEFAULT["tiers"])
+    allowed = [t.value for t in Tier]
+    if not isinstance(tiers, list) or not tiers or any(t not in allowed for t in tiers):
+        problems.append(
+            gettext("tiers should be a list of %(allowed)s") % {"allowed": "、".join(allowed)}
+        )
+        tiers = []
+    stored: dict = {"tiers": list(tiers)}
+    if value.get("min_investment_yuan") is not None:
+        amount = value["min_investment_yuan"]
+        if isinstance(amount, bool) or not isinstance(amount, int | float) or amount < 0:
+            problems.append(gettext("min_investment_yuan should be a number of yuan, not negative"))
+        else:
+            stored["min_investment_yuan"] = format(Decimal(str(amount)).normalize(), "f")
+    return stored, problems
+
+
+def _signed(zones, start, day, **rule):
+    """High-tier projects signed in the period, in `zones` (None: anywhere), by the plan's
+    rule (`rule`: the `high_tier` parameter; the default without one)."""
     signed = InvestmentProject.objects.filter(signed_on__gte=start, signed_on__lte=day)
     if zones is not None:
         signed = signed.filter(zone__in=zones)
-    return signed.exclude(tier=Tier.OTHER)
+    return signed.filter(high_tier_q(**rule))
 
 
-def by_zone(zones, *, start, day) -> dict[int, set]:
+def by_zone(zones, *, start, day, **rule) -> dict[int, set]:
     """High-tier projects signed in the period, as keys per zone: the enterprise when one is
     recorded, else the project. Rolled up as a union, a project of one enterprise claimed by
     several zones counts once above them."""
     result: dict[int, set] = {}
-    for zone_id, pk, enterprise_id in _signed(zones, start, day).values_list(
+    for zone_id, pk, enterprise_id in _signed(zones, start, day, **rule).values_list(
         "zone_id", "pk", "enterprise_id"
     ):
         result.setdefault(zone_id, set()).add(f"e{enterprise_id}" if enterprise_id else f"p{pk}")
@@ -68,11 +110,11 @@ def shared_claims(engine, unit_id: int, *, day, limit: int = 20) -> tuple[int, l
     return len(shared), list(grouped.values())
 
 
-def _pipeline(zones, *, start, day, deadline) -> dict[int, Decimal]:
+def _pipeline(zones, *, start, day, deadline, **rule) -> dict[int, Decimal]:
     negotiating = (
         InvestmentProject.objects.filter(zone__in=zones, negotiating_on__lte=day)
         .filter(Q(signed_on__isnull=True) | Q(signed_on__gt=day))
-        .exclude(tier=Tier.OTHER)
+        .filter(high_tier_q(**rule))
     )
     counts = negotiating.values("zone_id").annotate(n=Count("pk")).values_list("zone_id", "n")
     return {zone: Decimal(n) for zone, n in counts}
@@ -102,6 +144,9 @@ def _describe_stalled(pks, *, day, deadline) -> list[dict]:
 
 
 def register_all() -> None:
+    from plans import parameters
+
+    parameters.register("high_tier", check_high_tier, default=HIGH_TIER_DEFAULT)
     register_pipeline()
     register(
         "high_tier_projects_introduced",
@@ -111,6 +156,7 @@ def register_all() -> None:
             drivers=Drivers(_stalled, _describe_stalled),
             source="高能级产业化项目：计划期内签约的500强、细分行业领军、核心关键配套项目；同一企业被多个功能区申报只计一次",
             reads=("investment.InvestmentProject",),
+            parameter="high_tier",
         ),
     )
 

@@ -15,7 +15,7 @@ from django.utils.translation import get_language, gettext
 from plans.models import Indicator
 
 # The rates, in the order pages show them (codes of the plan file's indicators).
-RATE_CODES = ("performance_rate", "start_rate", "production_rate", "capital_rate")
+RATE_CODES = ("performance_rate", "start_rate", "production_rate", "capital_rate", "listed_share")
 
 
 @dataclass(frozen=True)

@@ -240,60 +240,63 @@ def _label(field: str) -> str:
     return str(capfirst(InvestmentProject._meta.get_field(field).verbose_name))
 
 
+def _post_to_project(request, pk: int, form_class, write, done: str, context_key: str):
+    """Post one of a project page's forms to its service: a refusal (StageRefused, or the
+    service's ValidationError naming fields) shows on the page again with status 400, and
+    nothing is written; success goes back to the page with `done`."""
+    project = PROJECT_PAGES.get(request, pk, Action.CHANGE)
+    form = form_class(request.POST, project=project)
+    if form.is_valid():
+        try:
+            write(project, form.cleaned_data)
+        except StageRefused as exc:
+            form.add_error(None if "stage" not in form.fields else "stage", str(exc))
+        except ValidationError as exc:
+            for field, messages_ in exc.message_dict.items():
+                for message in messages_:
+                    form.add_error(field if field in form.fields else "on", message)
+        else:
+            messages.success(request, done)
+            return redirect("project_detail", pk=project.pk)
+    return _detail_again(request, project, **{context_key: form})
+
+
 @require_POST
 @login_required
 def project_stage(request, pk: int):
-    """Record a project's next stage; a refusal shows on the project's page, nothing written."""
+    """Record a project's next stage."""
     from .forms import StageForm
 
-    project = PROJECT_PAGES.get(request, pk, Action.CHANGE)
-    form = StageForm(request.POST, project=project)
-    if form.is_valid():
-        try:
-            advance_stage(
-                user=request.user,
-                project=project,
-                stage=form.cleaned_data["stage"],
-                on=form.cleaned_data["on"],
-                note=form.cleaned_data["note"],
-            )
-        except StageRefused as exc:
-            form.add_error("stage", str(exc))
-        except ValidationError as exc:
-            for messages_ in exc.message_dict.values():
-                for message in messages_:
-                    form.add_error("on", message)
-        else:
-            messages.success(request, _("Stage recorded."))
-            return redirect("project_detail", pk=project.pk)
-    return _detail_again(request, project, stage_form=form)
+    def write(project, data):
+        advance_stage(
+            user=request.user,
+            project=project,
+            stage=data["stage"],
+            on=data["on"],
+            note=data["note"],
+        )
+
+    return _post_to_project(request, pk, StageForm, write, _("Stage recorded."), "stage_form")
 
 
 @require_POST
 @login_required
 def project_capital(request, pk: int):
-    """Record capital in place for a project; a refusal shows on the project's page."""
+    """Record capital in place for a project."""
     from .forms import CapitalForm
 
-    project = PROJECT_PAGES.get(request, pk, Action.CHANGE)
-    form = CapitalForm(request.POST)
-    if form.is_valid():
-        try:
-            record_capital(
-                user=request.user,
-                project=project,
-                on=form.cleaned_data["on"],
-                amount=form.cleaned_data["amount_yuan"],
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as exc:
-            for field, messages_ in exc.message_dict.items():
-                for message in messages_:
-                    form.add_error(field if field in form.fields else None, message)
-        else:
-            messages.success(request, _("Capital in place recorded."))
-            return redirect("project_detail", pk=project.pk)
-    return _detail_again(request, project, capital_form=form)
+    def write(project, data):
+        record_capital(
+            user=request.user,
+            project=project,
+            on=data["on"],
+            amount=data["amount_yuan"],
+            note=data["note"],
+        )
+
+    return _post_to_project(
+        request, pk, CapitalForm, write, _("Capital in place recorded."), "capital_form"
+    )
 
 
 def _detail_again(request, project, **forms_):

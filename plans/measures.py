@@ -67,6 +67,9 @@ class Measure:
     # the zone figures and brought up to date zone by zone (plans.figures). Empty: computed
     # on every request.
     reads: tuple[str, ...] = ()
+    # The plan parameter it is counted by (plans.parameters): the engine passes the plan's
+    # value to by_zone and pipeline_by_zone as keyword arguments.
+    parameter: str = ""
 
 
 def combine(values) -> Decimal:

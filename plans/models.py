@@ -28,6 +28,8 @@ class Plan(models.Model):
     summary_en = models.TextField(_("English summary"), blank=True)
     # The plan's text, beside its file: every clause is checked against it at each load.
     source_text = models.CharField(_("text file of the plan"), max_length=200, blank=True)
+    # What the plan's commitments are counted by, set in its file (plans.parameters).
+    parameters = models.JSONField(_("parameters"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("plan")

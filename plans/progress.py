@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from territory.history import Tree
 from territory.models import Unit
 
-from . import commitments, figures, measures
+from . import commitments, figures, measures, parameters
 from .choices import Comparator, IndicatorKind, Periods, Rollup
 from .models import ReportedValue, Target
 
@@ -119,6 +119,8 @@ class Engine:
         from the zone figures when the measure names the models it reads."""
         measure = measures.get(code)
         reads = measure.reads if measure is not None else ()
+        if measure is not None and measure.parameter:
+            extra = {**parameters.of_plan(self.plan, measure.parameter), **extra}
         return self.per_zone(
             f"measure:{code}:{fn.__name__}",
             lambda units: fn(units, start=self.plan.starts_on, day=day, **extra),

@@ -69,7 +69,7 @@ def cockpit(request, code: str | None = None):
             ),
             "claims_total": claims_total,
             "rates": cache.cached(
-                f"rates:{plan.pk}:{unit.pk}:{day.isoformat()}:{translation.get_language()}",
+                f"rates:{translation.get_language()}:{plan.pk}:{unit.pk}:{day.isoformat()}",
                 lambda: pipeline_rates(engine, unit.pk, day),
             ),
             "rates_day": day,

@@ -97,6 +97,7 @@ _FIELDS = {
         "source_text",
         "summary",
         "summary_en",
+        "parameters",
     },
     "sections": {"code", "title", "title_en"},
     "indicators": {
@@ -375,6 +376,7 @@ def _read_plan(doc: LocatedDict, checker: Checker, bundle: Bundle, path: Path) -
     }
     if fields["starts_on"] and fields["ends_on"] and fields["ends_on"] < fields["starts_on"]:
         r.problem("ends_on", "结束日期早于开始日期")
+    fields["parameters"] = _read_parameters(r)
     source_text = ""
     name = r.text("source_text", max_length=200)
     if name:
@@ -392,6 +394,37 @@ def _read_plan(doc: LocatedDict, checker: Checker, bundle: Bundle, path: Path) -
     rec.refs = {"source_text": source_text}
     bundle.plans.append(rec)
     return code
+
+
+def _read_parameters(r: ItemReader) -> dict:
+    """The plan's parameters, each checked by the app that registered it."""
+    from django.utils.translation import gettext as _
+
+    from plans.parameters import registered
+
+    raw = r.item.get("parameters") if r.item is not None else None
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        r.problem("parameters", _("should be a mapping of parameter: value"))
+        return {}
+    known = registered()
+    values = {}
+    for name, value in raw.items():
+        line = raw.line_of(name) if hasattr(raw, "line_of") else r.line
+        if name not in known:
+            r.problem(
+                "parameters",
+                _("unknown parameter %(name)s (the parameters are: %(known)s)")
+                % {"name": name, "known": "、".join(sorted(known))},
+                line,
+            )
+            continue
+        stored, problems = known[name][0](value)
+        for message in problems:
+            r.problem(f"parameters.{name}", message, line)
+        values[name] = stored
+    return values
 
 
 def _read_target(r: ItemReader, line: int, file: str) -> Record | None:
