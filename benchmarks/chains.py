@@ -26,7 +26,6 @@ import argparse
 import datetime as dt
 import os
 import random
-import statistics
 import sys
 import time
 from decimal import Decimal
@@ -35,7 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.common import fresh_postgres, migrate_and_load_plan  # noqa: E402
+from benchmarks.common import fresh_postgres, median_ms, migrate_and_load_plan  # noqa: E402
 
 BENCH_SQLITE = ROOT / "var" / "bench-chains.sqlite3"
 URLS = {
@@ -43,16 +42,6 @@ URLS = {
     "postgres": "postgres://postgres@127.0.0.1:5432/zoneplan_bench_chains",
 }
 GOALS_MS = {"statuses": 1000, "page": 300, "rates": 200}
-
-
-def _median_ms(fn, runs: int) -> float:
-    fn()
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
 
 
 def _build(args, rng: random.Random) -> dict:
@@ -237,7 +226,7 @@ def main() -> None:
 
     print("\nnode statuses and gap lists, all chains (median ms; goal ≤ 1000 ms)")
     for label, unit in (("city", city), ("district", district), ("zone", zone)):
-        ms = _median_ms(statuses(unit), args.runs)
+        ms = median_ms(statuses(unit), args.runs)
         print(f"  {label:<9} {ms:8.1f} ms   ratio to goal {ms / GOALS_MS['statuses']:.2f}")
 
     admin = User.objects.create_superuser("bench-admin", password="x")  # noqa: S106
@@ -252,7 +241,7 @@ def main() -> None:
 
     with connection.execute_wrapper(count):
         assert client.get(url).status_code == 200
-    ms = _median_ms(lambda: client.get(url), args.runs)
+    ms = median_ms(lambda: client.get(url), args.runs)
     print(f"\na zone's chain page ({len(queries)} queries; goal ≤ 300 ms)")
     print(f"  {url:<40} {ms:8.1f} ms   ratio to goal {ms / GOALS_MS['page']:.2f}")
 
@@ -265,9 +254,11 @@ def main() -> None:
     def rates_kept():
         pipeline_rates(Engine(plan), city.pk, day)
 
-    print("\n三率 and 资金到位率 for all zones, the city's four (goal ≤ 200 ms)")
+    print(
+        "\n三率, 资金到位率 and the share from the list for all zones: the city's (goal ≤ 200 ms)"
+    )
     for label, fn in (("afresh", rates_cold), ("figures kept", rates_kept)):
-        ms = _median_ms(fn, args.runs)
+        ms = median_ms(fn, args.runs)
         print(f"  {label:<13} {ms:8.1f} ms   ratio to goal {ms / GOALS_MS['rates']:.2f}")
     rates = pipeline_rates(Engine(plan), city.pk, day)
     print("  " + "; ".join(f"{r.code} {r.percent:.1f}%" for r in rates if r.percent is not None))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import statistics
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -22,6 +24,17 @@ def migrate_and_load_plan() -> io.StringIO:
         stdout=quiet,
     )
     return quiet
+
+
+def median_ms(fn, runs: int) -> float:
+    """The median wall time of `runs` calls of `fn`, in milliseconds, after one warm-up call."""
+    fn()
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
 
 
 def fresh_postgres(name: str) -> None:

@@ -30,7 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.common import migrate_and_load_plan  # noqa: E402
+from benchmarks.common import median_ms, migrate_and_load_plan  # noqa: E402
 
 BENCH_SQLITE = ROOT / "var" / "bench.sqlite3"
 URLS = {
@@ -48,16 +48,6 @@ def _prepare_database(kind: str) -> None:
     with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
         conn.execute("DROP DATABASE IF EXISTS zoneplan_bench")
         conn.execute("CREATE DATABASE zoneplan_bench")
-
-
-def _median_ms(fn, runs: int) -> float:
-    fn()  # warm up
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
 
 
 def bench_tree(zones: int) -> None:
@@ -108,14 +98,14 @@ def bench_tree(zones: int) -> None:
         return User.objects.get(pk=user.pk)  # no cached memberships
 
     figures = {
-        "one district's subtree (list)": _median_ms(
+        "one district's subtree (list)": median_ms(
             lambda: list(Unit.objects.subtree_of(districts[7])), 50
         ),
-        "city subtree (count)": _median_ms(lambda: Unit.objects.subtree_of(city).count(), 50),
-        "district officer's visible units (list)": _median_ms(
+        "city subtree (count)": median_ms(lambda: Unit.objects.subtree_of(city).count(), 50),
+        "district officer's visible units (list)": median_ms(
             lambda: list(visible_units(fresh(officer))), 50
         ),
-        "restrict(Target) for a district officer": _median_ms(
+        "restrict(Target) for a district officer": median_ms(
             lambda: list(restrict(Target.objects.all(), fresh(officer))), 50
         ),
     }
@@ -134,7 +124,7 @@ def bench_tree(zones: int) -> None:
             response = client.get("/zones/")
         if response.status_code != 200:
             raise SystemExit(f"/zones/ answered {response.status_code} for the {label}")
-        pages[label] = (_median_ms(lambda: client.get("/zones/"), 20), len(executed))
+        pages[label] = (median_ms(lambda: client.get("/zones/"), 20), len(executed))
 
     vendor = connection.vendor
     print(
@@ -562,7 +552,7 @@ def bench_progress(zones: int) -> None:
     with connection.execute_wrapper(count):
         compute()
     compute_queries = len(executed)
-    compute_ms = _median_ms(compute, 3)
+    compute_ms = median_ms(compute, 3)
     admin = get_user_model().objects.create_superuser("bench-viewer", password="x")  # noqa: S106
     client = Client()
     client.force_login(admin)
@@ -597,12 +587,12 @@ def bench_progress(zones: int) -> None:
         cache.bump()
         client.get("/cockpit/", {"day": "2020-09-30"})
 
-    bumped_ms = _median_ms(bumped, 3)
+    bumped_ms = median_ms(bumped, 3)
     executed.clear()
     with connection.execute_wrapper(count):
         client.get("/cockpit/", {"day": "2020-09-30"})
     warm_queries = len(executed)
-    cockpit_ms = _median_ms(lambda: client.get("/cockpit/", {"day": "2020-09-30"}), 20)
+    cockpit_ms = median_ms(lambda: client.get("/cockpit/", {"day": "2020-09-30"}), 20)
     print(
         f"== progress benchmark on {connection.vendor}: {counts[0]:,} zones, {counts[1]:,} carriers, "
         f"{counts[2]:,} projects, {counts[3]:,} monthly values, {counts[4]} targets (built in {built:.0f} s) =="
@@ -638,8 +628,8 @@ def bench_progress(zones: int) -> None:
         others = [d for d in districts if d.pk != zone.parent_id]
         record_change(unit=zone, on=dt.date(2020, 7, 1), parent=rng.choice(others))
     moves_s = time.perf_counter() - started
-    before_ms = _median_ms(lambda: plan_progress(plan, day=dt.date(2020, 6, 30)), 3)
-    after_ms = _median_ms(lambda: plan_progress(plan, day=day), 3)
+    before_ms = median_ms(lambda: plan_progress(plan, day=dt.date(2020, 6, 30)), 3)
+    after_ms = median_ms(lambda: plan_progress(plan, day=day), 3)
     print(
         f"  300 moves recorded            {moves_s * 1000:8.0f} ms in all; then progress of every target:"
     )
@@ -748,7 +738,7 @@ def bench_geo(zones: int) -> None:
     cold_ms = (time.perf_counter() - started) * 1000
     size_gz = len(response.content)
     size_raw = len(gzip.decompress(response.content))
-    map_ms = _median_ms(lambda: client.get("/map/data.json", HTTP_ACCEPT_ENCODING="gzip"), 10)
+    map_ms = median_ms(lambda: client.get("/map/data.json", HTTP_ACCEPT_ENCODING="gzip"), 10)
     from django.db import connection
 
     print(f"== geometry benchmark on {connection.vendor}: {zones:,} core areas ==")
