@@ -2,6 +2,7 @@ from django import forms
 
 from accounts.choices import Action
 from accounts.scoping import visible_units
+from core.templatetags.zoneplan import localized
 from investment.models import InvestmentProject
 from territory.choices import UnitKind
 
@@ -36,7 +37,7 @@ class TargetForm(forms.ModelForm):
         self.fields["node"].queryset = ChainNode.objects.select_related("chain").order_by(
             "chain__order", "chain__code", "order", "code"
         )
-        self.fields["node"].label_from_instance = lambda n: f"{n.chain.name} · {n.name}"
+        self.fields["node"].label_from_instance = lambda n: f"{localized(n.chain)} · {localized(n)}"
         self.fields["project"].queryset = (
             InvestmentProject.objects.filter(zone__in=zones)
             .select_related("zone")
