@@ -9,10 +9,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
 from core.tabular.report import neutralise
-from core.wordfile import CONTENT_TYPE as WORD_CONTENT_TYPE
-from core.wordfile import new_document
+from core.wordfile import new_document, to_bytes
 
-DOCX_CONTENT_TYPE = WORD_CONTENT_TYPE
 HEADER = [
     "全市排名",
     "功能区",
@@ -89,9 +87,7 @@ def report_docx(run, results) -> bytes:
         cells = table.add_row().cells
         for cell, value in zip(cells, row, strict=True):
             cell.text = "" if value is None else str(value)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+    return to_bytes(document)
 
 
 def results_xlsx(run, results) -> bytes:

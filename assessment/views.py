@@ -22,13 +22,14 @@ from accounts.choices import Role
 from accounts.scoping import is_city_admin, restrict, roles_of
 from core.registry_views import xlsx_response
 from core.templatetags.zoneplan import localized
+from core.wordfile import CONTENT_TYPE as WORD_CONTENT_TYPE
 from jobs.selectors import waits_for_a_worker
 from jobs.services import lease, take_back_lost
 
 from . import services
 from .framework import AssessmentError
 from .models import Consequence, Run
-from .reports import DOCX_CONTENT_TYPE, report_docx, results_xlsx
+from .reports import report_docx, results_xlsx
 from .scorecard import scorecard
 
 
@@ -173,7 +174,7 @@ def run_report(request, pk: int, kind: str):
         return xlsx_response(results_xlsx(run, results), f"{name}.xlsx")
     if kind != "docx":
         raise Http404
-    response = HttpResponse(report_docx(run, results), content_type=DOCX_CONTENT_TYPE)
+    response = HttpResponse(report_docx(run, results), content_type=WORD_CONTENT_TYPE)
     response["Content-Disposition"] = content_disposition_header(True, f"{name}报告.docx")
     return response
 

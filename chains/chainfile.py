@@ -21,8 +21,8 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from plans.planfile.reader import (
-    MAX_PROBLEMS,
     Checker,
+    FileProblems,
     ItemReader,
     LocatedList,
     Problem,
@@ -37,14 +37,12 @@ MAX_DEPTH = 8
 MAX_NODES = 20_000
 
 
-class ChainFileError(Exception):
+class ChainFileError(FileProblems):
     def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        lines = [str(p) for p in problems[:MAX_PROBLEMS]]
-        if len(problems) > MAX_PROBLEMS:
-            lines.append(_("…and %(n)s more problems") % {"n": len(problems) - MAX_PROBLEMS})
         super().__init__(
-            _("The chain file has problems; nothing was written:") + "\n" + "\n".join(lines)
+            problems,
+            heading=_("The chain file has problems; nothing was written:"),
+            more=lambda n: _("…and %(n)s more problems") % {"n": n},
         )
 
 

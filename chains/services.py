@@ -72,9 +72,10 @@ def _apply_chain(spec: ChainSpec, ecosystems: dict[str, Ecosystem], user, summar
         )
         stored[code] = node
     # Children before parents, so no cascade deletes a node before its own history row.
+    by_pk = {n.pk: n for n in stored.values()}
     dropped = sorted(
         (node for code, node in stored.items() if code not in spec.nodes),
-        key=lambda n: -len(_ancestors(n, stored)),
+        key=lambda n: -_depth(n, by_pk),
     )
     for node in dropped:
         changed_by(node, user).delete()
@@ -82,13 +83,12 @@ def _apply_chain(spec: ChainSpec, ecosystems: dict[str, Ecosystem], user, summar
     return chain
 
 
-def _ancestors(node: ChainNode, stored: dict[str, ChainNode]) -> list[int]:
-    by_pk = {n.pk: n for n in stored.values()}
-    result: list[int] = []
-    while node.parent_id and node.parent_id in by_pk and len(result) < 64:
-        result.append(node.parent_id)
+def _depth(node: ChainNode, by_pk: dict[int, ChainNode]) -> int:
+    depth = 0
+    while node.parent_id and node.parent_id in by_pk and depth < 64:
+        depth += 1
         node = by_pk[node.parent_id]
-    return result
+    return depth
 
 
 def _apply_links(bundle: ChainBundle, user, summary: Summary) -> None:

@@ -10,8 +10,8 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
-from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from accounts.choices import Action
 from accounts.registry import ScopedRegistryPages
@@ -49,12 +49,6 @@ def _scope(request) -> Unit:
 
 def _scope_choices(request):
     return visible_units(request.user).filter(kind__in=SCOPE_KINDS).order_by("path")
-
-
-def _name(obj) -> str:
-    if not (get_language() or "zh").startswith("zh") and getattr(obj, "name_en", ""):
-        return obj.name_en
-    return obj.name
 
 
 def _in_tree_order(nodes):
@@ -118,7 +112,7 @@ def _chart(chain, ordered, states, unit, targets: dict[int, int]) -> dict:
         nodes.append(
             {
                 "id": node.qualified_code,
-                "name": _name(node),
+                "name": localized(node),
                 "x": column * 320 + state.depth * 36,
                 "y": rows_in[node.segment] * 46,
                 "status": state.status,
@@ -145,8 +139,8 @@ def _chart(chain, ordered, states, unit, targets: dict[int, int]) -> dict:
         nodes.append(
             {
                 "id": other.qualified_code,
-                "name": _name(other),
-                "title": f"{_name(other.chain)} · {_name(other)}",
+                "name": localized(other),
+                "title": f"{localized(other.chain)} · {localized(other)}",
                 "x": len(columns) * 320,
                 "y": row * 46,
                 "status": "",

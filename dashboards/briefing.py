@@ -20,10 +20,9 @@ from core.quantities import DISPLAY_UNITS, format_quantity
 from core.tabular.report import XLSX_CONTENT_TYPE
 from core.templatetags.zoneplan import STATUS_LABELS
 from core.wordfile import CONTENT_TYPE as WORD_CONTENT_TYPE
-from core.wordfile import new_document
+from core.wordfile import new_document, to_bytes
 
-DOCX_CONTENT_TYPE = WORD_CONTENT_TYPE
-CONTENT_TYPES = {"docx": DOCX_CONTENT_TYPE, "xlsx": XLSX_CONTENT_TYPE}
+CONTENT_TYPES = {"docx": WORD_CONTENT_TYPE, "xlsx": XLSX_CONTENT_TYPE}
 
 STATUS_COLOURS = {
     "met": "2FB344",
@@ -172,9 +171,7 @@ def briefing_docx(*, plan, unit, day: dt.date, sections, attention, counts, demo
             document.add_paragraph(
                 f"{driver['name']}（{driver['zone']}）：{driver['why']}", style="List Bullet 2"
             )
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+    return to_bytes(document)
 
 
 def briefing_xlsx(*, plan, unit, day: dt.date, sections, attention, demo: bool) -> bytes:

@@ -10,8 +10,9 @@ from decimal import Decimal
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext
 
+from core.templatetags.zoneplan import localized
 from plans.models import Indicator
 
 # The rates, in the order pages show them (codes of the plan file's indicators).
@@ -36,7 +37,6 @@ class Rate:
 
 def pipeline_rates(engine, unit_id: int, day: dt.date) -> list[Rate]:
     """The four rates for the unit on the day (none when the plan file defines none)."""
-    english = not (get_language() or "zh").startswith("zh")
     indicators = {
         i.code: i
         for i in Indicator.objects.filter(code__in=RATE_CODES).select_related(
@@ -51,12 +51,8 @@ def pipeline_rates(engine, unit_id: int, day: dt.date) -> list[Rate]:
         rates.append(
             Rate(
                 code=code,
-                name=(indicator.name_en if english and indicator.name_en else indicator.name),
-                definition=(
-                    indicator.definition_en
-                    if english and indicator.definition_en
-                    else indicator.definition
-                ),
+                name=localized(indicator),
+                definition=localized(indicator, "definition"),
                 done=engine.indicator_value(indicator.numerator, unit_id, day),
                 of=engine.indicator_value(indicator.denominator, unit_id, day),
                 is_money=indicator.denominator.measure == "money",

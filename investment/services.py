@@ -128,13 +128,18 @@ class StageRefused(Refusal):
     """A stage change the project cannot take: backwards, or missing what the stage needs."""
 
 
-def required_fields(stage: str) -> list[str]:
-    """The project fields `stage` requires: the admin's StageRequirement, else the default."""
-    row = StageRequirement.objects.filter(stage=stage).first()
-    defaults: dict[str, list[str]] = {str(k): v for k, v in DEFAULT_STAGE_FIELDS.items()}
-    fields = row.fields if row is not None else defaults.get(stage, [])
+def stage_requirements() -> dict[str, list[str]]:
+    """Every stage's required project fields, in one query: the admin's StageRequirement
+    rows, else the defaults."""
+    table: dict[str, list[str]] = {str(k): list(v) for k, v in DEFAULT_STAGE_FIELDS.items()}
+    table.update(dict(StageRequirement.objects.values_list("stage", "fields")))
     known = {f.name for f in InvestmentProject._meta.concrete_fields}
-    return [f for f in fields if f in known]
+    return {stage: [f for f in fields if f in known] for stage, fields in table.items()}
+
+
+def required_fields(stage: str) -> list[str]:
+    """The project fields `stage` requires."""
+    return stage_requirements().get(stage, [])
 
 
 def _value_for_log(value):
@@ -176,7 +181,8 @@ def advance_stage(
         setattr(project, key, value)
     date_field = {str(s): f for s, f in STAGE_DATES}[stage]
     setattr(project, date_field, on)
-    missing = [f for f in required_fields(stage) if getattr(project, f) in (None, "")]
+    needed = required_fields(stage)
+    missing = [f for f in needed if getattr(project, f) in (None, "")]
     if missing:
         labels = "、".join(_label(f) for f in missing)
         raise StageRefused(
@@ -189,7 +195,7 @@ def advance_stage(
         stage=stage,
         on=on,
         recorded_by=user if getattr(user, "pk", None) else None,
-        values={f: _value_for_log(getattr(project, f)) for f in required_fields(stage)},
+        values={f: _value_for_log(getattr(project, f)) for f in needed},
         note=note,
     )
 

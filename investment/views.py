@@ -28,9 +28,9 @@ from .services import (
     delete_enterprise,
     delete_project,
     record_capital,
-    required_fields,
     save_enterprise,
     save_project,
+    stage_requirements,
 )
 
 
@@ -232,7 +232,7 @@ def pipeline_context(request, project, *, stage_form=None, capital_form=None) ->
         "may_change_pipeline": may_change,
         "stage_form": stage_form or StageForm(project=project),
         "capital_form": capital_form or CapitalForm(),
-        "needs": {s: [_label(f) for f in required_fields(s)] for s, _f in STAGE_DATES},
+        "needs": {s: [_label(f) for f in fields] for s, fields in stage_requirements().items()},
     }
 
 

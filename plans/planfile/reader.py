@@ -31,13 +31,25 @@ class Problem:
         return f"{self.file} {where}{key}{self.message}"
 
 
-class PlanFileError(Exception):
-    def __init__(self, problems: list[Problem]):
+class FileProblems(Exception):
+    """A refused file: its heading, then every problem (the first MAX_PROBLEMS of them) with
+    its file, line and key. Plan, scheme and chain files each say it in their own words."""
+
+    def __init__(self, problems: list[Problem], *, heading: str, more):
         self.problems = problems
         lines = [str(p) for p in problems[:MAX_PROBLEMS]]
         if len(problems) > MAX_PROBLEMS:
-            lines.append(f"……另有 {len(problems) - MAX_PROBLEMS} 个问题")
-        super().__init__("计划文件有误，未写入任何数据：\n" + "\n".join(lines))
+            lines.append(more(len(problems) - MAX_PROBLEMS))
+        super().__init__(heading + "\n" + "\n".join(lines))
+
+
+class PlanFileError(FileProblems):
+    def __init__(self, problems: list[Problem]):
+        super().__init__(
+            problems,
+            heading="计划文件有误，未写入任何数据：",
+            more=lambda n: f"……另有 {n} 个问题",
+        )
 
 
 class ItemReader:
@@ -226,6 +238,7 @@ def parse_document(text: str, checker: Checker, *, first_keys: str) -> LocatedDi
 __all__ = [
     "CODE",
     "Checker",
+    "FileProblems",
     "ItemReader",
     "LocatedDict",
     "LocatedList",
