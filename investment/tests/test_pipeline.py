@@ -199,3 +199,45 @@ def test_the_cockpit_and_the_zone_page_show_the_rates(login):
     assert "履约率" in card and "资金到位率" in card
     zone = login("xinjingji").get(reverse("zone_detail", args=["z-new-economy"])).content.decode()
     assert 'id="pipeline-rates"' in zone and "开工率" in zone
+
+
+@pytest.mark.parametrize(
+    ("url_name", "data", "message"),
+    [
+        ("project_stage", {"stage": "hacked", "on": "2020-03-01"}, "选择一个有效的选项"),
+        ("project_stage", {"stage": "started", "on": "2020-13-01"}, "输入一个有效的日期"),
+        (
+            "project_stage",
+            {"stage": "started", "on": "2020-02-01", "note": "长" * 501},
+            "确保该变量包含不超过 500 字符",
+        ),
+        (
+            "project_capital",
+            {"on": "2020-03-01", "amount_yuan": "abc"},
+            'data-error-for="amount_yuan"',
+        ),
+        (
+            "project_capital",
+            {"on": "2020-03-01", "amount_yuan": "9" * 40},
+            'data-error-for="amount_yuan"',
+        ),
+        ("project_capital", {"on": "", "amount_yuan": "5"}, "这个字段是必填项"),
+    ],
+    ids=["unknown-stage", "bad-date", "long-note", "not-a-number", "oversized", "no-date"],
+)
+def test_hostile_and_wrong_pipeline_forms_are_refused_and_write_nothing(
+    login, url_name, data, message
+):
+    zone = Unit.objects.get(code="z-new-economy")
+    project = _project(
+        zone, "表单项目", lead_on=dt.date(2020, 1, 10), signed_on=dt.date(2020, 2, 1)
+    )
+    before = (StageChange.objects.count(), CapitalArrival.objects.count(), project.history.count())
+    response = login("xinjingji").post(reverse(url_name, args=[project.pk]), data)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert (
+        StageChange.objects.count(),
+        CapitalArrival.objects.count(),
+        project.history.count(),
+    ) == before
