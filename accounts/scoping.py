@@ -82,6 +82,17 @@ def home_unit(user) -> Unit | None:
     return own.unit if own is not None else None
 
 
+def scope_unit(user, code: str, kinds: tuple[str, ...]) -> Unit | None:
+    """The unit a page speaks of: the one of `kinds` coded `code` that the user sees, else
+    (no code) the user's own (home_unit); None when there is no such unit to show (a code
+    too long to be one, or hostile, finds none)."""
+    if code:
+        if len(code) > 64:
+            return None
+        return visible_units(user).filter(kind__in=kinds, code=code).first()
+    return home_unit(user)
+
+
 def roles_of(user) -> set[str]:
     if not user.is_authenticated:
         return set()
@@ -92,6 +103,12 @@ def roles_of(user) -> set[str]:
 
 def is_city_admin(user) -> bool:
     return Role.CITY_ADMIN in roles_of(user)
+
+
+def may_decide_conflicts(user) -> bool:
+    """Who decides attraction conflicts between zones (and merges duplicate enterprises):
+    the city's administrators."""
+    return is_city_admin(user)
 
 
 def may_unlock_log_ins(user) -> bool:

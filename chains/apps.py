@@ -24,6 +24,10 @@ class ChainsConfig(AppConfig):
             Chain, ChainNode, ChainLink, NodeEnterprise, NodeProject, NodeCarrier, AttractionTarget
         )
         catalogue.register("attraction_targets", "chains.views.TARGET_PAGES")
+        # A list line names its enterprise by credit code: a merge of enterprises moves it.
+        from investment.services import register_code_reference
+
+        register_code_reference("chains.AttractionTarget", "credit_code")
         from plans import figures
 
         from .commitment_rules import register_all

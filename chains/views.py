@@ -15,7 +15,7 @@ from django.utils.translation import pgettext
 
 from accounts.choices import Action
 from accounts.registry import ScopedRegistryPages
-from accounts.scoping import home_unit, restrict, visible_units
+from accounts.scoping import restrict, scope_unit, visible_units
 from core.templatetags.zoneplan import localized
 from core.wordfile import CONTENT_TYPE as WORD_CONTENT_TYPE
 from core.wordfile import new_document, to_bytes
@@ -35,13 +35,7 @@ SCOPE_KINDS = (UnitKind.CITY, UnitKind.DISTRICT, UnitKind.ZONE)
 
 
 def _scope(request) -> Unit:
-    units = visible_units(request.user).filter(kind__in=SCOPE_KINDS)
-    code = request.GET.get("unit", "")
-    if code:
-        if len(code) > 64 or not CODE.match(code):
-            raise Http404
-        return get_object_or_404(units, code=code)
-    unit = home_unit(request.user)
+    unit = scope_unit(request.user, request.GET.get("unit", ""), SCOPE_KINDS)
     if unit is None:
         raise Http404
     return unit

@@ -3,6 +3,8 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
     CapitalArrival,
+    Conflict,
+    ConflictMember,
     Enterprise,
     InvestmentProject,
     StageChange,
@@ -63,3 +65,21 @@ class WarningRuleAdmin(SimpleHistoryAdmin):
 
     list_display = ["kind", "days", "level", "is_active"]
     list_filter = ["kind", "level", "is_active"]
+
+
+class ConflictMemberInline(admin.TabularInline):
+    model = ConflictMember
+    extra = 0
+    readonly_fields = ["project", "share"]
+    can_delete = False
+
+
+@admin.register(Conflict)
+class ConflictAdmin(SimpleHistoryAdmin):
+    """Attraction conflicts (docs/conflicts.md): read here; the city decides on their pages,
+    which keep the shares in step."""
+
+    list_display = ["pk", "basis", "status", "holder_zone", "found_at", "decided_by"]
+    list_filter = ["status", "basis"]
+    readonly_fields = ["basis", "status", "holder_zone", "zone_shares", "similarity", "found_at"]
+    inlines = [ConflictMemberInline]

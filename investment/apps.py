@@ -39,5 +39,28 @@ class InvestmentConfig(AppConfig):
                 *Carrier.objects.filter(pk=e.carrier_id).values_list("zone_id", flat=True),
             ],
         )
+        # A conflict's shares weigh its projects in every count (docs/conflicts.md).
+        from .models import Conflict, ConflictMember
+
+        figures.track(
+            ConflictMember,
+            lambda m: InvestmentProject.objects.filter(pk=m.project_id).values_list(
+                "zone_id", flat=True
+            ),
+        )
+        watch(Conflict, ConflictMember)
+        from django.conf import settings
+
+        from jobs.choices import JobKind
+        from jobs.periodic import Periodic, register
+
+        register(
+            Periodic(
+                name="investment.conflicts",
+                kind=JobKind.CONFLICTS,
+                task="investment.tasks.detect_conflicts_job",
+                at=settings.ZONEPLAN_CONFLICTS_AT,
+            )
+        )
         catalogue.register("enterprises", "investment.views.ENTERPRISE_PAGES")
         catalogue.register("investment_projects", "investment.views.PROJECT_PAGES")

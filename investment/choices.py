@@ -99,3 +99,32 @@ DEFAULT_WARNING_RULES = [
     (WarningKind.LATE_PRODUCTION, 0, WarningLevel.RED),
     (WarningKind.NO_FOLLOW_UP, 60, WarningLevel.YELLOW),
 ]
+
+
+class ConflictBasis(models.TextChoices):
+    """Why projects of different zones are taken to pursue one enterprise."""
+
+    SAME_ENTERPRISE = "same_enterprise", _("Same enterprise (credit code)")
+    SIMILAR_NAME = "similar_name", _("Similar enterprise names")
+
+
+class ConflictStatus(models.TextChoices):
+    """Where the city stands on a conflict (docs/conflicts.md, Shares)."""
+
+    OPEN = "open", _("Awaiting the city")
+    CONFIRMED = "confirmed", _("First contact confirmed")
+    REASSIGNED = "reassigned", _("Reassigned")
+    JOINT = "joint", _("Joint attraction")
+    SEPARATE = "separate", _("Separate investments")
+    CLEARED = "cleared", _("No longer in conflict")
+
+
+# Statuses in which the holder counts the whole project and the others nothing.
+HOLDER_STATUSES = {ConflictStatus.OPEN, ConflictStatus.CONFIRMED, ConflictStatus.REASSIGNED}
+
+
+class HolderRule(models.TextChoices):
+    """Which zone holds a contested project until the city decides (ZONEPLAN_CONFLICT_HOLDER)."""
+
+    FIRST_CONTACT = "first_contact", _("The zone whose project has the earliest stage date")
+    FIRST_REGISTERED = "first_registered", _("The zone that registered its project first")

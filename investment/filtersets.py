@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.filtersets import IdFilter, ListFilterSet, SearchFilter
 
-from .choices import STAGE_DATES, Stage, Tier, WarningLevel
+from .choices import STAGE_DATES, ConflictBasis, ConflictStatus, Stage, Tier, WarningLevel
 from .registry import KIND_FIELDS
 
 HIGH_TIER = "high"  # the three tiers the plan's 270+ high-tier projects count
@@ -57,3 +57,23 @@ class ProjectFilter(ListFilterSet):
         for later in fields[index + 1 :]:
             qs = qs.filter(Q(**{f"{later}__isnull": True}) | Q(**{f"{later}__gt": today}))
         return qs
+
+
+class ConflictFilter(ListFilterSet):
+    status = django_filters.ChoiceFilter(choices=ConflictStatus.choices)
+    basis = django_filters.ChoiceFilter(choices=ConflictBasis.choices)
+    zone = IdFilter(method="in_zone")
+    q = SearchFilter(
+        lookups=(
+            "members__project__name__icontains",
+            "members__project__enterprise__name__icontains",
+        ),
+        upper=("members__project__enterprise__credit_code__iexact",),
+    )
+    order_by = ("-found_at", "-pk")
+
+    def in_zone(self, qs: QuerySet, _name: str, value: int) -> QuerySet:
+        return qs.filter(members__project__zone_id=value)
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        return super().filter_queryset(queryset).distinct()

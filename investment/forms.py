@@ -153,3 +153,89 @@ class CapitalForm(forms.Form):
     def __init__(self, *args, project=None, **kwargs):
         super().__init__(*args, **kwargs)
         _style(self)
+
+
+class ConflictDecisionForm(forms.Form):
+    """The city's decision on a conflict; shares are per cent of the project, one per zone
+    (investment.services.decide_conflict checks them)."""
+
+    DECISIONS = [
+        ("confirm", _("Confirm the zone of first contact")),
+        ("reassign", _("Reassign to another zone")),
+        ("joint", _("Joint attraction, with shares")),
+        ("separate", _("Separate investments: each counts whole")),
+    ]
+
+    decision = forms.ChoiceField(label=_("Decision"), choices=DECISIONS, widget=forms.RadioSelect)
+    holder_zone = forms.TypedChoiceField(
+        label=_("Zone that holds it"), coerce=int, required=False, empty_value=None
+    )
+    note = forms.CharField(label=_("Reason"), max_length=500, required=False)
+
+    def __init__(self, *args, zones, **kwargs):
+        super().__init__(*args, **kwargs)
+        from core.templatetags.zoneplan import localized
+
+        self.zones = list(zones)
+        self.fields["holder_zone"].choices = [("", "—")] + [
+            (z.pk, localized(z)) for z in self.zones
+        ]
+        for zone in self.zones:
+            self.fields[f"share_{zone.pk}"] = forms.DecimalField(
+                label=_("Share of %(zone)s (%%)") % {"zone": localized(zone)},
+                required=False,
+                min_value=0,
+                max_value=100,
+                max_digits=6,
+                decimal_places=2,
+            )
+        _style(self)
+        self.fields["decision"].widget.attrs["class"] = "form-check-input"
+
+    def share_fields(self):
+        return [self[f"share_{zone.pk}"] for zone in self.zones]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "reassign" and not data.get("holder_zone"):
+            self.add_error("holder_zone", _("Choose the zone that holds the project."))
+        if data.get("decision") == "joint":
+            missing = [z for z in self.zones if data.get(f"share_{z.pk}") is None]
+            for zone in missing:
+                self.add_error(f"share_{zone.pk}", _("Give this zone's share."))
+        return data
+
+    def shares(self) -> dict:
+        from decimal import Decimal
+
+        return {
+            z.pk: self.cleaned_data[f"share_{z.pk}"] / Decimal(100)
+            for z in self.zones
+            if self.cleaned_data.get(f"share_{z.pk}") is not None
+        }
+
+
+class MergeForm(forms.Form):
+    """Name the duplicate record to merge into the one shown, by its credit code."""
+
+    credit_code = forms.CharField(
+        label=_("Credit code of the duplicate record"), max_length=40, strip=True
+    )
+    note = forms.CharField(label=_("Reason"), max_length=500, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _style(self)
+
+    def clean_credit_code(self):
+        code = normalise(self.cleaned_data["credit_code"])
+        message = credit_code_problem(code)
+        if message:
+            raise forms.ValidationError(message)
+        duplicate = Enterprise.objects.filter(credit_code=code).first()
+        if duplicate is None:
+            raise forms.ValidationError(
+                _("No enterprise has the credit code %(code)s.") % {"code": code}
+            )
+        self.cleaned_data["duplicate"] = duplicate
+        return code

@@ -5,14 +5,18 @@ from __future__ import annotations
 from collections import Counter
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import DecimalField, ExpressionWrapper, F, Q, Sum, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext
 
 from plans.measures import Drivers, Measure, combine, first_per_zone, register
 
-from .choices import Tier
+from .choices import ConflictStatus, Tier
 from .models import InvestmentProject
+
+_SHARE_FIELD = DecimalField(max_digits=5, decimal_places=4)
+_MONEY_FIELD = DecimalField(max_digits=24, decimal_places=6)
 
 HIGH_TIER_DEFAULT = {
     "tiers": [Tier.TOP500.value, Tier.SEGMENT_LEADER.value, Tier.CORE_SUPPLIER.value]
@@ -65,15 +69,37 @@ def _signed(zones, start, day, **rule):
     return signed.filter(high_tier_q(**rule))
 
 
+def project_key(zone_id, pk, enterprise_id, conflict_id, share, status) -> str | None:
+    """What a project counts as in a set-valued measure (plans.measures.combine): the
+    enterprise when one is recorded, else the project, so one enterprise claimed by several
+    zones counts once above them. In a conflict the city has not found separate, the conflict,
+    weighted by the zone's share and naming the zone ("c7@0.4@z12": two zones of equal share
+    are two keys), nothing with a share of 0."""
+    if conflict_id is not None and status != ConflictStatus.SEPARATE:
+        if not share:
+            return None
+        if share == 1:
+            return f"c{conflict_id}"
+        return f"c{conflict_id}@{format(share.normalize(), 'f')}@z{zone_id}"
+    if conflict_id is not None or not enterprise_id:
+        return f"p{pk}"
+    return f"e{enterprise_id}"
+
+
 def by_zone(zones, *, start, day, **rule) -> dict[int, set]:
-    """High-tier projects signed in the period, as keys per zone: the enterprise when one is
-    recorded, else the project. Rolled up as a union, a project of one enterprise claimed by
-    several zones counts once above them."""
+    """High-tier projects signed in the period, as keys per zone (project_key)."""
     result: dict[int, set] = {}
-    for zone_id, pk, enterprise_id in _signed(zones, start, day, **rule).values_list(
-        "zone_id", "pk", "enterprise_id"
+    for facts in _signed(zones, start, day, **rule).values_list(
+        "zone_id",
+        "pk",
+        "enterprise_id",
+        "conflict_member__conflict_id",
+        "conflict_member__share",
+        "conflict_member__conflict__status",
     ):
-        result.setdefault(zone_id, set()).add(f"e{enterprise_id}" if enterprise_id else f"p{pk}")
+        key = project_key(*facts)
+        if key is not None:
+            result.setdefault(facts[0], set()).add(key)
     return result
 
 
@@ -116,8 +142,7 @@ def _pipeline(zones, *, start, day, deadline, **rule) -> dict[int, Decimal]:
         .filter(Q(signed_on__isnull=True) | Q(signed_on__gt=day))
         .filter(high_tier_q(**rule))
     )
-    counts = negotiating.values("zone_id").annotate(n=Count("pk")).values_list("zone_id", "n")
-    return {zone: Decimal(n) for zone, n in counts}
+    return _counted(negotiating)
 
 
 def _stalled(units, *, day, deadline) -> dict[int, list]:
@@ -155,7 +180,7 @@ def register_all() -> None:
             pipeline_by_zone=_pipeline,
             drivers=Drivers(_stalled, _describe_stalled),
             source="高能级产业化项目：计划期内签约的500强、细分行业领军、核心关键配套项目；同一企业被多个功能区申报只计一次",
-            reads=("investment.InvestmentProject",),
+            reads=("investment.InvestmentProject", "investment.ConflictMember"),
             parameter="high_tier",
         ),
     )
@@ -176,9 +201,19 @@ def _signed_in_period(zones, start, day):
     return signed if zones is None else signed.filter(zone__in=zones)
 
 
+SHARE = Coalesce("conflict_member__share", Value(Decimal(1)), output_field=_SHARE_FIELD)
+
+
 def _counted(queryset) -> dict[int, Decimal]:
-    counts = queryset.values("zone_id").annotate(n=Count("pk")).values_list("zone_id", "n")
-    return {zone: Decimal(n) for zone, n in counts}
+    """Projects per zone, each weighed by the share its zone counts (1 outside a conflict)."""
+    counts = queryset.values("zone_id").annotate(n=Sum(SHARE)).values_list("zone_id", "n")
+    return {zone: tidy(n) for zone, n in counts if n}
+
+
+def tidy(value) -> Decimal:
+    """12.0000 as 12, 0.4000 as 0.4."""
+    value = Decimal(value)
+    return Decimal(int(value)) if value == value.to_integral_value() else value.normalize()
 
 
 def signed_by_zone(zones, *, start, day) -> dict[int, Decimal]:
@@ -205,10 +240,12 @@ def contracted_by_zone(zones, *, start, day) -> dict[int, Decimal]:
         _signed_in_period(zones, start, day)
         .filter(investment_yuan__isnull=False)
         .values("zone_id")
-        .annotate(total=Sum("investment_yuan"))
+        .annotate(
+            total=Sum(ExpressionWrapper(F("investment_yuan") * SHARE, output_field=_MONEY_FIELD))
+        )
         .values_list("zone_id", "total")
     )
-    return {zone: Decimal(total) for zone, total in sums}
+    return {zone: Decimal(total) for zone, total in sums if total}
 
 
 def in_place_by_zone(zones, *, start, day) -> dict[int, Decimal]:
@@ -219,15 +256,22 @@ def in_place_by_zone(zones, *, start, day) -> dict[int, Decimal]:
     )
     if zones is not None:
         arrivals = arrivals.filter(project__zone__in=zones)
+    share = Coalesce(
+        "project__conflict_member__share", Value(Decimal(1)), output_field=_SHARE_FIELD
+    )
     sums = (
         arrivals.values("project__zone_id")
-        .annotate(total=Sum("amount_yuan"))
+        .annotate(total=Sum(ExpressionWrapper(F("amount_yuan") * share, output_field=_MONEY_FIELD)))
         .values_list("project__zone_id", "total")
     )
-    return {zone: Decimal(total) for zone, total in sums}
+    return {zone: Decimal(total) for zone, total in sums if total}
 
 
-PIPELINE_READS = ("investment.InvestmentProject", "investment.CapitalArrival")
+PIPELINE_READS = (
+    "investment.InvestmentProject",
+    "investment.CapitalArrival",
+    "investment.ConflictMember",
+)
 
 # indicator code → (per-zone function, the line its source says)
 PIPELINE_MEASURES = {

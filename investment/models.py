@@ -14,7 +14,17 @@ from simple_history.models import HistoricalRecords
 from territory.choices import UnitKind
 from territory.models import Unit
 
-from .choices import HIGH_TIERS, STAGE_DATES, ChainAction, Stage, Tier, WarningKind, WarningLevel
+from .choices import (
+    HIGH_TIERS,
+    STAGE_DATES,
+    ChainAction,
+    ConflictBasis,
+    ConflictStatus,
+    Stage,
+    Tier,
+    WarningKind,
+    WarningLevel,
+)
 
 
 class Enterprise(models.Model):
@@ -272,3 +282,144 @@ class WarningRule(models.Model):
 
     def __str__(self) -> str:
         return f"{WarningKind(self.kind).label} · {self.days} · {WarningLevel(self.level).label}"
+
+
+class Conflict(models.Model):
+    """An attraction conflict (招商冲突): projects of two or more zones that pursue one
+    enterprise, by its credit code or by names that match (investment.matching). Found by
+    `services.detect_conflicts`; the city decides who counts it (docs/conflicts.md)."""
+
+    basis = models.CharField(_("basis"), max_length=20, choices=ConflictBasis.choices)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ConflictStatus.choices, default=ConflictStatus.OPEN
+    )
+    holder_zone = models.ForeignKey(
+        Unit,
+        verbose_name=_("holding zone"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("The zone whose projects count the whole of it, while one zone holds it."),
+    )
+    zone_shares = models.JSONField(
+        _("shares by zone"),
+        default=dict,
+        blank=True,
+        help_text=_("A joint attraction's shares: {zone id: share as text}, adding up to 1."),
+    )
+    similarity = models.DecimalField(
+        _("name similarity"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    found_at = models.DateTimeField(_("found at"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("attraction conflict")
+        verbose_name_plural = _("attraction conflicts")
+        ordering = ["-found_at", "-pk"]
+        indexes = [models.Index(fields=["status"])]
+
+    def __str__(self) -> str:
+        return f"{_('Conflict')} {self.pk}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == ConflictStatus.OPEN
+
+
+class ConflictMember(models.Model):
+    """A project in a conflict, with the share of it its zone counts: 1 or 0 while one zone
+    holds the project, the city's shares when it is joint, 1 each when the projects are
+    separate investments. Every count of projects weighs a project by this share."""
+
+    conflict = models.ForeignKey(
+        Conflict, verbose_name=_("conflict"), on_delete=models.CASCADE, related_name="members"
+    )
+    project = models.OneToOneField(
+        InvestmentProject,
+        verbose_name=_("investment project"),
+        on_delete=models.CASCADE,
+        related_name="conflict_member",
+    )
+    share = models.DecimalField(_("counted share"), max_digits=5, decimal_places=4, default=1)
+
+    class Meta:
+        verbose_name = _("project in a conflict")
+        verbose_name_plural = _("projects in conflicts")
+        ordering = ["conflict", "project__zone__order", "project__pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(share__gte=0) & Q(share__lte=1), name="conflict_share_0_to_1"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.conflict} · {self.project}"
+
+
+class EnterpriseMerge(models.Model):
+    """Two records of one enterprise made one (企业合并): every reference to the duplicate moved
+    to the survivor, and the duplicate deleted. What it held and what moved are kept, so the
+    merge can be undone (investment.services.undo_merge)."""
+
+    survivor = models.ForeignKey(
+        Enterprise,
+        verbose_name=_("surviving enterprise"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="merges",
+    )
+    merged_pk = models.PositiveBigIntegerField(_("merged record's id"))
+    merged_code = models.CharField(_("merged record's credit code"), max_length=18)
+    merged_name = models.CharField(_("merged record's name"), max_length=200)
+    merged_record = models.JSONField(_("merged record"), default=dict)
+    moved = models.JSONField(
+        _("references moved"),
+        default=list,
+        help_text=_("[model, id, field, old value]: what pointed at the merged record."),
+    )
+    removed = models.JSONField(
+        _("rows removed"),
+        default=list,
+        help_text=_("Rows that would have repeated one of the survivor's, as they were."),
+    )
+    note = models.CharField(_("reason"), max_length=500, blank=True)
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("merged by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    merged_at = models.DateTimeField(_("merged at"), default=timezone.now)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("undone by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    undone_at = models.DateTimeField(_("undone at"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("enterprise merge")
+        verbose_name_plural = _("enterprise merges")
+        ordering = ["-merged_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.merged_name} → {self.survivor or '—'}"

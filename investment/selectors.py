@@ -181,3 +181,136 @@ def of_level(queryset: QuerySet, level: str, day: dt.date | None = None) -> Quer
     if level == "yellow":
         return queryset.filter(yellow).exclude(red)
     return queryset.exclude(red).exclude(yellow)
+
+
+# ── Attraction conflicts (docs/conflicts.md) ──
+
+
+def conflicts_for(user) -> QuerySet:
+    """The conflicts the user sees: those with a project in a zone the user sees (a zone's
+    officer sees the conflicts its projects are in, with the other zones' projects)."""
+    from accounts.scoping import restrict
+
+    from .models import Conflict, ConflictMember
+
+    seen = restrict(ConflictMember.objects.all(), user, via="project__zone").values("conflict_id")
+    return Conflict.objects.filter(pk__in=seen).select_related("holder_zone", "decided_by")
+
+
+@dataclass(frozen=True)
+class ConflictLine:
+    """A project of a conflict as the conflict's page shows it."""
+
+    project: object
+    share: Decimal
+    first_date: dt.date | None
+    is_rule_holder: bool
+
+
+def conflict_lines(conflict) -> list[ConflictLine]:
+    """The conflict's projects with their zones, enterprises and shares, and which one the
+    holder rule names (one query)."""
+    from .choices import STAGE_DATES
+    from .services import rule_holder
+
+    members = list(
+        conflict.members.select_related("project__zone", "project__enterprise").order_by(
+            "project__zone__order", "project__zone__code", "project__pk"
+        )
+    )
+    facts = {
+        m.project_id: (
+            m.project_id,
+            m.project.zone_id,
+            *(getattr(m.project, f) for _s, f in STAGE_DATES),
+        )
+        for m in members
+    }
+    holder = rule_holder(list(facts), facts) if facts else None
+    lines = []
+    for member in members:
+        dates = [d for d in facts[member.project_id][2:] if d is not None]
+        lines.append(
+            ConflictLine(
+                project=member.project,
+                share=member.share,
+                first_date=min(dates) if dates else None,
+                is_rule_holder=member.project.zone_id == holder,
+            )
+        )
+    return lines
+
+
+def open_conflicts(user) -> int:
+    from .choices import ConflictStatus
+
+    return conflicts_for(user).filter(status=ConflictStatus.OPEN).count()
+
+
+# ── The funnel (招商漏斗, docs/pipeline.md) ──
+
+
+@dataclass(frozen=True)
+class FunnelRow:
+    """One unit's projects that had reached each stage by the day (weighed by counted share),
+    in the order of the stages, with the conversion from each stage to the next."""
+
+    unit_id: int
+    name: str
+    reached: list[Decimal]
+
+    @property
+    def conversions(self) -> list[Decimal | None]:
+        """reached[i + 1] / reached[i] as a share, for each stage after the first."""
+        return [
+            (self.reached[i] / self.reached[i - 1]) if self.reached[i - 1] else None
+            for i in range(1, len(self.reached))
+        ]
+
+
+def funnel(
+    *, unit_id: int, day: dt.date, english: bool = False
+) -> tuple[FunnelRow, list[FunnelRow]]:
+    """The funnel of the unit on the day, and of each zone under it as the tree stood that day:
+    a project counts at a stage once the date of that stage, or of a later one, is on or
+    before the day (a project signed without a recorded lead was a lead too). Each project
+    weighs its counted share, so the unit counts a contested project once. One query."""
+    from django.db.models import Case, DecimalField, Sum, Value, When
+    from django.db.models.functions import Coalesce
+
+    from plans.progress import shared_tree, tree_version
+
+    from .choices import STAGE_DATES
+    from .measures import SHARE
+    from .models import InvestmentProject
+
+    tree = shared_tree(day, tree_version())
+    zones = [pk for pk in tree.members(unit_id) if tree.kind(pk) == "zone" and tree.exists(pk)]
+    fields = [f for _s, f in STAGE_DATES]
+    sums = {}
+    for i, _field in enumerate(fields):
+        reached = Q()
+        for later in fields[i:]:
+            reached |= Q(**{f"{later}__lte": day})
+        sums[f"s{i}"] = Coalesce(
+            Sum(Case(When(reached, then=SHARE), default=Value(Decimal(0)))),
+            Value(Decimal(0)),
+            output_field=DecimalField(max_digits=12, decimal_places=4),
+        )
+    names = list(sums)
+    per_zone = {
+        zone_id: [Decimal(v) for v in values]
+        for zone_id, *values in InvestmentProject.objects.filter(zone__in=zones)
+        .values("zone_id")
+        .annotate(**sums)
+        .values_list("zone_id", *names)
+    }
+    from .measures import tidy
+
+    def row_of(pk: int, counts: list[Decimal]) -> FunnelRow:
+        return FunnelRow(pk, tree.name(pk, english=english), [tidy(c) for c in counts])
+
+    rows = [row_of(z, per_zone.get(z, [Decimal(0)] * len(fields))) for z in zones]
+    rows.sort(key=lambda r: (-r.reached[0], r.name))
+    total = [sum((r.reached[i] for r in rows), Decimal(0)) for i in range(len(fields))]
+    return row_of(unit_id, total), rows

@@ -11,4 +11,14 @@ urlpatterns = [
     *PROJECT_PAGES.urlpatterns("projects/"),
     path("projects/<int:pk>/stage/", views.project_stage, name="project_stage"),
     path("projects/<int:pk>/capital/", views.project_capital, name="project_capital"),
+    path("enterprises/<int:pk>/merge/", views.enterprise_merge, name="enterprise_merge"),
+    path(
+        "enterprises/merges/<int:pk>/undo/",
+        views.enterprise_merge_undo,
+        name="enterprise_merge_undo",
+    ),
+    path("funnel/", views.funnel_page, name="funnel"),
+    path("conflicts/", views.conflict_list, name="conflict_list"),
+    path("conflicts/search/", views.conflict_search, name="conflict_search"),
+    path("conflicts/<int:pk>/", views.conflict_detail, name="conflict_detail"),
 ]

@@ -1,9 +1,10 @@
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.shortcuts import redirect
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -11,12 +12,31 @@ from django.views.decorators.http import require_POST
 
 from accounts.choices import Action
 from accounts.registry import ScopedRegistryPages
-from accounts.scoping import is_city_admin, restrict, roles_of, visible_units
+from accounts.scoping import (
+    is_city_admin,
+    may_decide_conflicts,
+    restrict,
+    roles_of,
+    scope_unit,
+    visible_units,
+)
 from core.quantities import format_quantity
+from core.refusals import Refusal
 from core.templatetags.zoneplan import localized
+from jobs.choices import JobKind
+from jobs.models import Job
 from territory.choices import UnitKind
 
-from .choices import ENTERPRISE_KINDS, STAGE_DATES, Stage, Tier, WarningLevel
+from .choices import (
+    ENTERPRISE_KINDS,
+    STAGE_DATES,
+    ConflictBasis,
+    ConflictStatus,
+    HolderRule,
+    Stage,
+    Tier,
+    WarningLevel,
+)
 from .filtersets import EnterpriseFilter, ProjectFilter
 from .forms import EnterpriseForm, ProjectForm
 from .models import Enterprise, InvestmentProject
@@ -25,12 +45,15 @@ from .selectors import warnings_of
 from .services import (
     StageRefused,
     advance_stage,
+    decide_conflict,
     delete_enterprise,
     delete_project,
+    merge_enterprises,
     record_capital,
     save_enterprise,
     save_project,
     stage_requirements,
+    undo_merge,
 )
 
 
@@ -43,6 +66,7 @@ class EnterprisePages(ScopedRegistryPages):
     registered elsewhere); the zone that keeps a record changes it, the city keeps the rest."""
 
     model = Enterprise
+    detail_extra_template = "investment/_enterprise_merge.html"
     spreadsheet = ENTERPRISE_REGISTRY
     form_class = EnterpriseForm
     filterset_class = EnterpriseFilter
@@ -78,6 +102,15 @@ class EnterprisePages(ScopedRegistryPages):
 
     def save(self, *, user, obj):
         return save_enterprise(user=user, enterprise=obj)
+
+    def detail_context(self, request, obj):
+        from .forms import MergeForm
+
+        return {
+            "may_merge": may_decide_conflicts(request.user),
+            "merge_form": MergeForm(),
+            "merges": obj.merges.select_related("merged_by", "undone_by")[:20],
+        }
 
     def delete(self, *, user, obj):
         delete_enterprise(user=user, enterprise=obj)
@@ -306,3 +339,224 @@ def _detail_again(request, project, **forms_):
     )
     response.status_code = 400
     return response
+
+
+# ── Attraction conflicts (docs/conflicts.md) ──
+
+
+@login_required
+def conflict_list(request):
+    """The conflicts the user sees, open ones first by default; the city starts a search."""
+    from django.core.paginator import Paginator
+
+    from .filtersets import ConflictFilter
+    from .selectors import conflicts_for
+
+    data = request.GET.copy()
+    if "status" not in data:
+        data["status"] = ConflictStatus.OPEN
+    scoped = conflicts_for(request.user)
+    filterset = ConflictFilter(data, queryset=scoped)
+    page = Paginator(
+        filterset.qs.prefetch_related("members__project__zone", "members__project__enterprise"),
+        25,
+    ).get_page(request.GET.get("page"))
+    zones = visible_units(request.user).filter(kind=UnitKind.ZONE).order_by("order", "code")
+    return render(
+        request,
+        "investment/conflict_list.html",
+        {
+            "nav": "conflicts",
+            "page": page,
+            "filters": filterset.values(),
+            "statuses": ConflictStatus.choices,
+            "bases": ConflictBasis.choices,
+            "zones": zones,
+            "open_count": scoped.filter(status=ConflictStatus.OPEN).count(),
+            "may_decide": may_decide_conflicts(request.user),
+            "holder_rule": HolderRule(settings.ZONEPLAN_CONFLICT_HOLDER).label,
+            "threshold": settings.ZONEPLAN_CONFLICT_SIMILARITY,
+            "last_search": Job.objects.filter(kind=JobKind.CONFLICTS)
+            .order_by("-created_at")
+            .first(),
+        },
+    )
+
+
+@login_required
+def conflict_detail(request, pk: int):
+    """One conflict: its projects, the holder the rule names, and the city's decision."""
+    from .forms import ConflictDecisionForm
+    from .selectors import conflict_lines, conflicts_for
+
+    conflict = get_object_or_404(conflicts_for(request.user), pk=pk)
+    lines = conflict_lines(conflict)
+    zones = list({line.project.zone_id: line.project.zone for line in lines}.values())
+    may_decide = may_decide_conflicts(request.user) and conflict.status != ConflictStatus.CLEARED
+    status = 200
+    if request.method == "POST":
+        if not may_decide:
+            raise PermissionDenied
+        form = ConflictDecisionForm(request.POST, zones=zones)
+        if form.is_valid():
+            try:
+                decide_conflict(
+                    user=request.user,
+                    conflict=conflict,
+                    decision=form.cleaned_data["decision"],
+                    holder_zone_id=form.cleaned_data.get("holder_zone"),
+                    shares=form.shares(),
+                    note=form.cleaned_data["note"],
+                )
+            except Refusal as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("The decision is recorded; the counts follow it."))
+                return redirect("conflict_detail", pk=conflict.pk)
+        status = 400
+    else:
+        initial = {"holder_zone": conflict.holder_zone_id, "note": conflict.note}
+        for zone_id, share in (conflict.zone_shares or {}).items():
+            initial[f"share_{zone_id}"] = Decimal(share) * 100
+        form = ConflictDecisionForm(initial=initial, zones=zones)
+    history = conflict.history.select_related("history_user").order_by("-history_date")[:20]
+    return render(
+        request,
+        "investment/conflict_detail.html",
+        {
+            "nav": "conflicts",
+            "conflict": conflict,
+            "lines": lines,
+            "form": form,
+            "may_decide": may_decide,
+            "holder_rule": HolderRule(settings.ZONEPLAN_CONFLICT_HOLDER).label,
+            "history": history,
+        },
+        status=status,
+    )
+
+
+@require_POST
+@login_required
+def conflict_search(request):
+    """Start a search for conflicts in a worker (the city's administrators)."""
+    from .tasks import start_detection
+
+    if not may_decide_conflicts(request.user):
+        raise PermissionDenied
+    job = start_detection(user=request.user)
+    messages.info(
+        request, _("The search for conflicts has started; the list updates when it ends.")
+    )
+    return redirect("job", pk=job.pk)
+
+
+# ── Merging duplicate enterprises ──
+
+
+@require_POST
+@login_required
+def enterprise_merge(request, pk: int):
+    """Merge the enterprise named by its credit code into this one (the city's administrators)."""
+    from .forms import MergeForm
+
+    survivor = ENTERPRISE_PAGES.get(request, pk, Action.VIEW)
+    if not may_decide_conflicts(request.user):
+        raise PermissionDenied
+    form = MergeForm(request.POST)
+    if form.is_valid():
+        try:
+            merge = merge_enterprises(
+                user=request.user,
+                survivor=survivor,
+                duplicate=form.cleaned_data["duplicate"],
+                note=form.cleaned_data["note"],
+            )
+        except Refusal as exc:
+            form.add_error("credit_code", str(exc))
+        else:
+            messages.success(
+                request,
+                _("%(name)s is merged into this enterprise; the merge can be undone below.")
+                % {"name": merge.merged_name},
+            )
+            return redirect("enterprise_detail", pk=survivor.pk)
+    extra = ENTERPRISE_PAGES.detail_context(request, survivor) | {"merge_form": form}
+    response = ENTERPRISE_PAGES.detail_view(request, survivor.pk, extra=extra)
+    response.status_code = 400
+    return response
+
+
+@require_POST
+@login_required
+def enterprise_merge_undo(request, pk: int):
+    """Undo a merge: the merged record comes back and what moved points back at it."""
+    from .models import EnterpriseMerge
+
+    if not may_decide_conflicts(request.user):
+        raise PermissionDenied
+    merge = get_object_or_404(EnterpriseMerge, pk=pk)
+    try:
+        restored = undo_merge(user=request.user, merge=merge)
+    except Refusal as exc:
+        messages.error(request, str(exc))
+        if merge.survivor_id:
+            return redirect("enterprise_detail", pk=merge.survivor_id)
+        return redirect("enterprise_list")
+    messages.success(request, _("The merge is undone: %(name)s is back.") % {"name": restored})
+    return redirect("enterprise_detail", pk=restored.pk)
+
+
+# ── The funnel ──
+
+FUNNEL_KINDS = (UnitKind.CITY, UnitKind.DISTRICT, UnitKind.ZONE)
+
+
+@login_required
+def funnel_page(request):
+    """From lead to production, for a unit and each zone under it, on a day (today unless
+    `?day=`), with the conversion at each stage."""
+    import datetime as dt
+
+    from django.http import Http404
+    from django.utils import timezone
+    from django.utils.translation import get_language
+
+    from .selectors import funnel
+
+    unit = scope_unit(request.user, request.GET.get("unit", ""), FUNNEL_KINDS)
+    if unit is None:
+        raise Http404
+    today = timezone.localdate()
+    day, day_error = today, ""
+    if request.GET.get("day"):
+        try:
+            day = dt.date.fromisoformat(request.GET["day"][:10])
+        except ValueError:
+            day_error = _("“%(value)s” is not a date (YYYY-MM-DD); today is shown.") % {
+                "value": request.GET["day"][:20]
+            }
+        else:
+            if day > today:
+                day, day_error = today, _("The day is after today; today is shown.")
+    total, rows = funnel(unit_id=unit.pk, day=day, english=get_language() == "en")
+    stages = [Stage(s).label for s, _f in STAGE_DATES]
+    return render(
+        request,
+        "investment/funnel.html",
+        {
+            "nav": "registries",
+            "unit": unit,
+            "units": visible_units(request.user).filter(kind__in=FUNNEL_KINDS).order_by("path"),
+            "day": day,
+            "day_error": day_error,
+            "stages": stages,
+            "total": total,
+            "total_steps": list(
+                zip(stages, total.reached, [None, *total.conversions], strict=True)
+            ),
+            "top": total.reached[0] or 1,
+            "rows": [(r, list(zip(r.reached, [None, *r.conversions], strict=True))) for r in rows],
+        },
+        status=400 if day_error else 200,
+    )

@@ -10,6 +10,7 @@ class JobKind(models.TextChoices):
     BRIEFING = "briefing", _("City briefing")
     REMINDERS = "reminders", _("Reminders and escalations")
     WARM_UP = "warm_up", _("Cockpit and map warm-up")
+    CONFLICTS = "conflicts", _("Attraction conflict search")
 
 
 class JobStatus(models.TextChoices):

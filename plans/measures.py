@@ -73,10 +73,18 @@ class Measure:
 
 
 def combine(values) -> Decimal:
-    """Roll zone values up: numbers add, sets of keys unite."""
+    """Roll zone values up: numbers add, sets of keys unite. A key may carry the share of it
+    that its zone counts ("c7@0.4@z12", investment.measures.project_key): the shares of one
+    key add up across zones, to at most 1."""
     values = list(values)
     if values and isinstance(values[0], set):
-        return Decimal(len(set().union(*values)))
+        weights: dict[str, Decimal] = {}
+        for key in set().union(*values):
+            base, _at, rest = str(key).partition("@")
+            share = Decimal(rest.split("@")[0]) if rest else Decimal(1)
+            weights[base] = weights.get(base, Decimal(0)) + share
+        total = sum((min(w, Decimal(1)) for w in weights.values()), Decimal(0))
+        return Decimal(int(total)) if total == total.to_integral_value() else total.normalize()
     return sum((Decimal(v) for v in values), Decimal(0))
 
 

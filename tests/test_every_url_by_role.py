@@ -18,9 +18,11 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import resolve, reverse
+from django.utils import timezone
 
 from core import uploads
 from core.models import Attachment
+from investment.models import Conflict, ConflictMember, EnterpriseMerge
 from reporting.models import Evidence
 from reporting.services import open_submission
 from reporting.tests.factories import last_month_end, make_data_set
@@ -179,6 +181,18 @@ RULES: dict[str, Rule] = {
     ),
     # The attraction list as a Word document: every role gets its own scope's rows.
     "target_docx": Rule("page"),
+    # Conflicts: everyone lists those of the zones they see and opens one with a project in
+    # them; only a city administrator starts a search (or decides: test_conflicts.py).
+    "conflict_list": Rule("page"),
+    "funnel": Rule("page"),  # each role's own unit by default
+    "conflict_detail": Rule("object", lambda o: {"pk": o["conflict"].pk}),
+    "conflict_search": Rule("page", admin_only=True),
+    # Merging enterprises and undoing a merge: the city's administrators only (an empty
+    # merge form comes back with its errors; the walk's merge is undone already).
+    "enterprise_merge": Rule(
+        "page", lambda o: {"pk": o["enterprise"].pk}, admin_only=True, empty_post=400
+    ),
+    "enterprise_merge_undo": Rule("page", lambda o: {"pk": o["merge"].pk}, admin_only=True),
     "home": Rule("page"),
     # Chains are the city's reference data: every role reads them, each in its own unit's
     # scope (chains/tests/test_chain_pages.py tests choosing another unit's scope).
@@ -266,6 +280,15 @@ def _objects_in(zone: Unit, data_set, officer) -> dict:
             uploaded_by=officer,
         ),
     }
+    objects["conflict"] = Conflict.objects.create(basis="same_enterprise", holder_zone=zone)
+    ConflictMember.objects.create(conflict=objects["conflict"], project=objects["project"])
+    objects["merge"] = EnterpriseMerge.objects.create(
+        survivor=objects["enterprise"],
+        merged_pk=10**9,
+        merged_code="91510100MA6CU0009J",
+        merged_name="巡检重复企业",
+        undone_at=timezone.now(),
+    )
     objects["files"] = {
         key: Attachment.objects.create(
             content_type=ContentType.objects.get_for_model(objects[key]),
@@ -335,7 +358,7 @@ def _check(name, rule, role, client, users, world):
         response = client.get(url)
         if rule.admin_only:
             response = client.post(url)
-            expected = (302,) if role == "admin" else REFUSED
+            expected = (rule.empty_post,) if role == "admin" else REFUSED
             assert response.status_code in expected, f"{where}: {response.status_code}"
         elif rule.method == "redirect":
             assert response.status_code == 302, where

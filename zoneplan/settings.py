@@ -236,6 +236,18 @@ if _files is not None:
 ZONEPLAN_REMIND_DAYS = envint("ZONEPLAN_REMIND_DAYS", 3, minimum=0)
 # The workers send the day's reminders and escalations at this local time (no cron needed).
 ZONEPLAN_REMIND_AT = envtime("ZONEPLAN_REMIND_AT", "08:00")
+# Attraction conflicts (docs/conflicts.md): which zone holds a contested project until the city
+# decides ("first_contact": the earliest stage date; "first_registered": the first registered),
+# how alike two normalised enterprise names must be to be taken as one (0-100), and when the
+# workers look for conflicts each day.
+ZONEPLAN_CONFLICT_HOLDER = envstr("ZONEPLAN_CONFLICT_HOLDER", "first_contact").strip()
+if ZONEPLAN_CONFLICT_HOLDER not in ("first_contact", "first_registered"):
+    raise ImproperlyConfigured(
+        "ZONEPLAN_CONFLICT_HOLDER must be first_contact or first_registered, "
+        f"not {ZONEPLAN_CONFLICT_HOLDER!r}"
+    )
+ZONEPLAN_CONFLICT_SIMILARITY = envint("ZONEPLAN_CONFLICT_SIMILARITY", 90, minimum=50)
+ZONEPLAN_CONFLICTS_AT = envtime("ZONEPLAN_CONFLICTS_AT", "02:30")
 
 # A Redis shared by every web and worker process: the computed cockpit and map are computed once
 # for all of them, and sessions are read from it (and still written to the database). Without

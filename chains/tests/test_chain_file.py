@@ -257,3 +257,11 @@ def test_enterprises_map_by_credit_code_and_a_node_they_stand_on_cannot_be_dropp
     ).replace("      - {from: design, to: wafer}\n      - {from: wafer, to: package}\n", "")
     error = refused(write(tmp_path, dropped.replace("    links:\n", ""), "dropped.yaml"))
     assert "文件中缺少节点 t-ic.wafer，但其上仍有 1 家企业、0 个项目和 0 个载体" in error
+
+
+def test_the_commands_help_reads_in_chinese():
+    """`manage.py load_chains --help` once failed on its lazily translated description."""
+    from chains.management.commands.load_chains import Command
+
+    text = Command().create_parser("manage.py", "load_chains").format_help()
+    assert "载入产业链文件" in text

@@ -28,10 +28,13 @@ class Command(BaseCommand):
         "changes nothing."
     )
 
+    def create_parser(self, prog_name, subcommand, **kwargs):
+        # argparse formats the description as text: the translated help, not its lazy proxy.
+        self.help = str(self.help)
+        return super().create_parser(prog_name, subcommand, **kwargs)
+
     def add_arguments(self, parser):
-        parser.add_argument(
-            "files", nargs="+", type=Path, help=gettext_lazy("One or more chain files")
-        )
+        parser.add_argument("files", nargs="+", type=Path, help=_("One or more chain files"))
 
     def handle(self, *args, files, **options):
         try:
