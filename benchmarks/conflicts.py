@@ -167,6 +167,8 @@ def main() -> None:
 
     django.setup()
     migrate_and_load_plan()
+    from django.conf import settings
+
     from investment import matching
     from investment.models import ConflictMember, InvestmentProject
     from investment.services import detect_conflicts, find_conflicts
@@ -205,6 +207,21 @@ def main() -> None:
     )
 
     from investment.models import Enterprise
+
+    normal = dict(
+        (pk, matching.normalise_name(n)) for pk, n in Enterprise.objects.values_list("pk", "name")
+    )
+    reachable = [
+        (a, b)
+        for a, b in built["similar"]
+        if matching.similarity(normal[a], normal[b]) >= settings.ZONEPLAN_CONFLICT_SIMILARITY
+    ]
+    found_reachable = sum(1 for a, b in reachable if any(a in g and b in g for g in together))
+    print(
+        f"of the planted names that reach the threshold ({settings.ZONEPLAN_CONFLICT_SIMILARITY}), "
+        f"the blocking keys found {found_reachable:,}/{len(reachable):,} "
+        f"({found_reachable / max(1, len(reachable)):.1%}); the rest differ too much to match"
+    )
 
     names = {
         pk: matching.normalise_name(n)

@@ -21,7 +21,8 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
-from rapidfuzz import fuzz
+import numpy
+from rapidfuzz import fuzz, process
 
 KEYS_PER_NAME = 3
 MAX_BLOCK = 400
@@ -71,30 +72,43 @@ def similar_pairs(names: dict[int, str], *, threshold: float) -> Iterable[tuple[
     texts = {ids[0]: text for text, ids in by_text.items()}
     grams = {pk: _bigrams(text) for pk, text in texts.items()}
     frequency = Counter(g for gs in grams.values() for g in gs)
+    # Rarest first, ties by the pair itself: the same blocks on every run.
+    rank = {g: i for i, g in enumerate(sorted(frequency, key=lambda g: (frequency[g], g)))}
     blocks: dict[str, list[int]] = defaultdict(list)
     for pk, gs in grams.items():
-        for gram in sorted(gs, key=lambda g: (frequency[g], g))[:KEYS_PER_NAME]:
+        for gram in sorted(gs, key=rank.__getitem__)[:KEYS_PER_NAME]:
             blocks[gram].append(pk)
-    compared: set[tuple[int, int]] = set()
     for members in blocks.values():
         if len(members) < 2 or len(members) > MAX_BLOCK:
             continue
         members.sort()
+        for a, b, score in _block_matches(members, texts, threshold):
+            for x in by_text[texts[a]]:
+                for y in by_text[texts[b]]:
+                    pair = (x, y) if x < y else (y, x)
+                    if pair not in seen:
+                        seen.add(pair)
+                        yield pair[0], pair[1], round(score, 2)
+
+
+SMALL_BLOCK = 12  # a block this small is compared pair by pair; a larger one in one cdist
+
+
+def _block_matches(members: list[int], texts: dict[int, str], threshold: float):
+    """(id, id, score) of the pairs in one block that reach the threshold."""
+    if len(members) <= SMALL_BLOCK:
         for i, a in enumerate(members):
-            text_a = texts[a]
             for b in members[i + 1 :]:
-                if (a, b) in compared:
-                    continue
-                compared.add((a, b))
-                score = fuzz.ratio(text_a, texts[b], score_cutoff=threshold)
-                if not score:
-                    continue
-                for x in by_text[text_a]:
-                    for y in by_text[texts[b]]:
-                        pair = (x, y) if x < y else (y, x)
-                        if pair not in seen:
-                            seen.add(pair)
-                            yield pair[0], pair[1], float(score)
+                score = fuzz.ratio(texts[a], texts[b], score_cutoff=threshold)
+                if score:
+                    yield a, b, float(score)
+        return
+    block = [texts[pk] for pk in members]
+    # The whole block in rapidfuzz's C++ (scores under the threshold are 0).
+    scores = process.cdist(block, block, scorer=fuzz.ratio, score_cutoff=threshold)
+    for i, j in zip(*numpy.nonzero(scores), strict=True):
+        if i < j:
+            yield members[int(i)], members[int(j)], float(scores[i, j])
 
 
 class Groups:

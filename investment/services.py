@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from accounts.scoping import is_city_admin, may_decide_conflicts
 from accounts.writes import require_change, save_in_zone
@@ -285,7 +286,7 @@ def find_conflicts(*, threshold: float | None = None) -> tuple[list[FoundConflic
     date_fields = [f for _s, f in STAGE_DATES]
     rows = list(
         InvestmentProject.objects.filter(enterprise__isnull=False).values_list(
-            "enterprise_id", "pk", "zone_id", *date_fields
+            "enterprise_id", "pk", "zone_id"
         )
     )
     projects_of: dict[int, list[tuple]] = {}
@@ -293,9 +294,8 @@ def find_conflicts(*, threshold: float | None = None) -> tuple[list[FoundConflic
         projects_of.setdefault(enterprise_id, []).append(tuple(row))
     names = {
         pk: matching.normalise_name(name)
-        for pk, name in Enterprise.objects.filter(pk__in=list(projects_of)).values_list(
-            "pk", "name"
-        )
+        for pk, name in Enterprise.objects.values_list("pk", "name")
+        if pk in projects_of
     }
     groups = matching.Groups()
     lowest: dict[tuple[int, int], float] = {}
@@ -309,13 +309,20 @@ def find_conflicts(*, threshold: float | None = None) -> tuple[list[FoundConflic
         root = groups.find(a)
         root_score[root] = min(score, root_score.get(root, 100.0))
     found = []
-    facts: dict[int, tuple] = {}
+    members_of: list[tuple[int, list[int], list[tuple]]] = []
     for root, enterprises in groups.groups().items():
         members = [row for e in enterprises for row in projects_of.get(e, ())]
-        if len({row[1] for row in members}) < 2:
-            continue
-        for row in members:
-            facts[row[0]] = row
+        if len({row[1] for row in members}) >= 2:
+            members_of.append((root, enterprises, members))
+    # The stage dates (for the holder rule) of the projects in conflicts only.
+    wanted = [row[0] for _r, _e, members in members_of for row in members]
+    facts: dict[int, tuple] = {}
+    for start in range(0, len(wanted), 5000):
+        for pk, zone_id, *dates in InvestmentProject.objects.filter(
+            pk__in=wanted[start : start + 5000]
+        ).values_list("pk", "zone_id", *date_fields):
+            facts[pk] = (pk, zone_id, *dates)
+    for root, enterprises, members in members_of:
         found.append(
             FoundConflict(
                 basis=ConflictBasis.SAME_ENTERPRISE
@@ -369,16 +376,15 @@ def detect_conflicts(*, threshold: float | None = None, user=None) -> dict[str, 
     counts = {"opened": 0, "reopened": 0, "updated": 0, "cleared": 0}
     taken: set[int] = set()
     keep: list[tuple[Conflict, FoundConflict]] = []
+    new: list[tuple[Conflict, FoundConflict]] = []
     for group in sorted(found, key=lambda g: min(g.projects)):
         overlap = Counter(conflict_of[p] for p in group.projects if p in conflict_of)
         match = next((c for c, _n in overlap.most_common() if c not in taken), None)
         if match is None:
             conflict = Conflict(basis=group.basis, similarity=group.similarity)
             conflict.holder_zone_id = rule_holder(group.projects, facts)
-            changed_by(conflict, user)
-            conflict.save()
-            counts["opened"] += 1
-            members[conflict.pk] = {}
+            new.append((conflict, group))
+            continue
         else:
             taken.add(match)
             conflict = stored[match]
@@ -406,6 +412,18 @@ def detect_conflicts(*, threshold: float | None = None, user=None) -> dict[str, 
                 conflict.save()
                 counts["updated"] += 1
         keep.append((conflict, group))
+    if new:
+        # One statement per thousand, with a history row each (a first search opens thousands).
+        created = bulk_create_with_history(
+            [c for c, _g in new],
+            Conflict,
+            batch_size=1000,
+            default_user=user if getattr(user, "pk", None) else None,
+        )
+        for conflict, (_c, group) in zip(created, new, strict=True):
+            members[conflict.pk] = {}
+            keep.append((conflict, group))
+        counts["opened"] = len(created)
     cleared = [c for pk, c in stored.items() if pk not in taken]
     for conflict in cleared:
         conflict.status, conflict.holder_zone_id = ConflictStatus.CLEARED, None
