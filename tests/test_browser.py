@@ -247,3 +247,39 @@ def test_a_zone_officer_keeps_the_zones_two_maps_and_list_and_downloads_them(pag
     document = Document(io.BytesIO(open(docx.value.path(), "rb").read()))
     texts = {c.text for t in document.tables for row in t.rows for c in row.cells}
     assert "浏览器目标有限公司" in texts and "补链：伺服系统" in texts
+
+
+def test_the_city_finds_a_conflict_between_zones_and_makes_it_joint(page):
+    from django.db.models import Count
+
+    from investment.models import Conflict
+
+    log_in(page, "admin")
+    page.click("#registries-menu")
+    page.click("text=招商冲突")
+    page.click("#search-now")
+    # The search runs as background work; its page links back to the list.
+    expect(page.locator("body")).to_contain_text("招商冲突查找")
+    page.goto(f"{page.base}/conflicts/")
+    expect(page.locator("#open-count")).to_contain_text("起待市级决定")
+    conflict = (
+        Conflict.objects.annotate(n=Count("members")).filter(n=2, status="open").order_by("pk")
+    ).first()
+    zones = sorted(conflict.members.values_list("project__zone_id", flat=True))
+    page.goto(f"{page.base}/conflicts/{conflict.pk}/")
+    expect(page.locator("#conflict-projects")).to_contain_text("首谈")
+    page.check("input[name=decision][value=joint]")
+    page.fill(f"#id_share_{zones[0]}", "60")
+    page.fill(f"#id_share_{zones[1]}", "30")
+    page.click("#decide-form button[type=submit]")
+    expect(page.locator("#decide-form .alert-danger")).to_contain_text(
+        "各功能区份额合计为 90%，应为 100%。"
+    )
+    page.fill(f"#id_share_{zones[1]}", "40")
+    page.fill("#id_note", "两区共同招引")
+    page.click("#decide-form button[type=submit]")
+    expect(page.locator("body")).to_contain_text("已记录决定")
+    expect(page.locator("#conflict-status")).to_have_text("联合招引")
+    shares = page.locator("#conflict-projects [data-share]").all_inner_texts()
+    assert sorted(shares) == ["40.0%", "60.0%"]
+    expect(page.locator("#conflict-history")).to_contain_text("两区共同招引")
