@@ -128,12 +128,17 @@ class _FileReader:
         self.count = 0
 
     def read(self, path: Path) -> None:
-        doc = read_document(
-            path,
-            self.checker,
-            max_bytes=settings.ZONEPLAN_PLAN_FILE_MAX_BYTES,
-            first_keys="format、chains ",
-        )
+        if path.suffix.lower() == ".xlsx":
+            from .chainbook import read_workbook
+
+            doc = read_workbook(path, self.checker)
+        else:
+            doc = read_document(
+                path,
+                self.checker,
+                max_bytes=settings.ZONEPLAN_PLAN_FILE_MAX_BYTES,
+                first_keys="format、chains ",
+            )
         if doc is None:
             return
         if doc.get("format") != FORMAT:

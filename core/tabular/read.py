@@ -53,7 +53,17 @@ def read_table(data: bytes, filename: str, *, max_bytes: int, max_rows: int) -> 
     raise UploadError("不是 Excel（.xlsx）或 CSV 文件，请用下载的模板填写后上传")
 
 
-def _read_xlsx(data: bytes, *, max_bytes: int, max_rows: int) -> Table:
+def open_workbook(data: bytes, *, max_bytes: int) -> CalamineWorkbook:
+    """An .xlsx workbook opened safely (a size limit, no zip bomb, no password), or
+    UploadError saying why not."""
+    if not data:
+        raise UploadError("文件是空的")
+    if len(data) > max_bytes:
+        raise UploadError(f"文件过大（{_mb(len(data))}，上限 {_mb(max_bytes)}）")
+    if data.startswith(OLE2_MAGIC):
+        raise UploadError("这是旧版 Excel（.xls）或设有密码的文件：请另存为 .xlsx")
+    if not data.startswith(XLSX_MAGIC):
+        raise UploadError("不是 Excel（.xlsx）文件")
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
@@ -67,7 +77,16 @@ def _read_xlsx(data: bytes, *, max_bytes: int, max_rows: int) -> Table:
     if len(members) > MAX_ZIP_MEMBERS or inflated > min(limit, max_bytes * 50):
         raise UploadError(f"文件解压后过大（{_mb(inflated)}），已拒绝（疑似压缩炸弹）")
     try:
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        return CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except CalamineError as exc:
+        if "password" in str(exc).lower() or "encrypt" in str(exc).lower():
+            raise UploadError("文件设有密码，无法读取：请取消密码后再上传") from None
+        raise UploadError("文件已损坏，无法读取其中的工作表") from None
+
+
+def _read_xlsx(data: bytes, *, max_bytes: int, max_rows: int) -> Table:
+    workbook = open_workbook(data, max_bytes=max_bytes)
+    try:
         visible = [m for m in workbook.sheets_metadata if str(m.visible).endswith("Visible")]
         name = (visible or workbook.sheets_metadata)[0].name
         sheet = workbook.get_sheet_by_name(name)

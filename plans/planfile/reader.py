@@ -26,8 +26,14 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
+        sheet = getattr(self.line, "sheet", "")  # a row of a workbook's sheet (chains.chainbook)
         where = f"第 {self.line} 行，" if self.line else ""
-        key = f"{self.key}：" if self.key else ""
+        name = self.key
+        if sheet:
+            where = f"“{sheet}”表{where}"
+            last = name.rsplit(".", 1)[-1]  # the column, under its header
+            name = getattr(self.line, "headers", {}).get(last, last)
+        key = f"{name}：" if name else ""
         return f"{self.file} {where}{key}{self.message}"
 
 
