@@ -3,9 +3,22 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from decimal import Decimal
 
-from django.db.models import DecimalField, ExpressionWrapper, F, Q, Sum, Value
+from django.db.models import (
+    Case,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -216,36 +229,87 @@ def tidy(value) -> Decimal:
     return Decimal(int(value)) if value == value.to_integral_value() else value.normalize()
 
 
+# The five counts and sums of the signed projects, in one query (docs/pipeline.md). A reader
+# of all the rates at once (selectors.pipeline_rates) shares one query among them: within
+# `one_table()`, a table is computed once for each set of zones, start and day.
+_TABLES: ContextVar[dict | None] = ContextVar("pipeline_tables", default=None)
+
+
+@contextmanager
+def one_table() -> Iterator[None]:
+    token = _TABLES.set({})
+    try:
+        yield
+    finally:
+        _TABLES.reset(token)
+
+
+def _zones_key(zones):
+    if zones is None or isinstance(zones, QuerySet):
+        return None if zones is None else str(zones.query)
+    return tuple(sorted(zones))
+
+
+def _table(zones, start, day) -> dict[str, dict[int, Decimal]]:
+    memo = _TABLES.get()
+    key = (_zones_key(zones), start, day)
+    if memo is not None and key in memo:
+        return memo[key]
+    performing = (
+        Q(contract_production_on__isnull=True)
+        | Q(contract_production_on__gte=day)
+        | Q(production_on__lte=day)
+    )
+    zero = Value(Decimal(0))
+
+    def share_if(condition):
+        return Sum(Case(When(condition, then=SHARE), default=zero, output_field=_SHARE_FIELD))
+
+    rows = (
+        _signed_in_period(zones, start, day)
+        .values("zone_id")
+        .annotate(
+            signed=Sum(SHARE),
+            started=share_if(Q(started_on__lte=day)),
+            producing=share_if(Q(production_on__lte=day)),
+            performing=share_if(performing),
+            contracted=Sum(
+                ExpressionWrapper(F("investment_yuan") * SHARE, output_field=_MONEY_FIELD)
+            ),
+        )
+        .values_list("zone_id", "signed", "started", "producing", "performing", "contracted")
+    )
+    names = ("signed", "started", "producing", "performing", "contracted")
+    table: dict[str, dict[int, Decimal]] = {name: {} for name in names}
+    for zone, *values in rows:
+        for name, value in zip(names, values, strict=True):
+            if value:
+                table[name][zone] = Decimal(value) if name == "contracted" else tidy(value)
+    if memo is not None:
+        memo[key] = table
+    return table
+
+
 def signed_by_zone(zones, *, start, day) -> dict[int, Decimal]:
-    return _counted(_signed_in_period(zones, start, day))
+    return _table(zones, start, day)["signed"]
 
 
 def started_by_zone(zones, *, start, day) -> dict[int, Decimal]:
-    return _counted(_signed_in_period(zones, start, day).filter(started_on__lte=day))
+    return _table(zones, start, day)["started"]
 
 
 def producing_by_zone(zones, *, start, day) -> dict[int, Decimal]:
-    return _counted(_signed_in_period(zones, start, day).filter(production_on__lte=day))
+    return _table(zones, start, day)["producing"]
 
 
 def performing_by_zone(zones, *, start, day) -> dict[int, Decimal]:
-    overdue = Q(contract_production_on__lt=day) & (
-        Q(production_on__isnull=True) | Q(production_on__gt=day)
-    )
-    return _counted(_signed_in_period(zones, start, day).exclude(overdue))
+    """Performing unless the contract's production day has passed and the project is not in
+    production by the day."""
+    return _table(zones, start, day)["performing"]
 
 
 def contracted_by_zone(zones, *, start, day) -> dict[int, Decimal]:
-    sums = (
-        _signed_in_period(zones, start, day)
-        .filter(investment_yuan__isnull=False)
-        .values("zone_id")
-        .annotate(
-            total=Sum(ExpressionWrapper(F("investment_yuan") * SHARE, output_field=_MONEY_FIELD))
-        )
-        .values_list("zone_id", "total")
-    )
-    return {zone: Decimal(total) for zone, total in sums if total}
+    return _table(zones, start, day)["contracted"]
 
 
 def in_place_by_zone(zones, *, start, day) -> dict[int, Decimal]:

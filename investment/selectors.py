@@ -36,7 +36,15 @@ class Rate:
 
 
 def pipeline_rates(engine, unit_id: int, day: dt.date) -> list[Rate]:
-    """The four rates for the unit on the day (none when the plan file defines none)."""
+    """The rates for the unit on the day (none when the plan file defines none). Their counts
+    share one query per set of zones (investment.measures.one_table)."""
+    from .measures import one_table
+
+    with one_table():
+        return _rates(engine, unit_id, day)
+
+
+def _rates(engine, unit_id: int, day: dt.date) -> list[Rate]:
     indicators = {
         i.code: i
         for i in Indicator.objects.filter(code__in=RATE_CODES).select_related(
