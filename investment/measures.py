@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.db.models import (
     Case,
+    Count,
     DecimalField,
     ExpressionWrapper,
     F,
@@ -260,31 +261,66 @@ def _table(zones, start, day) -> dict[str, dict[int, Decimal]]:
         | Q(contract_production_on__gte=day)
         | Q(production_on__lte=day)
     )
-    zero = Value(Decimal(0))
-
-    def share_if(condition):
-        return Sum(Case(When(condition, then=SHARE), default=zero, output_field=_SHARE_FIELD))
-
-    rows = (
+    names = ("signed", "started", "producing", "performing", "contracted")
+    totals: dict[str, dict[int, Decimal]] = {name: {} for name in names}
+    # Every project whole, without a join; then what the shares take away, over the projects
+    # in conflicts only (a few among many): together, each project weighed by its share.
+    whole = (
         _signed_in_period(zones, start, day)
         .values("zone_id")
         .annotate(
-            signed=Sum(SHARE),
-            started=share_if(Q(started_on__lte=day)),
-            producing=share_if(Q(production_on__lte=day)),
-            performing=share_if(performing),
+            signed=Count("pk"),
+            started=Count("pk", filter=Q(started_on__lte=day)),
+            producing=Count("pk", filter=Q(production_on__lte=day)),
+            performing=Count("pk", filter=performing),
+            contracted=Sum("investment_yuan"),
+        )
+        .values_list("zone_id", *names)
+    )
+    from .models import ConflictMember
+
+    less = ConflictMember.objects.exclude(share=1).filter(
+        project__signed_on__gte=start, project__signed_on__lte=day
+    )
+    if zones is not None:
+        less = less.filter(project__zone__in=zones)
+    off = ExpressionWrapper(F("share") - 1, output_field=_SHARE_FIELD)
+    zero = Value(Decimal(0))
+
+    def off_if(condition):
+        return Sum(Case(When(condition, then=off), default=zero, output_field=_SHARE_FIELD))
+
+    taken = (
+        less.values("project__zone_id")
+        .annotate(
+            signed=Sum(off),
+            started=off_if(Q(project__started_on__lte=day)),
+            producing=off_if(Q(project__production_on__lte=day)),
+            performing=off_if(
+                Q(project__contract_production_on__isnull=True)
+                | Q(project__contract_production_on__gte=day)
+                | Q(project__production_on__lte=day)
+            ),
             contracted=Sum(
-                ExpressionWrapper(F("investment_yuan") * SHARE, output_field=_MONEY_FIELD)
+                ExpressionWrapper(F("project__investment_yuan") * off, output_field=_MONEY_FIELD)
             ),
         )
-        .values_list("zone_id", "signed", "started", "producing", "performing", "contracted")
+        .values_list("project__zone_id", *names)
     )
-    names = ("signed", "started", "producing", "performing", "contracted")
-    table: dict[str, dict[int, Decimal]] = {name: {} for name in names}
-    for zone, *values in rows:
-        for name, value in zip(names, values, strict=True):
-            if value:
-                table[name][zone] = Decimal(value) if name == "contracted" else tidy(value)
+    for rows in (whole, taken):
+        for zone, *values in rows:
+            for name, value in zip(names, values, strict=True):
+                if value is not None:
+                    column = totals[name]
+                    column[zone] = column.get(zone, Decimal(0)) + Decimal(value)
+    table: dict[str, dict[int, Decimal]] = {
+        name: {
+            zone: (value if name == "contracted" else tidy(value))
+            for zone, value in column.items()
+            if value
+        }
+        for name, column in totals.items()
+    }
     if memo is not None:
         memo[key] = table
     return table
@@ -320,15 +356,20 @@ def in_place_by_zone(zones, *, start, day) -> dict[int, Decimal]:
     )
     if zones is not None:
         arrivals = arrivals.filter(project__zone__in=zones)
-    share = Coalesce(
-        "project__conflict_member__share", Value(Decimal(1)), output_field=_SHARE_FIELD
+    whole = arrivals.values("project__zone_id").annotate(total=Sum("amount_yuan"))
+    off = ExpressionWrapper(F("project__conflict_member__share") - 1, output_field=_SHARE_FIELD)
+    taken = (
+        arrivals.filter(project__conflict_member__isnull=False)
+        .exclude(project__conflict_member__share=1)
+        .values("project__zone_id")
+        .annotate(total=Sum(ExpressionWrapper(F("amount_yuan") * off, output_field=_MONEY_FIELD)))
     )
-    sums = (
-        arrivals.values("project__zone_id")
-        .annotate(total=Sum(ExpressionWrapper(F("amount_yuan") * share, output_field=_MONEY_FIELD)))
-        .values_list("project__zone_id", "total")
-    )
-    return {zone: Decimal(total) for zone, total in sums if total}
+    sums: dict[int, Decimal] = {}
+    for rows in (whole, taken):
+        for zone, total in rows.values_list("project__zone_id", "total"):
+            if total is not None:
+                sums[zone] = sums.get(zone, Decimal(0)) + Decimal(total)
+    return {zone: total for zone, total in sums.items() if total}
 
 
 PIPELINE_READS = (
