@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import random
 import sys
 import time
@@ -34,13 +33,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.common import fresh_postgres, median_ms, migrate_and_load_plan  # noqa: E402
+from benchmarks.common import median_ms, scratch_django  # noqa: E402
 
-BENCH_SQLITE = ROOT / "var" / "bench-chains.sqlite3"
-URLS = {
-    "sqlite": f"sqlite:///{BENCH_SQLITE}",
-    "postgres": "postgres://postgres@127.0.0.1:5432/zoneplan_bench_chains",
-}
+DATABASES = ("postgres", "sqlite")
 GOALS_MS = {"statuses": 1000, "page": 300, "rates": 200}
 
 
@@ -173,25 +168,13 @@ def _build(args, rng: random.Random) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--database", choices=sorted(URLS), default="postgres")
+    parser.add_argument("--database", choices=DATABASES, default="postgres")
     parser.add_argument("--nodes", type=int, default=2000)
     parser.add_argument("--enterprises", type=int, default=50_000)
     parser.add_argument("--projects", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args()
-    if args.database == "postgres":
-        fresh_postgres("zoneplan_bench_chains")
-    else:
-        BENCH_SQLITE.parent.mkdir(exist_ok=True)
-        BENCH_SQLITE.unlink(missing_ok=True)
-    for key in [k for k in os.environ if k.startswith("ZONEPLAN_")]:
-        del os.environ[key]
-    os.environ["DATABASE_URL"] = URLS[args.database]
-    os.environ["DJANGO_SETTINGS_MODULE"] = "zoneplan.settings"
-    import django
-
-    django.setup()
-    migrate_and_load_plan()
+    scratch_django(args.database, "zoneplan_bench_chains")
     from django.conf import settings
     from django.db import connection
     from django.test import Client

@@ -37,6 +37,29 @@ def median_ms(fn, runs: int) -> float:
     return statistics.median(times)
 
 
+def scratch_django(database: str, name: str) -> None:
+    """Start Django on a fresh scratch database `name` (PostgreSQL, or a SQLite file under
+    var/), with no ZONEPLAN_ setting from the environment, migrated and with the shipped plan."""
+    import os
+
+    if database == "postgres":
+        fresh_postgres(name)
+        url = f"postgres://postgres@127.0.0.1:5432/{name}"
+    else:
+        path = ROOT / "var" / f"{name}.sqlite3"
+        path.parent.mkdir(exist_ok=True)
+        path.unlink(missing_ok=True)
+        url = f"sqlite:///{path}"
+    for key in [k for k in os.environ if k.startswith("ZONEPLAN_")]:
+        del os.environ[key]
+    os.environ["DATABASE_URL"] = url
+    os.environ["DJANGO_SETTINGS_MODULE"] = "zoneplan.settings"
+    import django
+
+    django.setup()
+    migrate_and_load_plan()
+
+
 def fresh_postgres(name: str) -> None:
     """Drop and create the scratch PostgreSQL database `name` (nothing else is touched)."""
     import psycopg

@@ -28,7 +28,6 @@ for people to read.
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import sys
 import time
@@ -38,13 +37,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.common import fresh_postgres, median_ms, migrate_and_load_plan  # noqa: E402
+from benchmarks.common import median_ms, scratch_django  # noqa: E402
 
-BENCH_SQLITE = ROOT / "var" / "bench-conflicts.sqlite3"
-URLS = {
-    "sqlite": f"sqlite:///{BENCH_SQLITE}",
-    "postgres": "postgres://postgres@127.0.0.1:5432/zoneplan_bench_conflicts",
-}
+DATABASES = ("postgres", "sqlite")
 GOAL_S = 5.0
 
 CHARACTERS = (
@@ -149,24 +144,12 @@ def _project(rng, name, zone, enterprise):
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--database", choices=sorted(URLS), default="postgres")
+    parser.add_argument("--database", choices=DATABASES, default="postgres")
     parser.add_argument("--enterprises", type=int, default=50_000)
     parser.add_argument("--projects", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
-    if args.database == "postgres":
-        fresh_postgres("zoneplan_bench_conflicts")
-    else:
-        BENCH_SQLITE.parent.mkdir(exist_ok=True)
-        BENCH_SQLITE.unlink(missing_ok=True)
-    for key in [k for k in os.environ if k.startswith("ZONEPLAN_")]:
-        del os.environ[key]
-    os.environ["DATABASE_URL"] = URLS[args.database]
-    os.environ["DJANGO_SETTINGS_MODULE"] = "zoneplan.settings"
-    import django
-
-    django.setup()
-    migrate_and_load_plan()
+    scratch_django(args.database, "zoneplan_bench_conflicts")
     from django.conf import settings
 
     from investment import matching
