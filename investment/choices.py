@@ -15,7 +15,6 @@ TIER_ZH = {
     Tier.CORE_SUPPLIER: "核心关键配套项目",
     Tier.OTHER: "其他项目",
 }
-HIGH_TIERS = {Tier.TOP500, Tier.SEGMENT_LEADER, Tier.CORE_SUPPLIER}
 
 
 class Stage(models.TextChoices):

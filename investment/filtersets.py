@@ -39,7 +39,11 @@ class ProjectFilter(ListFilterSet):
     order_by = ("zone__order", "zone__code", "name")
 
     def of_tier(self, qs: QuerySet, _name: str, value: str) -> QuerySet:
-        return qs.exclude(tier=Tier.OTHER) if value == HIGH_TIER else qs.filter(tier=value)
+        if value == HIGH_TIER:
+            from .measures import current_high_tier_q
+
+            return qs.filter(current_high_tier_q())
+        return qs.filter(tier=value)
 
     def of_warning(self, qs: QuerySet, _name: str, value: str) -> QuerySet:
         """Red, yellow or green today, by the warning rules in force (investment.selectors)."""

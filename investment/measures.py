@@ -46,6 +46,15 @@ def high_tier_q(*, tiers=None, min_investment_yuan=None) -> Q:
     return condition
 
 
+def current_high_tier_q() -> Q:
+    """What makes a project high-tier under the current plan's rule (the list's filter and
+    badge say what the plan counts)."""
+    from plans import parameters
+    from plans.selectors import current_plan
+
+    return high_tier_q(**parameters.of_plan(current_plan(), "high_tier"))
+
+
 def check_high_tier(value) -> tuple[dict, list[str]]:
     """The plan file's `high_tier: {tiers: [...], min_investment_yuan: N}`."""
     if not isinstance(value, dict):

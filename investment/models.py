@@ -15,7 +15,6 @@ from territory.choices import UnitKind
 from territory.models import Unit
 
 from .choices import (
-    HIGH_TIERS,
     STAGE_DATES,
     ChainAction,
     ConflictBasis,
@@ -167,10 +166,6 @@ class InvestmentProject(models.Model):
     @property
     def stage_label(self) -> str:
         return Stage(self.stage).label if self.stage else "—"
-
-    @property
-    def is_high_tier(self) -> bool:
-        return self.tier in HIGH_TIERS
 
 
 class StageRequirement(models.Model):

@@ -188,11 +188,18 @@ class ProjectPages(ScopedRegistryPages):
         return pipeline_context(request, obj)
 
     def page_context(self, request, rows):
+        from .measures import current_high_tier_q
+
         return {
+            "high_tier": set(
+                InvestmentProject.objects.filter(pk__in=[r.pk for r in rows])
+                .filter(current_high_tier_q())
+                .values_list("pk", flat=True)
+            ),
             "warnings": {
                 pk: {"level": level, "label": WarningLevel(level).label, "reasons": reasons}
                 for pk, (level, reasons) in warnings_of(rows).items()
-            }
+            },
         }
 
     def delete(self, *, user, obj):
@@ -223,7 +230,7 @@ class ProjectPages(ScopedRegistryPages):
             ),
             (
                 _("Tier"),
-                obj.get_tier_display() + (f" · {_('high-tier')}" if obj.is_high_tier else ""),
+                obj.get_tier_display() + (f" · {_('high-tier')}" if _high_tier(obj) else ""),
                 None,
             ),
             (_("Stage today"), obj.stage_label, None),
@@ -241,6 +248,13 @@ class ProjectPages(ScopedRegistryPages):
             (_("Production due by contract"), _date(obj.contract_production_on), None),
             (_("Note"), obj.note or "—", None),
         ]
+
+
+def _high_tier(project) -> bool:
+    """Whether the current plan's rule counts the project as high-tier."""
+    from .measures import current_high_tier_q
+
+    return InvestmentProject.objects.filter(pk=project.pk).filter(current_high_tier_q()).exists()
 
 
 ENTERPRISE_PAGES = EnterprisePages()

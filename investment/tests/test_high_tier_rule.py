@@ -81,3 +81,30 @@ def test_a_bad_rule_in_a_plan_file_is_refused_with_its_line(db, tmp_path):
     assert Plan.objects.get(code="t-plan").parameters == {
         "high_tier": {"tiers": ["top500"], "min_investment_yuan": "500000000"}
     }
+
+
+def test_the_project_lists_high_tier_filter_and_badge_follow_the_plans_rule(db, login):
+    t = small_tree()
+    for name, tier, amount in [
+        ("大额领军", "segment_leader", 12 * YI),
+        ("小额领军", "segment_leader", 2 * YI),
+        ("大额其他", "other", 50 * YI),
+    ]:
+        InvestmentProject.objects.create(
+            zone=t.za, name=name, tier=tier, investment_yuan=amount, signed_on=dt.date(2020, 5, 1)
+        )
+    client = login("admin")
+
+    def listed() -> tuple[set, set]:
+        from django.urls import reverse
+
+        page = client.get(reverse("project_list") + f"?zone={t.za.pk}&tier=high")
+        rows = page.content.decode().split("<tbody>")[1].split("<tr>")[1:]
+        names = {n for n in ("大额领军", "小额领军", "大额其他") for r in rows if n in r}
+        badged = {n for n in names for r in rows if n in r and "高能级" in r}
+        return names, badged
+
+    assert listed() == ({"大额领军", "小额领军"}, {"大额领军", "小额领军"})
+    t.plan.parameters = {"high_tier": {"tiers": ["segment_leader"], "min_investment_yuan": "1e9"}}
+    t.plan.save()
+    assert listed() == ({"大额领军"}, {"大额领军"})

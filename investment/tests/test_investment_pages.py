@@ -138,7 +138,6 @@ def test_a_projects_stage_follows_its_dates(zone):
     )
     assert project.stage_on(dt.date(2020, 3, 1)) == "lead"
     assert project.stage_on(dt.date(2020, 6, 1)) == "signed"
-    assert project.is_high_tier
 
 
 def test_projects_are_scoped_to_their_zone(login, zone, enterprise):
