@@ -142,9 +142,12 @@ def shared_claims(engine, unit_id: int, *, day, limit: int = 20) -> tuple[int, l
         key for zone in members for key in per_zone.get(zone, ()) if key.startswith("e")
     )
     shared = sorted(int(key[1:]) for key, n in zones_of_key.items() if n >= 2)
+    from plans import parameters
+
+    rule = parameters.of_plan(engine.plan, "high_tier")
     projects = [
         p
-        for p in _signed(None, engine.plan.starts_on, day)
+        for p in _signed(None, engine.plan.starts_on, day, **rule)
         .filter(enterprise__in=shared[:limit])
         .select_related("zone", "enterprise")
         .order_by("enterprise_id", "zone_id", "pk")

@@ -181,6 +181,10 @@ def test_a_project_two_zones_claim_counts_once_for_the_city(db):
     InvestmentProject.objects.create(
         zone=b, name="戊", tier="top500", signed_on=dt.date(2019, 12, 31)
     )
+    # The investor's other project: high-tier only under a plan whose rule counts "other".
+    InvestmentProject.objects.create(
+        zone=b, name="己", enterprise=investor, tier="other", signed_on=dt.date(2020, 6, 1)
+    )
     city = Unit.objects.get(code="510100")
     start = dt.date(2020, 1, 1)
     assert introduced(zones_of(city, DAY), start=start, day=DAY) == 2  # 甲/乙 once, 丙
@@ -191,6 +195,11 @@ def test_a_project_two_zones_claim_counts_once_for_the_city(db):
         "enterprise"
     ] == investor
     assert progress(Target.objects.get(code="high-tier-projects"), day=DAY).value == 2
+    plan = Plan.objects.get(code="cd-2020")
+    plan.parameters = {"high_tier": {"tiers": ["top500", "other"]}}
+    plan.save()
+    total, shared = shared_claims(Engine(plan), city.pk, day=DAY)
+    assert total == 1 and sorted(p.name for p in shared[0]["projects"]) == ["乙", "己", "甲"]
 
 
 def test_a_reported_indicator_sums_each_zones_latest_value(db):
