@@ -463,6 +463,7 @@ def _write_members(keep, members, facts, cleared) -> None:
         rows_written.send(sender=ConflictMember)
 
 
+@transaction.atomic
 def decide_conflict(
     *,
     user,

@@ -24,11 +24,16 @@ def start_detection(*, user=None):
 @task()
 def detect_conflicts_job(job_id: str, attempt: int) -> str:
     def work(context: Context) -> str:
+        from django.db import transaction
+
         from .services import detect_conflicts
 
         context.progress(5, _("Comparing the zones' projects and enterprises"))
-        context.ensure_current()
-        counts = detect_conflicts()
+        # The result is stored in one transaction that first checks this attempt still holds
+        # the job (docs/tasks.md).
+        with transaction.atomic():
+            context.ensure_current()
+            counts = detect_conflicts()
         context.summary(
             _(
                 "%(opened)s new conflicts, %(reopened)s opened again, %(cleared)s cleared, "
