@@ -119,7 +119,17 @@ class Server:
 
 
 @pytest.fixture
-def servers(worker, settings):
+def conflicts_found(loaded_data):
+    """The demo's attraction conflicts, found before the worker starts: its start-up search
+    (the nightly slot has passed) then writes nothing, so the only cockpit it warms up is the
+    one after the import below."""
+    from investment.services import detect_conflicts
+
+    detect_conflicts()
+
+
+@pytest.fixture
+def servers(conflicts_found, worker, settings):
     if connection.vendor != "postgresql":
         pytest.skip("several servers share one PostgreSQL; SQLite is one machine's database")
     import redis
