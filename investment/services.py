@@ -624,33 +624,26 @@ def merge_enterprises(*, user, survivor: Enterprise, duplicate: Enterprise, note
     reason = _("Merged into %(code)s") % {"code": survivor.credit_code}
     moved: list[list] = []
     removed: list[dict] = []
-    for model, field in _references():
-        for row in model._default_manager.filter(**{field.name: duplicate}).order_by("pk"):
-            if _clashes(model, field.name, row, survivor):
-                removed.append(_as_record(row))
-                changed_by(row, user)
-                row.delete()
-                continue
-            setattr(row, field.name, survivor)
-            changed_by(row, user)
-            row._change_reason = reason
-            row.save()
-            moved.append([model._meta.label, row.pk, field.name, duplicate.pk])
     from django.apps import apps
 
-    for label, field_name in _CODE_REFERENCES:
-        model = apps.get_model(label)
-        for row in model._default_manager.filter(**{field_name: duplicate.credit_code}):
-            if _clashes(model, field_name, row, survivor.credit_code):
+    # What names the duplicate: foreign keys (by the record), and registered credit-code
+    # fields (by the code); each row moves to the survivor, or is removed if it would
+    # repeat one of the survivor's.
+    references = [(m, f.name, duplicate, survivor) for m, f in _references()] + [
+        (apps.get_model(label), name, duplicate.credit_code, survivor.credit_code)
+        for label, name in _CODE_REFERENCES
+    ]
+    for model, field_name, old, new in references:
+        for row in model._default_manager.filter(**{field_name: old}).order_by("pk"):
+            changed_by(row, user)
+            if _clashes(model, field_name, row, new):
                 removed.append(_as_record(row))
-                changed_by(row, user)
                 row.delete()
                 continue
-            setattr(row, field_name, survivor.credit_code)
-            changed_by(row, user)
+            setattr(row, field_name, new)
             row._change_reason = reason
             row.save()
-            moved.append([label, row.pk, field_name, duplicate.credit_code])
+            moved.append([model._meta.label, row.pk, field_name, getattr(old, "pk", old)])
     merge = EnterpriseMerge(
         survivor=survivor,
         merged_pk=duplicate.pk,
