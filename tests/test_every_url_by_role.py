@@ -133,6 +133,11 @@ RULES: dict[str, Rule] = {
     **_api_rules("api-enterprise", "enterprise", shared=True),
     **_api_rules("api-project", "project"),
     **_api_rules("api-attraction-target", "target"),
+    # A conflict is seen by those who see one of its zones (investment.selectors.conflicts_for).
+    "api-conflict-list": Rule(
+        "api_list", marker=lambda o: o["conflict"].pk, query="?page_size=500"
+    ),
+    "api-conflict-detail": Rule("api_read", lambda o: {"pk": o["conflict"].pk}),
     "api-unit-list": Rule("api_list", marker=lambda o: o["zone"].pk, query="?page_size=500"),
     "api-unit-detail": Rule("api_read", lambda o: {"code": o["zone"].code}),
     "api-plan-list": Rule("page"),  # the plans are the city's, read by every role
