@@ -183,3 +183,18 @@ def zone_lookup(user, kinds: tuple[str, ...] = ("zone",), *, shared: bool = Fals
 
     find.writable = set(restrict(zones, user, Action.CHANGE, via="").values_list("pk", flat=True))
     return find
+
+
+def may_issue_opportunity(user, unit) -> bool:
+    """Who drafts, submits, revises and withdraws a unit's opportunities: those who may change
+    the unit (its own officers, the district's above it, the city's administrators)."""
+    return visible_units(user, Action.CHANGE).filter(pk=unit.pk).exists()
+
+
+def may_review_opportunity(user, unit, level: str) -> bool:
+    """Who approves or returns an opportunity of `unit` at a review level: at the district
+    level, an officer of a district above the unit; at the city level, the city's
+    administrators, who may also act for a district that has not."""
+    if is_city_admin(user) or user.is_superuser:
+        return True
+    return level == "district" and reviews_for_district(user, unit)

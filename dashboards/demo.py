@@ -138,12 +138,14 @@ def seed(*, seed: int = 2020) -> dict:
         user.save()
         unit = Unit.objects.get(code=demo.unit_code)
         Membership.objects.get_or_create(user=user, unit=unit, role=demo.role)
+    opportunities = _seed_opportunities()
     return {
         "zones_created": created,
         "carriers": carriers,
         "service_projects": services,
         "investment_projects": projects,
         "chain_nodes": chain_nodes,
+        "opportunities": opportunities,
         "users": DEMO_USERS,
     }
 
@@ -636,3 +638,96 @@ def _seed_scenes(rng: random.Random, zone, square) -> None:
             longitude=Decimal(f"{rng.uniform(west, east):.6f}"),
             latitude=Decimal(f"{rng.uniform(south, north):.6f}"),
         )
+
+
+# What demo opportunities seek, by field: generated wording, labelled 演示.
+DEMO_OPPORTUNITY_SUBJECTS = {
+    "ai-plus": ("人工智能视觉质检场景", "具备工业视觉识别与边缘计算能力的企业"),
+    "5g-plus": ("5G专网园区应用", "5G专网建设与运营服务商"),
+    "digital-ai": ("城市数据开放应用", "数据治理与新一代人工智能算法团队"),
+    "medical-data-ai": ("医疗影像辅助诊断", "医疗大数据与AI影像企业"),
+    "5g-audiovisual": ("超高清网络视听制作基地", "网络视听内容与制作机构"),
+    "supply-chain": ("多式联运供应链服务", "供应链管理与跨境物流企业"),
+}
+
+
+def _seed_opportunities() -> int:
+    """Demo opportunity lists, replaced on each run: published ones in about a third of the
+    zones (published in 2020, so the 2020 commitment shows partial progress), and in 成都新经济
+    活力区 a draft and one awaiting its district's review, so the demo reviewer has work."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from core import richtext
+    from core.textsearch import index_text
+    from opportunities.models import Field, Kind, Opportunity, Step, Version
+
+    Opportunity.objects.filter(is_demo=True).delete()
+    rng = random.Random("opportunities")  # noqa: S311 - reproducible demo data
+    fields = list(Field.objects.order_by("order", "code"))
+    kinds = list(Kind.objects.order_by("order", "code"))
+    zones = list(Unit.objects.filter(kind=UnitKind.ZONE).order_by("order", "code"))
+    chosen = sorted(rng.sample(zones, k=len(zones) // 3), key=lambda z: (z.order, z.code))
+    new_economy = Unit.objects.filter(code="z-new-economy").first()
+    if new_economy is not None and new_economy not in chosen:
+        chosen.append(new_economy)
+    made = 0
+    for n, zone in enumerate(chosen, start=1):
+        for k in range(rng.choice([1, 1, 2])):
+            field = rng.choice(fields)
+            subject, sought = DEMO_OPPORTUNITY_SUBJECTS.get(field.code, ("应用场景", "相关企业"))
+            day = dt.date(2020, 3, 1) + dt.timedelta(days=(n * 5 + k * 17) % 280)
+            at = timezone.make_aware(dt.datetime.combine(day, dt.time(10)))
+            opportunity = Opportunity.objects.create(unit=zone, is_demo=True)
+            description = (
+                f"<p>（演示）{zone.name}面向社会征集{subject}合作方，"
+                f"共同打造{field.name}应用场景。</p>"
+            )
+            version = Version.objects.create(
+                opportunity=opportunity,
+                number=1,
+                status="published",
+                title=f"演示：{zone.name}{subject}",
+                kind=rng.choice(kinds),
+                field=field,
+                description=description,
+                sought=sought,
+                amount_yuan=Decimal(rng.randrange(100, 5000)) * 10_000,
+                deadline=dt.date(2027, 6, 30) if rng.random() < 0.6 else dt.date(2020, 12, 31),
+                contact_role="投资促进部门（演示）",
+                published_at=at,
+                search_text=index_text(
+                    f"演示：{zone.name}{subject}", richtext.plain(description), sought, field.name
+                ),
+            )
+            Opportunity.objects.filter(pk=opportunity.pk).update(published=version)
+            for action, level in (("submit", ""), ("approve", "district"), ("approve", "city")):
+                Step.objects.create(version=version, action=action, level=level)
+            Step.objects.create(version=version, action="publish")
+            Step.objects.filter(version=version).update(at=at)
+            made += 1
+    if new_economy is not None:
+        field = Field.objects.get(code="5g-audiovisual")
+        for title, status in (
+            ("演示：网络视听产业园招商（草稿）", "draft"),
+            ("演示：5G直播基地合作（待区级审核）", "in_review"),
+        ):
+            opportunity = Opportunity.objects.create(unit=new_economy, is_demo=True)
+            pending = Version.objects.create(
+                opportunity=opportunity,
+                number=1,
+                status=status,
+                awaiting="district" if status == "in_review" else "",
+                title=title,
+                kind=kinds[0],
+                field=field,
+                description="<p>（演示）待审核的机会，公众看不到。</p>",
+                sought="网络视听企业",
+                deadline=dt.date(2027, 6, 30),
+                contact_role="新经济发展部门（演示）",
+            )
+            if status == "in_review":
+                Step.objects.create(version=pending, action="submit")
+            made += 1
+    return made

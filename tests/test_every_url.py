@@ -14,6 +14,12 @@ PUBLIC = {
     "logout": "logging out (POST only)",
     "set_language": "the language switch works before logging in",
     "assessment_public": "published assessment results are for the public",
+    # The portal shows published versions only (opportunities/tests/test_portal.py and the
+    # logged-out walk in test_every_url_by_role.py).
+    "open_home": "the public portal's front page",
+    "open_opportunity_list": "published opportunities are for the public",
+    "open_opportunity_detail": "a published opportunity is for the public",
+    "open_feed": "the Atom feed of published opportunities",
 }
 
 

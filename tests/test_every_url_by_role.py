@@ -23,6 +23,8 @@ from django.utils import timezone
 from core import uploads
 from core.models import Attachment
 from investment.models import Conflict, ConflictMember, EnterpriseMerge
+from opportunities.services import save_draft
+from opportunities.tests.conftest import content as opportunity_content
 from reporting.models import Evidence
 from reporting.services import open_submission
 from reporting.tests.factories import last_month_end, make_data_set
@@ -199,6 +201,24 @@ RULES: dict[str, Rule] = {
     ),
     "enterprise_merge_undo": Rule("page", lambda o: {"pk": o["merge"].pk}, admin_only=True),
     "home": Rule("page"),
+    # Opportunity lists: the issuing unit's officers (and those above) draft, submit and
+    # withdraw; a district officer above and the city review (opportunities/tests). An empty
+    # POST of a draft: submit sends it, review and withdraw answer with a message.
+    "opportunity_list": Rule(
+        "list", marker=lambda o: o["opportunity"].latest.title, query="?q=巡检"
+    ),
+    "opportunity_create": Rule("page", writes=True),
+    "opportunity_detail": Rule("object", lambda o: {"pk": o["opportunity"].pk}),
+    "opportunity_edit": Rule("object", lambda o: {"pk": o["opportunity"].pk}, writes=True),
+    "opportunity_submit": Rule(
+        "object", lambda o: {"pk": o["opportunity"].pk}, writes=True, method="post"
+    ),
+    "opportunity_review": Rule(
+        "object", lambda o: {"pk": o["opportunity"].pk}, writes=True, method="post"
+    ),
+    "opportunity_withdraw": Rule(
+        "object", lambda o: {"pk": o["opportunity"].pk}, writes=True, method="post"
+    ),
     # Chains are the city's reference data: every role reads them, each in its own unit's
     # scope (chains/tests/test_chain_pages.py tests choosing another unit's scope).
     "chain_list": Rule("page"),
@@ -285,6 +305,9 @@ def _objects_in(zone: Unit, data_set, officer) -> dict:
             uploaded_by=officer,
         ),
     }
+    objects["opportunity"] = save_draft(
+        user=officer, unit=zone, values=opportunity_content(title=f"巡检机会 {zone.name}")
+    ).opportunity
     objects["conflict"] = Conflict.objects.create(basis="same_enterprise", holder_zone=zone)
     ConflictMember.objects.create(conflict=objects["conflict"], project=objects["project"])
     objects["merge"] = EnterpriseMerge.objects.create(

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "carriers",
     "investment",
     "chains",
+    "opportunities",
     "reporting",
     "assessment",
     "dashboards",
@@ -248,6 +249,20 @@ if ZONEPLAN_CONFLICT_HOLDER not in ("first_contact", "first_registered"):
     )
 ZONEPLAN_CONFLICT_SIMILARITY = envint("ZONEPLAN_CONFLICT_SIMILARITY", 90, minimum=50)
 ZONEPLAN_CONFLICTS_AT = envtime("ZONEPLAN_CONFLICTS_AT", "02:30")
+
+# Opportunity lists (docs/portal.md): the review levels an opportunity passes before it is
+# published, in order ("district,city"; "city" alone skips the district). A level at or above
+# the issuing unit is skipped: a district's own list goes to the city only.
+ZONEPLAN_OPPORTUNITY_REVIEW = tuple(
+    level.strip()
+    for level in envstr("ZONEPLAN_OPPORTUNITY_REVIEW", "district,city").split(",")
+    if level.strip()
+)
+if not ZONEPLAN_OPPORTUNITY_REVIEW or not set(ZONEPLAN_OPPORTUNITY_REVIEW) <= {"district", "city"}:
+    raise ImproperlyConfigured(
+        "ZONEPLAN_OPPORTUNITY_REVIEW must list district and/or city, "
+        f"not {ZONEPLAN_OPPORTUNITY_REVIEW!r}"
+    )
 
 # A Redis shared by every web and worker process: the computed cockpit and map are computed once
 # for all of them, and sessions are read from it (and still written to the database). Without

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("carriers.urls")),
     path("", include("investment.urls")),
     path("", include("chains.urls")),
+    path("", include("opportunities.urls")),
     path("", include("reporting.urls")),
     path("", include("assessment.urls")),
     path("", include("dashboards.urls")),

@@ -204,6 +204,7 @@ def test_every_commitment_the_issue_names_has_a_rule_in_the_2020_plan(db):
         "scitech-platforms": "scitech_platforms",
         "attraction-lists": "attraction_lists",
         "chain-maps": "chain_maps",
+        "opportunity-list": "opportunity_lists",
         "carrier-occupancy": "occupancy_raised",
         "service-coverage": "service_coverage",
         "statistics-system": "reporting_completeness",

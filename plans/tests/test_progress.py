@@ -146,9 +146,7 @@ def test_a_target_without_a_source_or_a_number_says_so(db):
         clause="c",
     )
     assert progress(target, day=DAY).status == Status.NO_DATA
-    assert (
-        progress(Target.objects.get(code="opportunity-list"), day=DAY).status == Status.QUALITATIVE
-    )
+    assert progress(Target.objects.get(code="lead-banks"), day=DAY).status == Status.QUALITATIVE
 
 
 def test_the_drivers_of_a_shortfall_are_the_late_items(hitech):

@@ -1,0 +1,33 @@
+"""Choices of the opportunities app: a version's place in the review, and the review's steps."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class VersionStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    IN_REVIEW = "in_review", _("In review")
+    RETURNED = "returned", _("Returned for changes")
+    PUBLISHED = "published", _("Published")
+    SUPERSEDED = "superseded", _("Superseded by a later version")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+# What the issuing unit may still edit in place; any other version is kept as it was.
+EDITABLE = {VersionStatus.DRAFT, VersionStatus.RETURNED}
+
+
+class ReviewLevel(models.TextChoices):
+    DISTRICT = "district", _("District review")
+    CITY = "city", _("City review")
+
+
+class StepAction(models.TextChoices):
+    SUBMIT = "submit", _("Submitted for review")
+    APPROVE = "approve", _("Approved")
+    RETURN = "return", _("Returned for changes")
+    PUBLISH = "publish", _("Published")
+    WITHDRAW = "withdraw", _("Withdrawn")
+    REVISE = "revise", _("New version started")

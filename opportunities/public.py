@@ -1,0 +1,136 @@
+"""The public portal (/open/): published opportunities for anyone, with no log-in. Only a
+version that is published now is shown; a draft, a version in review, a superseded or a
+withdrawn version, and everything about who reviewed it, never are (docs/portal.md)."""
+
+from __future__ import annotations
+
+from django.contrib.syndication.views import Feed
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
+
+from core import richtext
+from territory.choices import UnitKind
+from territory.models import Unit
+
+from .filtersets import PublicFilter
+from .models import Field, Kind
+from .selectors import counts_by_field, issuing_units, published
+
+PAGE = 20
+FEED_ITEMS = 50
+
+
+def _filtered(request):
+    filterset = PublicFilter(request.GET, queryset=published())
+    return filterset, filterset.qs
+
+
+def _choices():
+    units = list(issuing_units().select_related("parent"))
+    return {
+        "zones": [u for u in units if u.kind == UnitKind.ZONE],
+        "districts": Unit.objects.filter(kind=UnitKind.DISTRICT).order_by("order", "code"),
+        "fields": Field.objects.all(),
+        "kinds": Kind.objects.all(),
+    }
+
+
+def portal_home(request):
+    """The portal's front page: counts by field, the latest published, a search box."""
+    latest = published().order_by("-published_at", "-pk")[:10]
+    return render(
+        request,
+        "opportunities/open/home.html",
+        {
+            "nav_open": "home",
+            "latest": latest,
+            "by_field": counts_by_field(),
+            "open_count": published(timezone.localdate()).count(),
+            "total": published().count(),
+            **_choices(),
+        },
+    )
+
+
+def portal_list(request):
+    filterset, versions = _filtered(request)
+    page = Paginator(versions, PAGE).get_page(request.GET.get("page"))
+    filters = filterset.values()
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "opportunities/open/list.html",
+        {
+            "nav_open": "opportunities",
+            "page": page,
+            "filters": filters,
+            "query": query.urlencode(),
+            "today": timezone.localdate(),
+            **_choices(),
+        },
+    )
+
+
+def portal_detail(request, pk: int):
+    version = published().filter(opportunity_id=pk).first()
+    if version is None:
+        raise Http404(_("No published opportunity has this number."))
+    return render(
+        request,
+        "opportunities/open/detail.html",
+        {"nav_open": "opportunities", "v": version, "today": timezone.localdate()},
+    )
+
+
+class OpportunityFeed(Feed):
+    """The published opportunities as an Atom feed, narrowed by the list's filters."""
+
+    feed_type = Atom1Feed
+
+    def get_object(self, request, *args, **kwargs):
+        self.request = request
+        return request
+
+    def title(self, request):
+        return _("Opportunity lists of the industrial zones")
+
+    def link(self, request):
+        query = request.GET.urlencode()
+        return reverse("open_opportunity_list") + (f"?{query}" if query else "")
+
+    def subtitle(self, request):
+        return _("Published opportunities, newest first.")
+
+    def items(self, request):
+        _filterset, versions = _filtered(request)
+        return versions[:FEED_ITEMS]
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        return richtext.plain(item.description)[:500]
+
+    def item_link(self, item):
+        return reverse("open_opportunity_detail", args=[item.opportunity_id])
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_updateddate(self, item):
+        return item.published_at
+
+    def item_categories(self, item):
+        return [item.field.name, item.kind.name]
+
+    def item_author_name(self, item):
+        return item.opportunity.unit.name
+
+
+portal_feed = OpportunityFeed()

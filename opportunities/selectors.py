@@ -1,0 +1,81 @@
+"""Reads of opportunity lists: what a user sees inside, what awaits their review, and what the
+public sees (only published versions)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Count, F, OuterRef, QuerySet, Subquery
+
+from accounts.choices import Role
+from accounts.scoping import is_city_admin, memberships, restrict
+from core.textsearch import search
+from territory.models import Unit
+
+from .choices import ReviewLevel, VersionStatus
+from .models import Opportunity, Version
+
+
+def opportunities_for(user) -> QuerySet[Opportunity]:
+    """The opportunities of the units the user sees, each with its latest version's number."""
+    latest = Version.objects.filter(opportunity=OuterRef("pk")).order_by("-number")
+    return (
+        restrict(Opportunity.objects.all(), user, via="unit")
+        .select_related("unit", "published")
+        .annotate(
+            latest_number=Subquery(latest.values("number")[:1]),
+            latest_status=Subquery(latest.values("status")[:1]),
+            latest_title=Subquery(latest.values("title")[:1]),
+            latest_awaiting=Subquery(latest.values("awaiting")[:1]),
+        )
+    )
+
+
+def awaiting_review(user) -> QuerySet[Version]:
+    """Versions in review at a level the user acts at: a district officer's, those of zones
+    under their district awaiting the district; a city administrator's, every one in review."""
+    pending = Version.objects.filter(status=VersionStatus.IN_REVIEW).select_related(
+        "opportunity__unit", "field", "kind"
+    )
+    if is_city_admin(user) or user.is_superuser:
+        return pending.order_by("created_at", "pk")
+    districts = [path for role, path in memberships(user) if role == Role.DISTRICT_OFFICER]
+    if not districts:
+        return pending.none()
+    return restrict(
+        pending.filter(awaiting=ReviewLevel.DISTRICT), user, via="opportunity__unit"
+    ).order_by("created_at", "pk")
+
+
+def published(day: dt.date | None = None) -> QuerySet[Version]:
+    """The versions the public sees: each opportunity's published one (open or past its
+    deadline; `day` keeps only those still open on it)."""
+    versions = Version.objects.filter(
+        status=VersionStatus.PUBLISHED, opportunity__published=F("pk")
+    ).select_related("opportunity__unit__parent", "field", "kind")
+    if day is not None:
+        versions = versions.filter(deadline__gte=day)
+    return versions
+
+
+def public_search(versions: QuerySet[Version], query: str) -> QuerySet[Version]:
+    return search(versions, query)
+
+
+def counts_by_field() -> list[tuple[str, int]]:
+    rows = (
+        published()
+        .values("field__name", "field__order")
+        .annotate(n=Count("pk"))
+        .order_by("field__order")
+    )
+    return [(row["field__name"], row["n"]) for row in rows]
+
+
+def issuing_units() -> QuerySet[Unit]:
+    """Units with at least one published opportunity, for the portal's filters."""
+    return (
+        Unit.objects.filter(opportunities__published__isnull=False)
+        .distinct()
+        .order_by("kind", "order", "code")
+    )

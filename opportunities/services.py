@@ -1,0 +1,347 @@
+"""Writes of opportunity lists: drafting, the review, publication and withdrawal
+(docs/portal.md). Rights are asked of accounts.scoping; a refusal raises a
+core.refusals.Refusal whose message the user reads, and nothing is written."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.scoping import may_issue_opportunity, may_review_opportunity
+from core import richtext
+from core.history import changed_by
+from core.quantities import INVESTMENT_MAX_YUAN
+from core.refusals import Forbidden, Refusal, Stale
+from core.textsearch import index_text
+from territory.choices import UnitKind
+from territory.models import Unit
+
+from .choices import EDITABLE, ReviewLevel, StepAction, VersionStatus
+from .models import Opportunity, Step, Version
+
+TITLE_MAX = 120
+DESCRIPTION_MAX = 5000  # characters of text, once the markup is taken away
+SOUGHT_MAX = 2000
+AMOUNT_MAX_YUAN = INVESTMENT_MAX_YUAN  # 1万亿元
+AREA_MAX_M2 = Decimal(100_000_000)  # 100 km²
+COUNT_MAX = 1_000_000
+CONTENT = (
+    "title",
+    "kind",
+    "field",
+    "description",
+    "sought",
+    "amount_yuan",
+    "area_m2",
+    "count",
+    "deadline",
+    "contact_role",
+    "contact_phone",
+    "phone_public",
+)
+_PHONE = re.compile(r"^[0-9+()\- ]{5,20}$")
+
+
+class OpportunityRefused(Refusal):
+    """A step of the review that does not fit the version's state."""
+
+
+def opportunity_problems(values: dict[str, Any], *, today: dt.date) -> list[tuple[str, str]]:
+    """What keeps an opportunity's content from being saved: (field, message) pairs. The form,
+    the API and commands all ask this."""
+    problems: list[tuple[str, str]] = []
+    title = (values.get("title") or "").strip()
+    if not title:
+        problems.append(("title", _("Give the opportunity a title.")))
+    elif len(title) > TITLE_MAX:
+        problems.append(
+            ("title", _("The title is at most %(n)s characters long.") % {"n": TITLE_MAX})
+        )
+    if values.get("kind") is None:
+        problems.append(("kind", _("Choose the kind of opportunity.")))
+    if values.get("field") is None:
+        problems.append(("field", _("Choose the field it belongs to.")))
+    text = richtext.plain(richtext.clean(values.get("description") or ""))
+    if not text:
+        problems.append(
+            (
+                "description",
+                _(
+                    "Describe the opportunity (markup that is not allowed, like scripts, is removed)."
+                ),
+            )
+        )
+    elif len(text) > DESCRIPTION_MAX:
+        problems.append(
+            (
+                "description",
+                _("The description is at most %(n)s characters of text.") % {"n": DESCRIPTION_MAX},
+            )
+        )
+    sought = (values.get("sought") or "").strip()
+    if not sought:
+        problems.append(("sought", _("Say what is sought or offered.")))
+    elif len(sought) > SOUGHT_MAX:
+        problems.append(
+            (
+                "sought",
+                _("What is sought or offered is at most %(n)s characters.") % {"n": SOUGHT_MAX},
+            )
+        )
+    for key, limit in (
+        ("amount_yuan", AMOUNT_MAX_YUAN),
+        ("area_m2", AREA_MAX_M2),
+        ("count", COUNT_MAX),
+    ):
+        value = values.get(key)
+        if value is None:
+            continue
+        if value < 0:
+            problems.append((key, _("The scale cannot be negative.")))
+        elif value > limit:
+            problems.append((key, _("The scale is too large to be real.")))
+    deadline = values.get("deadline")
+    if deadline is None:
+        problems.append(("deadline", _("Give the deadline for answers.")))
+    elif deadline < today:
+        problems.append(
+            (
+                "deadline",
+                _("The deadline %(day)s has passed; give a day from %(today)s on.")
+                % {"day": deadline.isoformat(), "today": today.isoformat()},
+            )
+        )
+    role = (values.get("contact_role") or "").strip()
+    if not role:
+        problems.append(("contact_role", _("Name the office that answers (a role, not a person).")))
+    elif len(role) > 60:
+        problems.append(("contact_role", _("The contact is at most 60 characters.")))
+    phone = (values.get("contact_phone") or "").strip()
+    if phone and not _PHONE.match(phone):
+        problems.append(
+            ("contact_phone", _("A phone number has 5 to 20 digits, spaces, +, - or brackets."))
+        )
+    if values.get("phone_public") and not phone:
+        problems.append(("phone_public", _("There is no phone number to show.")))
+    return problems
+
+
+def _content(values: dict[str, Any]) -> dict[str, Any]:
+    content = {key: values.get(key) for key in CONTENT}
+    content["title"] = (content["title"] or "").strip()
+    content["description"] = richtext.clean(content["description"] or "")
+    content["sought"] = (content["sought"] or "").strip()
+    content["contact_role"] = (content["contact_role"] or "").strip()
+    content["contact_phone"] = (content["contact_phone"] or "").strip()
+    content["phone_public"] = bool(content["phone_public"])
+    return content
+
+
+def _search_words(version: Version, unit: Unit) -> str:
+    return index_text(
+        version.title,
+        richtext.plain(version.description),
+        version.sought,
+        version.field.name,
+        version.kind.name,
+        unit.name,
+    )
+
+
+def _refuse_problems(problems: list[tuple[str, str]]) -> None:
+    if problems:
+        errors: dict[str, list[str]] = {}
+        for key, message in problems:
+            errors.setdefault(key, []).append(message)
+        raise ValidationError(errors)
+
+
+def _require_issuer(user, unit: Unit) -> None:
+    if not may_issue_opportunity(user, unit):
+        raise Forbidden(_("You may not issue opportunities for %(unit)s.") % {"unit": unit.name})
+
+
+@transaction.atomic
+def save_draft(
+    *,
+    user,
+    values: dict[str, Any],
+    unit: Unit | None = None,
+    opportunity: Opportunity | None = None,
+    today: dt.date | None = None,
+) -> Version:
+    """Save what an opportunity says. A new one (`unit` given) starts as version 1, a draft.
+    A draft or a returned version is changed in place; a published or withdrawn one stays as
+    it was and a new draft version takes the change, to be reviewed again; a version in review
+    is refused until it is approved or returned. Problems refuse the save (ValidationError)."""
+    today = today or timezone.localdate()
+    if opportunity is None:
+        if unit is None:
+            raise OpportunityRefused(_("Say which unit issues the opportunity."))
+        if unit.kind not in (UnitKind.ZONE, UnitKind.DISTRICT, UnitKind.CITY):
+            raise OpportunityRefused(
+                _("Opportunities are issued by a zone, a district or the city.")
+            )
+        _require_issuer(user, unit)
+        _refuse_problems(opportunity_problems(values, today=today))
+        opportunity = changed_by(Opportunity(unit=unit, created_by=user), user)
+        opportunity.save()
+        version = Version(opportunity=opportunity, number=1, created_by=user, **_content(values))
+        version.search_text = _search_words(version, unit)
+        changed_by(version, user).save()
+        return version
+    opportunity = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
+    _require_issuer(user, opportunity.unit)
+    _refuse_problems(opportunity_problems(values, today=today))
+    latest = opportunity.versions.order_by("-number").first()
+    assert latest is not None
+    if latest.status == VersionStatus.IN_REVIEW:
+        raise OpportunityRefused(
+            _(
+                "Version %(n)s is in review and cannot change; ask the reviewer to return it, "
+                "or wait for the decision."
+            )
+            % {"n": latest.number}
+        )
+    content = _content(values)
+    if latest.status in EDITABLE:
+        for key, value in content.items():
+            setattr(latest, key, value)
+        latest.search_text = _search_words(latest, opportunity.unit)
+        changed_by(latest, user).save()
+        return latest
+    version = Version(opportunity=opportunity, number=latest.number + 1, created_by=user, **content)
+    version.search_text = _search_words(version, opportunity.unit)
+    changed_by(version, user).save()
+    Step.objects.create(
+        version=version,
+        action=StepAction.REVISE,
+        user=user,
+        note=_("A change to version %(n)s, reviewed again before it replaces it.")
+        % {"n": latest.number},
+    )
+    return version
+
+
+def review_levels(unit: Unit) -> list[str]:
+    """The levels an opportunity of `unit` passes, in order (ZONEPLAN_OPPORTUNITY_REVIEW); the
+    district level only for a zone's opportunities, the city level always last."""
+    levels = [
+        level
+        for level in settings.ZONEPLAN_OPPORTUNITY_REVIEW
+        if not (level == ReviewLevel.DISTRICT and unit.kind != UnitKind.ZONE)
+    ]
+    return levels or [ReviewLevel.CITY]
+
+
+def _locked(version: Version) -> Version:
+    return (
+        Version.objects.select_for_update().select_related("opportunity__unit").get(pk=version.pk)
+    )
+
+
+def _step(version: Version, action: str, user, *, level: str = "", note: str = "") -> None:
+    Step.objects.create(version=version, action=action, level=level, user=user, note=note[:500])
+
+
+@transaction.atomic
+def submit(*, user, version: Version) -> Version:
+    """Send a draft (or a returned version) to its first review level."""
+    version = _locked(version)
+    unit = version.opportunity.unit
+    _require_issuer(user, unit)
+    if version.status not in EDITABLE:
+        raise Stale(
+            _("Version %(n)s is %(status)s; only a draft or a returned version is submitted.")
+            % {"n": version.number, "status": version.get_status_display()}
+        )
+    _refuse_problems(
+        [
+            (key, message)
+            for key, message in opportunity_problems(
+                {key: getattr(version, key) for key in CONTENT}, today=timezone.localdate()
+            )
+        ]
+    )
+    version.status = VersionStatus.IN_REVIEW
+    version.awaiting = review_levels(unit)[0]
+    changed_by(version, user).save(update_fields=["status", "awaiting"])
+    _step(version, StepAction.SUBMIT, user)
+    return version
+
+
+@transaction.atomic
+def review(*, user, version: Version, approve: bool, note: str = "") -> Version:
+    """Approve the version at the level it awaits (the last level publishes it) or return it
+    for changes with a reason."""
+    version = _locked(version)
+    unit = version.opportunity.unit
+    if version.status != VersionStatus.IN_REVIEW:
+        raise Stale(
+            _("Version %(n)s is %(status)s, not in review; the page was out of date.")
+            % {"n": version.number, "status": version.get_status_display()}
+        )
+    level = version.awaiting
+    if not may_review_opportunity(user, unit, level):
+        raise Forbidden(
+            _("You may not review at the %(level)s level.") % {"level": ReviewLevel(level).label}
+        )
+    note = (note or "").strip()
+    if not approve:
+        if not note:
+            raise OpportunityRefused(_("Say what should change: a return needs a reason."))
+        version.status = VersionStatus.RETURNED
+        version.awaiting = ""
+        changed_by(version, user).save(update_fields=["status", "awaiting"])
+        _step(version, StepAction.RETURN, user, level=level, note=note)
+        return version
+    levels = review_levels(unit)
+    position = levels.index(level) if level in levels else len(levels) - 1
+    _step(version, StepAction.APPROVE, user, level=level, note=note)
+    if position + 1 < len(levels):
+        version.awaiting = levels[position + 1]
+        changed_by(version, user).save(update_fields=["awaiting"])
+        return version
+    return _publish(version, user)
+
+
+def _publish(version: Version, user) -> Version:
+    opportunity = Opportunity.objects.select_for_update().get(pk=version.opportunity_id)
+    previous = opportunity.published
+    if previous is not None and previous.pk != version.pk:
+        previous.status = VersionStatus.SUPERSEDED
+        changed_by(previous, user).save(update_fields=["status"])
+    version.status = VersionStatus.PUBLISHED
+    version.awaiting = ""
+    version.published_at = timezone.now()
+    changed_by(version, user).save(update_fields=["status", "awaiting", "published_at"])
+    opportunity.published = version
+    opportunity.withdrawn_at = None
+    changed_by(opportunity, user).save(update_fields=["published", "withdrawn_at"])
+    _step(version, StepAction.PUBLISH, user)
+    return version
+
+
+@transaction.atomic
+def withdraw(*, user, opportunity: Opportunity, note: str = "") -> Opportunity:
+    """Take a published opportunity off the public list; its versions are kept."""
+    opportunity = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
+    _require_issuer(user, opportunity.unit)
+    version = opportunity.published
+    if version is None:
+        raise Stale(_("The opportunity is not published; there is nothing to withdraw."))
+    version.status = VersionStatus.WITHDRAWN
+    changed_by(version, user).save(update_fields=["status"])
+    opportunity.published = None
+    opportunity.withdrawn_at = timezone.now()
+    changed_by(opportunity, user).save(update_fields=["published", "withdrawn_at"])
+    _step(version, StepAction.WITHDRAW, user, note=note)
+    return opportunity
