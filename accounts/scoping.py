@@ -198,3 +198,9 @@ def may_review_opportunity(user, unit, level: str) -> bool:
     if is_city_admin(user) or user.is_superuser:
         return True
     return level == "district" and reviews_for_district(user, unit)
+
+
+def may_publish_scenario(user) -> bool:
+    """Who publishes a zone's scenario IP on the portal (and takes it off): the city's
+    administrators."""
+    return is_city_admin(user) or bool(user.is_superuser)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from dataclasses import dataclass
+from datetime import date as dt_date
 from decimal import Decimal
 from pathlib import Path
 
@@ -707,6 +708,7 @@ def _seed_opportunities() -> int:
             Step.objects.create(version=version, action="publish")
             Step.objects.filter(version=version).update(at=at)
             made += 1
+    made += _seed_scenarios()
     if new_economy is not None:
         field = Field.objects.get(code="5g-audiovisual")
         for title, status in (
@@ -730,4 +732,46 @@ def _seed_opportunities() -> int:
             if status == "in_review":
                 Step.objects.create(version=pending, action="submit")
             made += 1
+    return made
+
+
+# Demo scenario IPs in two of the zones the plan names: one published in 2020, one still being
+# shaped, so the embeddings show both states. Generated names, labelled 演示.
+DEMO_SCENARIOS = [
+    ("z-science-city", "演示：科学城智算开放场景", "digital-ai", dt_date(2020, 6, 1)),
+    ("z-railway-port", "演示：国际班列供应链服务场景", "supply-chain", None),
+]
+
+
+def _seed_scenarios() -> int:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from opportunities.models import Field, Scenario
+
+    Scenario.objects.filter(is_demo=True).delete()
+    made = 0
+    for code, name, field, published_on in DEMO_SCENARIOS:
+        zone = Unit.objects.filter(code=code).first()
+        if zone is None:
+            continue
+        at = timezone.make_aware(dt.datetime(2020, 3, 1, 10))
+        scenario = Scenario(
+            zone=zone,
+            name=name,
+            field=Field.objects.get(code=field),
+            description=f"<p>（演示）{zone.name}的{name.removeprefix('演示：')}。</p>",
+            status="building",
+            is_demo=True,
+        )
+        scenario._history_date = at
+        scenario.save()
+        if published_on is not None:
+            scenario.published_at = timezone.make_aware(
+                dt.datetime.combine(published_on, dt.time(10))
+            )
+            scenario._history_date = scenario.published_at
+            scenario.save()
+        made += 1
     return made

@@ -11,9 +11,10 @@ class OpportunitiesConfig(AppConfig):
         from plans.cache import watch
 
         from .commitment_rules import register_all
-        from .models import Opportunity, Step, Version
+        from .models import Opportunity, Scenario, Step, Version
 
-        watch(Opportunity, Version, Step)
+        watch(Opportunity, Version, Step, Scenario)
+        figures.track(Scenario, lambda s: [s.zone_id])
         register_all()
         # A publication counts for its issuing unit, which never changes.
         figures.track(

@@ -31,3 +31,11 @@ class StepAction(models.TextChoices):
     PUBLISH = "publish", _("Published")
     WITHDRAW = "withdraw", _("Withdrawn")
     REVISE = "revise", _("New version started")
+
+
+class ScenarioStatus(models.TextChoices):
+    """Where a scenario IP stands."""
+
+    PLANNED = "planned", _("Being shaped")
+    BUILDING = "building", _("Being built")
+    OPERATING = "operating", _("In operation")

@@ -1,5 +1,6 @@
 """The commitments the opportunities app follows (plans.commitments): the zones publishing
-their construction opportunity lists (发布产业功能区建设机会清单)."""
+their construction opportunity lists (发布产业功能区建设机会清单), and the scenarios the plan
+embeds in named zones (在成都科学城嵌入数字经济与新一代人工智能应用场景…)."""
 
 from __future__ import annotations
 
@@ -69,5 +70,69 @@ def _opportunity_lists(engine, unit_id, day) -> Finding | None:
     )
 
 
+def _scenarios_published(units, field: str, day: dt.date) -> dict[int, Decimal]:
+    """Per zone, its scenario IPs in the field that stood published at the end of the day,
+    read from their history: a scenario published later, or taken off later, leaves a past
+    day as it was."""
+    from .models import Scenario
+
+    end = _start(day + dt.timedelta(days=1))
+    last: dict[int, tuple] = {}
+    rows = (
+        Scenario.history.filter(zone_id__in=units, field__code=field, history_date__lt=end)
+        .order_by("id", "history_date", "history_id")
+        .values_list("id", "zone_id", "published_at", "history_type")
+    )
+    for pk, zone, published_at, kind in rows:
+        last[pk] = (zone, published_at, kind)
+    counts: dict[int, Decimal] = {}
+    for zone, published_at, kind in last.values():
+        if kind != "-" and published_at is not None and published_at < end:
+            counts[zone] = counts.get(zone, Decimal(0)) + 1
+    return counts
+
+
+def _scenario_embedded(engine, unit_id, day, *, field: str) -> Finding | None:
+    """Zones in force under the unit (the zone itself, for a target on a zone) with a scenario
+    IP in the field published on the day."""
+    from .models import Field
+
+    zones = zones_in_force(engine, unit_id, day)
+    if not zones:
+        return None
+    per_zone = engine.per_zone(
+        f"rule:scenario_embedded:{field}",
+        lambda units: _scenarios_published(units, field, day),
+        day,
+        reads=("opportunities.Scenario",),
+    )
+    embedded = [z for z in zones if per_zone.get(z)]
+    tree = engine.tree(day)
+    english = not (get_language() or "zh").startswith("zh")
+    named = Field.objects.filter(code=field).first()
+    label = (named.name_en if english and named.name_en else named.name) if named else field
+    items = [
+        (
+            tree.name(z, english=english),
+            _("no published scenario IP in %(field)s") % {"field": label},
+        )
+        for z in zones
+        if not per_zone.get(z)
+    ][:NAMED]
+    count = int(sum((per_zone[z] for z in embedded), Decimal(0)))
+    return Finding(
+        done=Decimal(len(embedded)),
+        of=Decimal(len(zones)),
+        basis=ratio_basis(
+            len(embedded),
+            len(zones),
+            _("zones with a published scenario IP in %(field)s") % {"field": label},
+        )
+        + _(" (%(n)s scenario IPs)") % {"n": count},
+        items=items,
+    )
+
+
 def register_all() -> None:
     register("opportunity_lists", Rule(_opportunity_lists, {}))
+    register("scenario_embedded", Rule(_scenario_embedded, {"field": str}))

@@ -11,8 +11,8 @@ from accounts.scoping import visible_units
 from core.fields import QuantityField
 from territory.choices import UnitKind
 
-from .models import Version
-from .services import AMOUNT_MAX_YUAN, AREA_MAX_M2, opportunity_problems
+from .models import Scenario, Version
+from .services import AMOUNT_MAX_YUAN, AREA_MAX_M2, opportunity_problems, scenario_problems
 
 
 class OpportunityForm(forms.ModelForm):
@@ -26,6 +26,7 @@ class OpportunityForm(forms.ModelForm):
             "title",
             "kind",
             "field",
+            "scenario",
             "description",
             "sought",
             "amount_yuan",
@@ -53,6 +54,13 @@ class OpportunityForm(forms.ModelForm):
             )
         else:
             del self.fields["unit"]
+        zones = visible_units(user, Action.CHANGE).filter(kind=UnitKind.ZONE)
+        if opportunity is not None:
+            zones = zones.filter(pk=opportunity.unit_id)
+        self.fields["scenario"].queryset = Scenario.objects.filter(zone__in=zones).select_related(
+            "zone"
+        )
+        self.fields["scenario"].label_from_instance = lambda s: f"{s.zone.name} · {s.name}"
         self.fields["description"].help_text = _(
             "Paragraphs, bold, lists and links are kept; anything else (scripts, styles, "
             "images) is removed when saved."
@@ -62,7 +70,8 @@ class OpportunityForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        for key, message in opportunity_problems(data, today=timezone.localdate()):
+        unit = self.opportunity.unit if self.opportunity is not None else data.get("unit")
+        for key, message in opportunity_problems(data, today=timezone.localdate(), unit=unit):
             if key in self.fields and key not in self.errors:
                 self.add_error(key, message)
         return data
@@ -100,3 +109,64 @@ class WithdrawForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _style(self)
+
+
+class ScenarioForm(forms.ModelForm):
+    enterprise_codes = forms.CharField(
+        label=_("Enterprises taking part"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Unified social credit codes, one per line."),
+    )
+
+    class Meta:
+        model = Scenario
+        fields = ["zone", "name", "name_en", "field", "status", "description", "projects"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 6})}
+
+    def __init__(self, *args, user, **kwargs):
+        from investment.models import InvestmentProject
+
+        super().__init__(*args, **kwargs)
+        zones = visible_units(user, Action.CHANGE).filter(kind=UnitKind.ZONE)
+        if self.instance.pk:
+            zones = zones.filter(pk=self.instance.zone_id)
+            self.fields["zone"].disabled = True
+        self.fields["zone"].queryset = zones.order_by("order", "code")
+        self.fields["projects"].queryset = InvestmentProject.objects.filter(
+            zone__in=zones
+        ).order_by("zone__order", "name")
+        self.fields["projects"].required = False
+        self.fields["projects"].widget.attrs["size"] = 6
+        if self.instance.pk:
+            self.initial["enterprise_codes"] = "\n".join(
+                self.instance.enterprises.values_list("credit_code", flat=True)
+            )
+        _style(self)
+
+    def clean_enterprise_codes(self):
+        from investment.models import Enterprise
+
+        codes = [
+            c.strip().upper() for c in self.cleaned_data["enterprise_codes"].split() if c.strip()
+        ]
+        if len(codes) > 200:
+            raise forms.ValidationError(_("At most 200 enterprises take part."))
+        found = {e.credit_code: e for e in Enterprise.objects.filter(credit_code__in=codes)}
+        missing = [c for c in codes if c not in found]
+        if missing:
+            raise forms.ValidationError(
+                _("No enterprise has the credit code %(codes)s.")
+                % {"codes": "、".join(missing[:5])}
+            )
+        return [found[c] for c in dict.fromkeys(codes)]
+
+    def clean(self):
+        data = super().clean()
+        values = data | {
+            "zone": data.get("zone") or (self.instance.zone if self.instance.pk else None)
+        }
+        for key, message in scenario_problems(values):
+            if key in self.fields and key not in self.errors:
+                self.add_error(key, message)
+        return data

@@ -20,7 +20,7 @@ from simple_history.models import HistoricalRecords
 
 from territory.models import Unit
 
-from .choices import EDITABLE, ReviewLevel, StepAction, VersionStatus
+from .choices import EDITABLE, ReviewLevel, ScenarioStatus, StepAction, VersionStatus
 
 
 class Kind(models.Model):
@@ -56,6 +56,59 @@ class Field(models.Model):
         ordering = ["order", "code"]
         verbose_name = _("field")
         verbose_name_plural = _("fields")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Scenario(models.Model):
+    """A scenario IP (场景IP): a named, branded new-economy application scenario of a zone, in
+    a field, with the opportunities under it and the projects and enterprises taking part. The
+    zone's officers keep it; the city's administrators publish it (`published_at`), and the
+    history of that field says on which days it stood published (docs/portal.md)."""
+
+    zone = models.ForeignKey(
+        Unit,
+        verbose_name=_("zone"),
+        on_delete=models.PROTECT,
+        related_name="scenarios",
+        limit_choices_to={"kind": "zone"},
+    )
+    name = models.CharField(_("name"), max_length=80)
+    name_en = models.CharField(_("English name"), max_length=160, blank=True)
+    field = models.ForeignKey(
+        Field, verbose_name=_("field"), on_delete=models.PROTECT, related_name="scenarios"
+    )
+    description = models.TextField(
+        _("description"), help_text=_("Rich text, sanitised to an allow-list when saved.")
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=ScenarioStatus.choices, default=ScenarioStatus.PLANNED
+    )
+    projects = models.ManyToManyField(
+        "investment.InvestmentProject",
+        verbose_name=_("projects taking part"),
+        blank=True,
+        related_name="scenarios",
+    )
+    enterprises = models.ManyToManyField(
+        "investment.Enterprise",
+        verbose_name=_("enterprises taking part"),
+        blank=True,
+        related_name="scenarios",
+    )
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["zone__order", "name"]
+        verbose_name = _("scenario IP")
+        verbose_name_plural = _("scenario IPs")
+        constraints = [
+            models.UniqueConstraint(fields=["zone", "name"], name="scenario_name_in_zone")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -132,6 +185,15 @@ class Version(models.Model):
     title = models.CharField(_("title"), max_length=120)
     kind = models.ForeignKey(Kind, verbose_name=_("kind"), on_delete=models.PROTECT)
     field = models.ForeignKey(Field, verbose_name=_("field"), on_delete=models.PROTECT)
+    scenario = models.ForeignKey(
+        Scenario,
+        verbose_name=_("scenario IP"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="versions",
+        help_text=_("The issuing zone's scenario IP this opportunity belongs to, if any."),
+    )
     description = models.TextField(
         _("description"), help_text=_("Rich text, sanitised to an allow-list when saved.")
     )

@@ -19,7 +19,7 @@ from territory.models import Unit
 
 from .filtersets import PublicFilter
 from .models import Field, Kind
-from .selectors import counts_by_field, issuing_units, published
+from .selectors import counts_by_field, issuing_units, published, published_scenarios
 
 PAGE = 20
 FEED_ITEMS = 50
@@ -85,6 +85,41 @@ def portal_detail(request, pk: int):
         request,
         "opportunities/open/detail.html",
         {"nav_open": "opportunities", "v": version, "today": timezone.localdate()},
+    )
+
+
+def portal_scenarios(request):
+    """The scenario IPs the city has published, by field."""
+    scenarios = published_scenarios().order_by("field__order", "zone__order", "name")
+    field = request.GET.get("field", "")[:40]
+    if field:
+        scenarios = scenarios.filter(field__code=field)
+    return render(
+        request,
+        "opportunities/open/scenarios.html",
+        {
+            "nav_open": "scenarios",
+            "scenarios": scenarios,
+            "fields": Field.objects.all(),
+            "field": field,
+        },
+    )
+
+
+def portal_scenario(request, pk: int):
+    scenario = published_scenarios().filter(pk=pk).first()
+    if scenario is None:
+        raise Http404(_("No published scenario IP has this number."))
+    return render(
+        request,
+        "opportunities/open/scenario.html",
+        {
+            "nav_open": "scenarios",
+            "scenario": scenario,
+            "versions": published().filter(scenario=scenario).order_by("-published_at"),
+            "enterprises": scenario.enterprises.order_by("name"),
+            "today": timezone.localdate(),
+        },
     )
 
 

@@ -79,3 +79,19 @@ def issuing_units() -> QuerySet[Unit]:
         .distinct()
         .order_by("kind", "order", "code")
     )
+
+
+def scenarios_for(user) -> QuerySet:
+    """The scenario IPs of the zones the user sees."""
+    from .models import Scenario
+
+    return restrict(Scenario.objects.all(), user, via="zone").select_related("zone", "field")
+
+
+def published_scenarios() -> QuerySet:
+    """The scenario IPs the public sees: those the city has published."""
+    from .models import Scenario
+
+    return Scenario.objects.filter(published_at__isnull=False).select_related(
+        "zone__parent", "field"
+    )

@@ -15,7 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.scoping import may_issue_opportunity, may_review_opportunity
+from accounts.scoping import may_issue_opportunity, may_publish_scenario, may_review_opportunity
+from accounts.writes import save_in_zone
 from core import richtext
 from core.history import changed_by
 from core.quantities import INVESTMENT_MAX_YUAN
@@ -25,7 +26,7 @@ from territory.choices import UnitKind
 from territory.models import Unit
 
 from .choices import EDITABLE, ReviewLevel, StepAction, VersionStatus
-from .models import Opportunity, Step, Version
+from .models import Opportunity, Scenario, Step, Version
 
 TITLE_MAX = 120
 DESCRIPTION_MAX = 5000  # characters of text, once the markup is taken away
@@ -37,6 +38,7 @@ CONTENT = (
     "title",
     "kind",
     "field",
+    "scenario",
     "description",
     "sought",
     "amount_yuan",
@@ -54,10 +56,20 @@ class OpportunityRefused(Refusal):
     """A step of the review that does not fit the version's state."""
 
 
-def opportunity_problems(values: dict[str, Any], *, today: dt.date) -> list[tuple[str, str]]:
+def opportunity_problems(
+    values: dict[str, Any], *, today: dt.date, unit: Unit | None = None
+) -> list[tuple[str, str]]:
     """What keeps an opportunity's content from being saved: (field, message) pairs. The form,
-    the API and commands all ask this."""
+    the API and commands all ask this; `unit` is the issuing unit, when known."""
     problems: list[tuple[str, str]] = []
+    scenario = values.get("scenario")
+    if scenario is not None and unit is not None and scenario.zone_id != unit.pk:
+        problems.append(
+            (
+                "scenario",
+                _("The scenario IP must be one of %(unit)s's own.") % {"unit": unit.name},
+            )
+        )
     title = (values.get("title") or "").strip()
     if not title:
         problems.append(("title", _("Give the opportunity a title.")))
@@ -191,7 +203,7 @@ def save_draft(
                 _("Opportunities are issued by a zone, a district or the city.")
             )
         _require_issuer(user, unit)
-        _refuse_problems(opportunity_problems(values, today=today))
+        _refuse_problems(opportunity_problems(values, today=today, unit=unit))
         opportunity = changed_by(Opportunity(unit=unit, created_by=user), user)
         opportunity.save()
         version = Version(opportunity=opportunity, number=1, created_by=user, **_content(values))
@@ -200,7 +212,7 @@ def save_draft(
         return version
     opportunity = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
     _require_issuer(user, opportunity.unit)
-    _refuse_problems(opportunity_problems(values, today=today))
+    _refuse_problems(opportunity_problems(values, today=today, unit=opportunity.unit))
     latest = opportunity.versions.order_by("-number").first()
     assert latest is not None
     if latest.status == VersionStatus.IN_REVIEW:
@@ -267,7 +279,9 @@ def submit(*, user, version: Version) -> Version:
         [
             (key, message)
             for key, message in opportunity_problems(
-                {key: getattr(version, key) for key in CONTENT}, today=timezone.localdate()
+                {key: getattr(version, key) for key in CONTENT},
+                today=timezone.localdate(),
+                unit=unit,
             )
         ]
     )
@@ -345,3 +359,97 @@ def withdraw(*, user, opportunity: Opportunity, note: str = "") -> Opportunity:
     changed_by(opportunity, user).save(update_fields=["published", "withdrawn_at"])
     _step(version, StepAction.WITHDRAW, user, note=note)
     return opportunity
+
+
+# ── Scenario IPs ──
+
+SCENARIO_NAME_MAX = 80
+
+
+def scenario_problems(values: dict[str, Any]) -> list[tuple[str, str]]:
+    """What keeps a scenario IP from being saved: (field, message) pairs."""
+    problems: list[tuple[str, str]] = []
+    zone = values.get("zone")
+    if zone is None:
+        problems.append(("zone", _("Choose the zone the scenario IP belongs to.")))
+    elif zone.kind != UnitKind.ZONE:
+        problems.append(("zone", _("A scenario IP belongs to a zone.")))
+    name = (values.get("name") or "").strip()
+    if not name:
+        problems.append(("name", _("Give the scenario IP its name.")))
+    elif len(name) > SCENARIO_NAME_MAX:
+        problems.append(
+            ("name", _("The name is at most %(n)s characters long.") % {"n": SCENARIO_NAME_MAX})
+        )
+    if values.get("field") is None:
+        problems.append(("field", _("Choose the field it belongs to.")))
+    text = richtext.plain(richtext.clean(values.get("description") or ""))
+    if not text:
+        problems.append(
+            (
+                "description",
+                _("Describe the scenario (markup that is not allowed, like scripts, is removed)."),
+            )
+        )
+    elif len(text) > DESCRIPTION_MAX:
+        problems.append(
+            (
+                "description",
+                _("The description is at most %(n)s characters of text.") % {"n": DESCRIPTION_MAX},
+            )
+        )
+    if zone is not None:
+        strays = [p.name for p in values.get("projects") or [] if p.zone_id != zone.pk]
+        if strays:
+            problems.append(
+                (
+                    "projects",
+                    _("Projects of another zone cannot take part: %(names)s.")
+                    % {"names": "、".join(strays[:5])},
+                )
+            )
+    return problems
+
+
+@transaction.atomic
+def save_scenario(
+    *, user, scenario: Scenario, projects: list | None = None, enterprises: list | None = None
+) -> Scenario:
+    """Save a scenario IP for the zone's officers (and those above): its rules refuse the save,
+    its zone never changes once set, history names the user."""
+    if scenario.pk:
+        stored = Scenario.objects.filter(pk=scenario.pk).values_list("zone_id", flat=True).first()
+        if stored is not None and stored != scenario.zone_id:
+            raise OpportunityRefused(_("A scenario IP stays with the zone that shaped it."))
+    values = {
+        "zone": scenario.zone if scenario.zone_id else None,
+        "name": scenario.name,
+        "field": scenario.field if scenario.field_id else None,
+        "description": scenario.description,
+        "projects": projects or [],
+    }
+    scenario.name = (scenario.name or "").strip()
+    scenario.description = richtext.clean(scenario.description or "")
+    save_in_zone(scenario, user=user, zone_path="zone", problems=scenario_problems(values))
+    if projects is not None:
+        scenario.projects.set(projects)
+    if enterprises is not None:
+        scenario.enterprises.set(enterprises)
+    return scenario
+
+
+@transaction.atomic
+def publish_scenario(*, user, scenario: Scenario, publish: bool) -> Scenario:
+    """Publish a scenario IP on the portal, or take it off; the history keeps both days."""
+    if not may_publish_scenario(user):
+        raise Forbidden(_("Only the city's administrators publish scenario IPs."))
+    scenario = Scenario.objects.select_for_update().get(pk=scenario.pk)
+    if publish == (scenario.published_at is not None):
+        raise Stale(
+            _("The scenario IP is already published.")
+            if publish
+            else _("The scenario IP is not published.")
+        )
+    scenario.published_at = timezone.now() if publish else None
+    changed_by(scenario, user).save(update_fields=["published_at"])
+    return scenario

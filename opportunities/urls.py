@@ -12,9 +12,16 @@ urlpatterns = [
     path(
         "opportunities/<int:pk>/withdraw/", views.opportunity_withdraw, name="opportunity_withdraw"
     ),
+    path("scenarios/", views.scenario_list, name="scenario_list"),
+    path("scenarios/new/", views.scenario_create, name="scenario_create"),
+    path("scenarios/<int:pk>/", views.scenario_detail, name="scenario_detail"),
+    path("scenarios/<int:pk>/edit/", views.scenario_edit, name="scenario_edit"),
+    path("scenarios/<int:pk>/publish/", views.scenario_publish, name="scenario_publish"),
     # The public portal: no log-in, published versions only.
     path("open/", public.portal_home, name="open_home"),
     path("open/opportunities/", public.portal_list, name="open_opportunity_list"),
     path("open/opportunities/<int:pk>/", public.portal_detail, name="open_opportunity_detail"),
+    path("open/scenarios/", public.portal_scenarios, name="open_scenario_list"),
+    path("open/scenarios/<int:pk>/", public.portal_scenario, name="open_scenario_detail"),
     path("open/feed.atom", public.portal_feed, name="open_feed"),
 ]

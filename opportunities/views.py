@@ -13,16 +13,29 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.choices import Action
-from accounts.scoping import may_issue_opportunity, may_review_opportunity, visible_units
+from accounts.scoping import (
+    may_issue_opportunity,
+    may_publish_scenario,
+    may_review_opportunity,
+    visible_units,
+)
 from core.refusals import Forbidden, Refusal
 from territory.choices import UnitKind
 
 from .choices import EDITABLE, VersionStatus
 from .filtersets import OpportunityFilter
-from .forms import OpportunityForm, ReviewForm, WithdrawForm
+from .forms import OpportunityForm, ReviewForm, ScenarioForm, WithdrawForm
 from .models import Field, Opportunity
-from .selectors import awaiting_review, opportunities_for
-from .services import review, review_levels, save_draft, submit, withdraw
+from .selectors import awaiting_review, opportunities_for, scenarios_for
+from .services import (
+    publish_scenario,
+    review,
+    review_levels,
+    save_draft,
+    save_scenario,
+    submit,
+    withdraw,
+)
 
 
 def _get(request, pk: int) -> Opportunity:
@@ -224,3 +237,124 @@ def opportunity_withdraw(request, pk: int):
         withdraw(user=request.user, opportunity=opportunity, note=note)
 
     return _act(request, pk, act, _("Withdrawn: the public no longer sees it."))
+
+
+# ── Scenario IPs ──
+
+
+@login_required
+def scenario_list(request):
+    scenarios = scenarios_for(request.user).order_by("zone__order", "zone__code", "name")
+    field = request.GET.get("field", "")[:40]
+    if field:
+        scenarios = scenarios.filter(field__code=field)
+    return render(
+        request,
+        "opportunities/scenario_list.html",
+        {
+            "nav": "opportunities",
+            "scenarios": scenarios,
+            "fields": Field.objects.all(),
+            "field": field,
+            "may_create": visible_units(request.user, Action.CHANGE)
+            .filter(kind=UnitKind.ZONE)
+            .exists(),
+        },
+    )
+
+
+def _scenario_form_page(request, form, scenario=None, status=200):
+    return render(
+        request,
+        "opportunities/scenario_form.html",
+        {"nav": "opportunities", "form": form, "scenario": scenario},
+        status=status,
+    )
+
+
+def _save_scenario(request, form, scenario):
+    try:
+        return save_scenario(
+            user=request.user,
+            scenario=scenario,
+            projects=list(form.cleaned_data.get("projects") or []),
+            enterprises=form.cleaned_data.get("enterprise_codes") or [],
+        )
+    except ValidationError as exc:
+        for key, errors in exc.message_dict.items():
+            form.add_error(key if key in form.fields else None, errors)
+    except Refusal as exc:
+        form.add_error(None, str(exc))
+    return None
+
+
+@login_required
+def scenario_create(request):
+    if not visible_units(request.user, Action.CHANGE).filter(kind=UnitKind.ZONE).exists():
+        raise PermissionDenied
+    form = ScenarioForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        saved = _save_scenario(request, form, form.save(commit=False))
+        if saved is not None:
+            messages.success(request, _("The scenario IP is saved; the city publishes it."))
+            return redirect("scenario_detail", pk=saved.pk)
+    return _scenario_form_page(request, form, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+def scenario_edit(request, pk: int):
+    scenario = get_object_or_404(scenarios_for(request.user), pk=pk)
+    if not may_issue_opportunity(request.user, scenario.zone):
+        raise PermissionDenied
+    form = ScenarioForm(request.POST or None, instance=scenario, user=request.user)
+    if request.method == "POST":
+        if form.is_valid():
+            saved = _save_scenario(request, form, form.save(commit=False))
+            if saved is not None:
+                messages.success(request, _("The scenario IP is saved."))
+                return redirect("scenario_detail", pk=saved.pk)
+        return _scenario_form_page(request, form, scenario, status=400)
+    return _scenario_form_page(request, form, scenario)
+
+
+@login_required
+def scenario_detail(request, pk: int):
+    scenario = get_object_or_404(scenarios_for(request.user), pk=pk)
+    return render(
+        request,
+        "opportunities/scenario_detail.html",
+        {
+            "nav": "opportunities",
+            "scenario": scenario,
+            "opportunities": opportunities_for(request.user)
+            .filter(versions__scenario=scenario)
+            .distinct(),
+            "projects": scenario.projects.select_related("zone"),
+            "enterprises": scenario.enterprises.all(),
+            "may_edit": may_issue_opportunity(request.user, scenario.zone),
+            "may_publish": may_publish_scenario(request.user),
+            "status_labels": dict(VersionStatus.choices),
+            "history": scenario.history.select_related("history_user").order_by("-history_date")[
+                :20
+            ],
+        },
+    )
+
+
+@require_POST
+@login_required
+def scenario_publish(request, pk: int):
+    scenario = get_object_or_404(scenarios_for(request.user), pk=pk)
+    if not may_publish_scenario(request.user):
+        raise PermissionDenied
+    publish = request.POST.get("publish") == "1"
+    try:
+        publish_scenario(user=request.user, scenario=scenario, publish=publish)
+    except Refusal as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _("Published: the portal shows it.") if publish else _("Taken off the portal."),
+        )
+    return redirect("scenario_detail", pk=scenario.pk)

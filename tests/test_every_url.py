@@ -20,6 +20,8 @@ PUBLIC = {
     "open_opportunity_list": "published opportunities are for the public",
     "open_opportunity_detail": "a published opportunity is for the public",
     "open_feed": "the Atom feed of published opportunities",
+    "open_scenario_list": "the scenario IPs the city has published",
+    "open_scenario_detail": "a published scenario IP",
 }
 
 

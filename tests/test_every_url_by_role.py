@@ -23,6 +23,7 @@ from django.utils import timezone
 from core import uploads
 from core.models import Attachment
 from investment.models import Conflict, ConflictMember, EnterpriseMerge
+from opportunities.models import Field, Scenario
 from opportunities.services import save_draft
 from opportunities.tests.conftest import content as opportunity_content
 from reporting.models import Evidence
@@ -216,6 +217,14 @@ RULES: dict[str, Rule] = {
     "opportunity_review": Rule(
         "object", lambda o: {"pk": o["opportunity"].pk}, writes=True, method="post"
     ),
+    # Scenario IPs: kept by the zone's officers (and those above), published by the city.
+    "scenario_list": Rule("list", marker=lambda o: o["scenario"].name),
+    "scenario_create": Rule("page", writes=True),
+    "scenario_detail": Rule("object", lambda o: {"pk": o["scenario"].pk}),
+    "scenario_edit": Rule("object", lambda o: {"pk": o["scenario"].pk}, writes=True),
+    "scenario_publish": Rule(
+        "page", lambda o: {"pk": o["scenario"].pk}, method="post", admin_only=True
+    ),
     "opportunity_withdraw": Rule(
         "object", lambda o: {"pk": o["opportunity"].pk}, writes=True, method="post"
     ),
@@ -308,6 +317,10 @@ def _objects_in(zone: Unit, data_set, officer) -> dict:
     objects["opportunity"] = save_draft(
         user=officer, unit=zone, values=opportunity_content(title=f"巡检机会 {zone.name}")
     ).opportunity
+    objects["scenario"] = Scenario.objects.create(
+        zone=zone, name=f"巡检场景 {zone.name}", field=Field.objects.get(code="5g-plus"),
+        description="<p>巡检</p>",
+    )  # fmt: skip
     objects["conflict"] = Conflict.objects.create(basis="same_enterprise", holder_zone=zone)
     ConflictMember.objects.create(conflict=objects["conflict"], project=objects["project"])
     objects["merge"] = EnterpriseMerge.objects.create(

@@ -32,10 +32,12 @@ def content(**changes) -> dict:
 
 @pytest.fixture(autouse=True)
 def _no_demo_opportunities(db):
-    """The tests count what they make: the demo's opportunities are taken away."""
-    from opportunities.models import Opportunity
+    """The tests count what they make: the demo's opportunities and scenario IPs are taken
+    away."""
+    from opportunities.models import Opportunity, Scenario
 
     Opportunity.objects.filter(is_demo=True).delete()
+    Scenario.objects.filter(is_demo=True).delete()
 
 
 @pytest.fixture

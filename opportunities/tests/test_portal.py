@@ -157,8 +157,23 @@ def test_every_public_url_logged_out_shows_no_draft_review_or_withdrawn_version(
     hidden = ["人工智能草稿机会", "网络视听修改稿", "已撤回的人工智能机会", "审核中的修改稿"]
     hidden += ["xinjingji", "gaoxin", "同意发布", "巡检"]
     names = sorted(name for name, _p in _patterns() if name.startswith("open_"))
-    assert names == ["open_feed", "open_home", "open_opportunity_detail", "open_opportunity_list"]
-    urls = [reverse(n) for n in names if n != "open_opportunity_detail"]
+    assert names == [
+        "open_feed",
+        "open_home",
+        "open_opportunity_detail",
+        "open_opportunity_list",
+        "open_scenario_detail",
+        "open_scenario_list",
+    ]
+    from opportunities.models import Scenario
+
+    unpublished = Scenario.objects.create(
+        zone=zones["mine"], name="未发布的场景", field=Field.objects.get(code="5g-plus"),
+        description="<p>未发布</p>",
+    )  # fmt: skip
+    hidden.append("未发布的场景")
+    urls = [reverse(n) for n in names if not n.endswith("_detail")]
+    urls.append(reverse("open_scenario_detail", args=[unpublished.pk]))
     urls += [reverse("open_opportunity_detail", args=[o.pk]) for o in portal.values()]
     urls += [u + "?q=人工智能" for u in urls[:3]] + ["/open/opportunities/?state=closed"]
     for url in urls:
