@@ -689,7 +689,7 @@ def _seed_opportunities() -> int:
                 opportunity=opportunity,
                 number=1,
                 status="published",
-                title=f"演示：{zone.name}{subject}",
+                title=f"演示：{zone.name} · {subject}",
                 kind=rng.choice(kinds),
                 field=field,
                 description=description,
@@ -699,7 +699,10 @@ def _seed_opportunities() -> int:
                 contact_role="投资促进部门（演示）",
                 published_at=at,
                 search_text=index_text(
-                    f"演示：{zone.name}{subject}", richtext.plain(description), sought, field.name
+                    f"演示：{zone.name} · {subject}",
+                    richtext.plain(description),
+                    sought,
+                    field.name,
                 ),
             )
             Opportunity.objects.filter(pk=opportunity.pk).update(published=version)

@@ -45,6 +45,7 @@ class OpportunityForm(forms.ModelForm):
 
     def __init__(self, *args, user, opportunity=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.order_fields(["unit", *self.Meta.fields])
         self.opportunity = opportunity
         if opportunity is None:
             self.fields["unit"].queryset = (

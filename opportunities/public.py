@@ -52,6 +52,7 @@ def portal_home(request):
             "by_field": counts_by_field(),
             "open_count": published(timezone.localdate()).count(),
             "total": published().count(),
+            "today": timezone.localdate(),
             **_choices(),
         },
     )
