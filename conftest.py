@@ -25,7 +25,8 @@ SCHEME_FILE = ROOT / "assessment/data/scheme-2020.yaml"
 
 def load_shipped_data() -> None:
     """The plan, the demo and the scheme; and the reference rows a data migration writes (the
-    service categories the plan names), which a transactional test's flush takes away."""
+    service categories the plan names, the opportunity fields and kinds), which a transactional
+    test's flush takes away."""
     import importlib
 
     from django.apps import apps
@@ -33,6 +34,9 @@ def load_shipped_data() -> None:
     importlib.import_module("carriers.migrations.0003_service_categories_named_in_plan").add(
         apps, None
     )
+    importlib.import_module(
+        "opportunities.migrations.0002_kinds_fields_and_search_index"
+    ).add_reference(apps)
     call_command("load_plan", *PLAN_FILES, verbosity=0, stdout=io.StringIO())
     call_command("seed_demo", verbosity=0, stdout=io.StringIO())
     call_command("load_scheme", SCHEME_FILE, verbosity=0, stdout=io.StringIO())

@@ -204,3 +204,22 @@ def may_publish_scenario(user) -> bool:
     """Who publishes a zone's scenario IP on the portal (and takes it off): the city's
     administrators."""
     return is_city_admin(user) or bool(user.is_superuser)
+
+
+def may_handle_responses(user, unit) -> bool:
+    """Who reads and handles the answers to a unit's opportunities (their contacts are personal
+    data): the unit's own officers only, not those above it."""
+    from .choices import WRITING_ROLES
+
+    return any(role in WRITING_ROLES and path == unit.path for role, path in memberships(user))
+
+
+def responses_for(user, queryset: QuerySet) -> QuerySet:
+    """Limit answers to opportunities (`opportunity__unit`) to the units the user is an officer
+    of (may_handle_responses)."""
+    from .choices import WRITING_ROLES
+
+    paths = [path for role, path in memberships(user) if role in WRITING_ROLES]
+    if not paths:
+        return queryset.none()
+    return queryset.filter(opportunity__unit__path__in=paths)

@@ -668,6 +668,8 @@ def _seed_opportunities() -> int:
     rng = random.Random("opportunities")  # noqa: S311 - reproducible demo data
     fields = list(Field.objects.order_by("order", "code"))
     kinds = list(Kind.objects.order_by("order", "code"))
+    if not fields or not kinds:  # the reference rows of opportunities.migrations.0002
+        return 0
     zones = list(Unit.objects.filter(kind=UnitKind.ZONE).order_by("order", "code"))
     chosen = sorted(rng.sample(zones, k=len(zones) // 3), key=lambda z: (z.order, z.code))
     new_economy = Unit.objects.filter(code="z-new-economy").first()

@@ -11,6 +11,7 @@ class JobKind(models.TextChoices):
     REMINDERS = "reminders", _("Reminders and escalations")
     WARM_UP = "warm_up", _("Cockpit and map warm-up")
     CONFLICTS = "conflicts", _("Attraction conflict search")
+    RETENTION = "retention", _("Erasing expired personal data")
 
 
 class JobStatus(models.TextChoices):

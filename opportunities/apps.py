@@ -7,11 +7,27 @@ class OpportunitiesConfig(AppConfig):
     verbose_name = _("Opportunity lists")
 
     def ready(self) -> None:
+        from django.conf import settings
+        from django.db.models.signals import post_delete
+
+        from core.files import forget_on_delete
+        from jobs.choices import JobKind
+        from jobs.periodic import Periodic, register
         from plans import figures
         from plans.cache import watch
 
         from .commitment_rules import register_all
-        from .models import Opportunity, Scenario, Step, Version
+        from .models import Opportunity, Response, Scenario, Step, Version
+
+        post_delete.connect(forget_on_delete, sender=Response, dispatch_uid="response-file")
+        register(
+            Periodic(
+                name="opportunities.erase_responses",
+                kind=JobKind.RETENTION,
+                task="opportunities.tasks.erase_responses_job",
+                at=settings.ZONEPLAN_RESPONSE_ERASE_AT,
+            )
+        )
 
         watch(Opportunity, Version, Step, Scenario)
         figures.track(Scenario, lambda s: [s.zone_id])

@@ -39,3 +39,24 @@ class ScenarioStatus(models.TextChoices):
     PLANNED = "planned", _("Being shaped")
     BUILDING = "building", _("Being built")
     OPERATING = "operating", _("In operation")
+
+
+class ResponseStatus(models.TextChoices):
+    """What the issuing zone made of an answer (揭榜 / 对接)."""
+
+    NEW = "new", _("New")
+    IN_CONTACT = "in_contact", _("In contact")
+    MATCHED = "matched", _("Matched")
+    DECLINED = "declined", _("Declined")
+
+
+class RefusalReason(models.TextChoices):
+    """Why the public form refused an attempt (counted, never shown to the sender as a code)."""
+
+    ADDRESS_LIMIT = "address_limit", _("too many from one address")
+    OPPORTUNITY_LIMIT = "opportunity_limit", _("too many for one opportunity")
+    PENDING_LIMIT = "pending_limit", _("too many awaiting an answer")
+    HONEYPOT = "honeypot", _("hidden field filled")
+    TOO_FAST = "too_fast", _("sent too fast")
+    INVALID = "invalid", _("wrong or missing fields")
+    CLOSED = "closed", _("opportunity closed or withdrawn")

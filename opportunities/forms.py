@@ -171,3 +171,77 @@ class ScenarioForm(forms.ModelForm):
             if key in self.fields and key not in self.errors:
                 self.add_error(key, message)
         return data
+
+
+class ResponseForm(forms.Form):
+    """The public answer to an opportunity (揭榜). Its values are checked by the service
+    (`services.response_problems`), one message per field, so the fields here check nothing.
+    `website` is a field people never see (a honeypot); `opened` carries when the form was
+    opened, signed, for the least fill time."""
+
+    organisation = forms.CharField(label=_("Organisation"), required=False)
+    credit_code = forms.CharField(
+        label=_("Unified social credit code"),
+        required=False,
+        help_text=_("18 characters, as on the business licence."),
+    )
+    contact_name = forms.CharField(label=_("Contact person"), required=False)
+    contact_phone = forms.CharField(label=_("Phone"), required=False)
+    contact_email = forms.CharField(label=_("E-mail"), required=False)
+    message = forms.CharField(
+        label=_("What you offer"), required=False, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    file = forms.FileField(
+        label=_("A file (optional)"),
+        required=False,
+        help_text=_("PDF, Word, Excel, JPEG or PNG."),
+    )
+    consent = forms.BooleanField(label=_("I consent"), required=False)
+    website = forms.CharField(required=False, label=_("Leave this empty"))
+    opened = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    MARKED = {"organisation", "credit_code", "contact_name", "message", "consent"}
+    LENGTHS = {
+        "organisation": 100,
+        "credit_code": 30,
+        "contact_name": 40,
+        "contact_phone": 20,
+        "contact_email": 100,
+        "message": 2000,
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _style(self)
+        for name, length in self.LENGTHS.items():
+            self.fields[name].widget.attrs["maxlength"] = str(length)
+        for name in self.MARKED:
+            self.fields[name].marked = True
+        self.fields["website"].widget.attrs.update(
+            {"tabindex": "-1", "autocomplete": "off", "class": "form-control"}
+        )
+        if not self.is_bound:
+            self.initial["opened"] = _sign_opened()
+
+    def opened_at(self) -> float | None:
+        from django.core import signing
+
+        try:
+            return float(
+                signing.TimestampSigner(salt=OPENED_SALT).unsign(
+                    self.data.get("opened", ""), max_age=6 * 3600
+                )
+            )
+        except (signing.BadSignature, ValueError):
+            return None
+
+
+OPENED_SALT = "zoneplan.opportunities.response.opened"
+
+
+def _sign_opened() -> str:
+    import time
+
+    from django.core import signing
+
+    return signing.TimestampSigner(salt=OPENED_SALT).sign(f"{time.time():.3f}")

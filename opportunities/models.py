@@ -20,7 +20,15 @@ from simple_history.models import HistoricalRecords
 
 from territory.models import Unit
 
-from .choices import EDITABLE, ReviewLevel, ScenarioStatus, StepAction, VersionStatus
+from .choices import (
+    EDITABLE,
+    RefusalReason,
+    ResponseStatus,
+    ReviewLevel,
+    ScenarioStatus,
+    StepAction,
+    VersionStatus,
+)
 
 
 class Kind(models.Model):
@@ -290,3 +298,87 @@ class Step(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} · {self.at:%Y-%m-%d %H:%M}"
+
+
+class Response(models.Model):
+    """An answer to a published opportunity (揭榜 / 对接) sent on the public form: who answers
+    (an organisation with its credit code and a contact), what they offer, a file, and their
+    consent to the purpose stated. Only the issuing unit's own officers read it. Its personal
+    data (contact name, phone, e-mail, message, file) is erased after
+    `ZONEPLAN_RESPONSE_RETENTION_DAYS`; the organisation and the outcome stay."""
+
+    opportunity = models.ForeignKey(
+        Opportunity,
+        verbose_name=_("opportunity"),
+        on_delete=models.CASCADE,
+        related_name="responses",
+    )
+    version = models.ForeignKey(
+        Version, verbose_name=_("version answered"), on_delete=models.PROTECT, related_name="+"
+    )
+    organisation = models.CharField(_("organisation"), max_length=100)
+    credit_code = models.CharField(_("unified social credit code"), max_length=18)
+    contact_name = models.CharField(_("contact name"), max_length=40, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), max_length=100, blank=True)
+    message = models.TextField(_("message"), max_length=2000, blank=True)
+    consent = models.TextField(_("consent given to"), help_text=_("The purpose as it was stated."))
+    file_name = models.CharField(_("file name"), max_length=200, blank=True)
+    file_kind = models.CharField(_("file kind"), max_length=10, blank=True)
+    file_size = models.PositiveIntegerField(_("file size (bytes)"), null=True, blank=True)
+    content = models.BinaryField(_("file content"), blank=True, default=b"")
+    stored_as = models.CharField(_("stored as"), max_length=300, blank=True, default="")
+    received_at = models.DateTimeField(_("received at"), auto_now_add=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ResponseStatus.choices, default=ResponseStatus.NEW
+    )
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    project = models.ForeignKey(
+        "investment.InvestmentProject",
+        verbose_name=_("investment project"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="responses",
+    )
+    erased_at = models.DateTimeField(_("personal data erased at"), null=True, blank=True)
+
+    history = HistoricalRecords(
+        excluded_fields=["content", "contact_name", "contact_phone", "contact_email", "message"]
+    )
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]
+        verbose_name = _("response")
+        verbose_name_plural = _("responses")
+        indexes = [models.Index(fields=["opportunity", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} → {self.version.title}"
+
+
+class Attempt(models.Model):
+    """One sending of the public response form, accepted or refused, for the abuse limits and
+    their counts. The address is kept only as a keyed hash, never as it came."""
+
+    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+    address = models.CharField(_("address (hashed)"), max_length=64, db_index=True)
+    opportunity = models.ForeignKey(
+        Opportunity,
+        verbose_name=_("opportunity"),
+        null=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    accepted = models.BooleanField(_("accepted"), default=False)
+    reason = models.CharField(
+        _("refused because"), max_length=30, choices=RefusalReason.choices, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("response attempt")
+        verbose_name_plural = _("response attempts")
+        indexes = [models.Index(fields=["opportunity", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.reason or 'accepted'}"

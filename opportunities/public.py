@@ -170,3 +170,75 @@ class OpportunityFeed(Feed):
 
 
 portal_feed = OpportunityFeed()
+
+
+def portal_respond(request, pk: int):
+    """The public answer form of a published, open opportunity (揭榜); a refusal is answered
+    with its reason in the sender's words, and nothing of the answer is kept."""
+    from accounts.addresses import client_address
+
+    from .forms import ResponseForm
+    from .models import Opportunity
+    from .services import ResponseRefused, consent_text, respond
+
+    version = published().filter(opportunity_id=pk).first()
+    if version is None:
+        # Withdrawn: say so (and count a sending); never published: as if it did not exist.
+        was = Opportunity.objects.filter(pk=pk, versions__published_at__isnull=False).first()
+        if was is None:
+            raise Http404(_("No published opportunity has this number."))
+        if request.method == "POST":
+            try:
+                respond(opportunity_id=pk, values={}, address=client_address(request),
+                        opened_at=None, honeypot="")  # fmt: skip
+            except ResponseRefused:
+                pass
+        return render(
+            request,
+            "opportunities/open/withdrawn.html",
+            {"nav_open": "opportunities"},
+            status=410,
+        )
+    today = timezone.localdate()
+    status = 200
+    if request.method == "POST":
+        form = ResponseForm(request.POST, request.FILES)
+        form.is_valid()  # the service checks the values; this reads them
+        values = {k: form.data.get(k, "") for k in form.fields}
+        values["consent"] = form.data.get("consent") in ("on", "true", "1")
+        try:
+            respond(
+                opportunity_id=pk,
+                values=values,
+                address=client_address(request),
+                opened_at=form.opened_at(),
+                honeypot=form.data.get("website", ""),
+                upload=request.FILES.get("file"),
+            )
+        except ResponseRefused as refused:
+            for key, message in refused.problems:
+                form.add_error(key if key in form.fields else None, message)
+            if not refused.problems:
+                form.add_error(None, str(refused))
+            status = 429 if refused.reason.endswith("_limit") else 400
+        else:
+            return render(
+                request,
+                "opportunities/open/responded.html",
+                {"nav_open": "opportunities", "v": version},
+            )
+    else:
+        form = ResponseForm()
+    return render(
+        request,
+        "opportunities/open/respond.html",
+        {
+            "nav_open": "opportunities",
+            "v": version,
+            "form": form,
+            "consent": consent_text(),
+            "closed": version.deadline < today,
+            "today": today,
+        },
+        status=status,
+    )

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -15,7 +16,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.scoping import may_issue_opportunity, may_publish_scenario, may_review_opportunity
+from accounts.scoping import (
+    may_handle_responses,
+    may_issue_opportunity,
+    may_publish_scenario,
+    may_review_opportunity,
+)
 from accounts.writes import save_in_zone
 from core import richtext
 from core.history import changed_by
@@ -25,8 +31,15 @@ from core.textsearch import index_text
 from territory.choices import UnitKind
 from territory.models import Unit
 
-from .choices import EDITABLE, ReviewLevel, StepAction, VersionStatus
-from .models import Opportunity, Scenario, Step, Version
+from .choices import (
+    EDITABLE,
+    RefusalReason,
+    ResponseStatus,
+    ReviewLevel,
+    StepAction,
+    VersionStatus,
+)
+from .models import Attempt, Opportunity, Response, Scenario, Step, Version
 
 TITLE_MAX = 120
 DESCRIPTION_MAX = 5000  # characters of text, once the markup is taken away
@@ -453,3 +466,333 @@ def publish_scenario(*, user, scenario: Scenario, publish: bool) -> Scenario:
     scenario.published_at = timezone.now() if publish else None
     changed_by(scenario, user).save(update_fields=["published_at"])
     return scenario
+
+
+# ── Responses on the public form (揭榜 / 对接) ──
+
+CONSENT_TEXT = (
+    "我同意将以上信息提供给发布该机会的单位，仅用于就本机会与我方联系和对接；"
+    "联系人信息在保存期满后删除。"
+)
+ORGANISATION_MAX = 100
+MESSAGE_MAX = 2000
+_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,100}\.[^@\s]{2,}$")
+
+
+class ResponseRefused(Refusal):
+    """The public form refused a sending; `reason` is what the count records, `problems` the
+    fields to correct (when the reason is wrong or missing input)."""
+
+    def __init__(self, message: str, *, reason: str, problems=None):
+        super().__init__(message)
+        self.reason = reason
+        self.problems = problems or []
+
+
+def consent_text() -> str:
+    """The purpose the sender consents to, in the words stored with each answer."""
+    days = settings.ZONEPLAN_RESPONSE_RETENTION_DAYS
+    return CONSENT_TEXT + f"（保存期 {days} 天）"
+
+
+def address_key(address: str) -> str:
+    """The sender's address as a keyed hash: enough to count sends, useless to anyone else."""
+    import hashlib
+    import hmac
+
+    key = hashlib.sha256(("zoneplan.response.address" + settings.SECRET_KEY).encode()).digest()
+    return hmac.new(key, (address or "").encode(), hashlib.sha256).hexdigest()
+
+
+def response_problems(values: dict[str, Any]) -> list[tuple[str, str]]:
+    """What is wrong with an answer's fields: (field, message) pairs."""
+    from investment.creditcode import normalise
+    from investment.creditcode import problem as credit_code_problem
+
+    problems: list[tuple[str, str]] = []
+    organisation = (values.get("organisation") or "").strip()
+    if not organisation:
+        problems.append(("organisation", _("Name your organisation.")))
+    elif len(organisation) > ORGANISATION_MAX:
+        problems.append(
+            (
+                "organisation",
+                _("The organisation's name is at most %(n)s characters.") % {"n": ORGANISATION_MAX},
+            )
+        )
+    code = normalise(values.get("credit_code") or "")
+    if not code:
+        problems.append(("credit_code", _("Give your unified social credit code.")))
+    else:
+        message = credit_code_problem(code)
+        if message:
+            problems.append(("credit_code", message))
+    name = (values.get("contact_name") or "").strip()
+    if not name:
+        problems.append(("contact_name", _("Name the person we may contact.")))
+    elif len(name) > 40:
+        problems.append(("contact_name", _("The contact's name is at most 40 characters.")))
+    phone = (values.get("contact_phone") or "").strip()
+    email = (values.get("contact_email") or "").strip()
+    if not phone and not email:
+        problems.append(("contact_phone", _("Give a phone number or an e-mail address.")))
+    if phone and not _PHONE.match(phone):
+        problems.append(
+            ("contact_phone", _("A phone number has 5 to 20 digits, spaces, +, - or brackets."))
+        )
+    if email and (len(email) > 100 or not _EMAIL.match(email)):
+        problems.append(("contact_email", _("This is not an e-mail address.")))
+    message_text = (values.get("message") or "").strip()
+    if not message_text:
+        problems.append(("message", _("Say what you offer for this opportunity.")))
+    elif len(message_text) > MESSAGE_MAX:
+        problems.append(
+            ("message", _("The message is at most %(n)s characters.") % {"n": MESSAGE_MAX})
+        )
+    if not values.get("consent"):
+        problems.append(("consent", _("An answer can be sent only with your consent.")))
+    return problems
+
+
+def _refuse(reason: str, message: str, problems=None):
+    raise ResponseRefused(message, reason=reason, problems=problems)
+
+
+def respond(
+    *,
+    opportunity_id: int,
+    values: dict[str, Any],
+    address: str,
+    opened_at: float | None,
+    honeypot: str = "",
+    upload=None,
+) -> Response:
+    """Record an answer from the public form, or refuse it with a message the sender reads.
+    Every sending is counted (accepted or with its reason); a refused one writes nothing else.
+    The limits: a hidden field a person leaves empty, a least time to fill the form, sends per
+    address and per opportunity in an hour, and answers awaiting the zone."""
+    key = address_key(address)
+    opportunity = None
+    try:
+        with transaction.atomic():
+            opportunity = Opportunity.objects.select_for_update().filter(pk=opportunity_id).first()
+            response = _checked_response(opportunity, values, key, opened_at, honeypot, upload)
+            Attempt.objects.create(address=key, opportunity=opportunity, accepted=True)
+            return response
+    except ResponseRefused as refused:
+        Attempt.objects.create(
+            address=key,
+            opportunity=opportunity if opportunity is not None and opportunity.pk else None,
+            reason=refused.reason,
+        )
+        raise
+
+
+def _checked_response(opportunity, values, key, opened_at, honeypot, upload) -> Response:
+    import time
+    from pathlib import PurePath
+
+    from core import evidence, files
+
+    now = timezone.now()
+    if honeypot:
+        _refuse(
+            RefusalReason.HONEYPOT, _("The form could not be sent: reload the page and fill it in.")
+        )
+    version = opportunity.published if opportunity is not None else None
+    if version is None or version.deadline < timezone.localdate():
+        _refuse(
+            RefusalReason.CLOSED,
+            _("This opportunity is closed or withdrawn and takes no more answers."),
+        )
+    least = settings.ZONEPLAN_RESPONSE_MIN_SECONDS
+    if opened_at is None or time.time() - opened_at < least:
+        _refuse(
+            RefusalReason.TOO_FAST,
+            _("The form was sent too fast: take at least %(n)s seconds to fill it in.")
+            % {"n": least},
+        )
+    hour_ago = now - dt.timedelta(hours=1)
+    per_address = settings.ZONEPLAN_RESPONSE_PER_ADDRESS
+    if Attempt.objects.filter(address=key, at__gte=hour_ago).count() >= per_address:
+        _refuse(
+            RefusalReason.ADDRESS_LIMIT,
+            _(
+                "At most %(n)s answers may be sent from one network address in an hour; "
+                "try again later."
+            )
+            % {"n": per_address},
+        )
+    per_opportunity = settings.ZONEPLAN_RESPONSE_PER_OPPORTUNITY
+    if (
+        Attempt.objects.filter(opportunity=opportunity, accepted=True, at__gte=hour_ago).count()
+        >= per_opportunity
+    ):
+        _refuse(
+            RefusalReason.OPPORTUNITY_LIMIT,
+            _("This opportunity has had many answers in the last hour; try again later."),
+        )
+    pending = settings.ZONEPLAN_RESPONSE_PENDING_MAX
+    if opportunity.responses.filter(status=ResponseStatus.NEW).count() >= pending:
+        _refuse(
+            RefusalReason.PENDING_LIMIT,
+            _(
+                "This opportunity has %(n)s answers awaiting the zone; it takes more once "
+                "they are read."
+            )
+            % {"n": pending},
+        )
+    problems = response_problems(values)
+    stored: dict[str, Any] = {}
+    if upload is not None:
+        limit = settings.ZONEPLAN_RESPONSE_MAX_BYTES
+        if upload.size > limit:
+            problems.append(
+                (
+                    "file",
+                    _("The file is too large (%(size)s, at most %(limit)s)")
+                    % {"size": evidence.size_text(upload.size), "limit": evidence.size_text(limit)},
+                )
+            )
+        else:
+            data = upload.read()
+            try:
+                kind = evidence.kind_of(data, upload.name or "")
+            except evidence.EvidenceError as error:
+                problems.append(("file", str(error)))
+            else:
+                stored = {
+                    "file_name": PurePath(upload.name).name[-200:],
+                    "file_kind": kind,
+                    "file_size": len(data),
+                    "data": data,
+                }
+    if problems:
+        _refuse(
+            RefusalReason.INVALID,
+            _("Some fields need correcting; nothing was sent."),
+            problems=problems,
+        )
+    from investment.creditcode import normalise
+
+    response = Response(
+        opportunity=opportunity,
+        version=version,
+        organisation=values["organisation"].strip(),
+        credit_code=normalise(values["credit_code"]),
+        contact_name=values["contact_name"].strip(),
+        contact_phone=(values.get("contact_phone") or "").strip(),
+        contact_email=(values.get("contact_email") or "").strip(),
+        message=values["message"].strip(),
+        consent=consent_text(),
+    )
+    data = stored.pop("data", None)
+    for field, value in stored.items():
+        setattr(response, field, value)
+    if data is None:
+        response.save()
+        return response
+    try:
+        with files.kept("responses", data) as holding:
+            response.content = holding["content"]
+            response.stored_as = holding["stored_as"]
+            response.save()
+    except files.StorageUnavailable as error:
+        _refuse(RefusalReason.INVALID, str(error))
+    return response
+
+
+def _require_handler(user, response: Response) -> None:
+    if not may_handle_responses(user, response.opportunity.unit):
+        raise Forbidden(_("Only the issuing unit's officers handle its answers."))
+
+
+@transaction.atomic
+def mark_response(*, user, response: Response, status: str, note: str = "") -> Response:
+    """The issuing unit marks an answer in contact, matched or declined."""
+    response = (
+        Response.objects.select_for_update().select_related("opportunity__unit").get(pk=response.pk)
+    )
+    _require_handler(user, response)
+    if status not in ResponseStatus.values or status == ResponseStatus.NEW:
+        raise OpportunityRefused(_("Mark the answer in contact, matched or declined."))
+    response.status = status
+    response.note = (note or "").strip()[:500]
+    changed_by(response, user).save(update_fields=["status", "note"])
+    return response
+
+
+@transaction.atomic
+def response_to_lead(*, user, response: Response):
+    """Turn a matched answer into an investment project of the issuing zone, at the lead
+    stage from today, naming the enterprise by its credit code (registered if new)."""
+    from investment.models import Enterprise, InvestmentProject
+    from investment.services import save_enterprise, save_project
+
+    response = (
+        Response.objects.select_for_update()
+        .select_related("opportunity__unit", "version")
+        .get(pk=response.pk)
+    )
+    _require_handler(user, response)
+    unit = response.opportunity.unit
+    if unit.kind != UnitKind.ZONE:
+        raise OpportunityRefused(_("Only a zone's answers become its investment projects."))
+    if response.project_id is not None:
+        raise Stale(_("This answer is already an investment project."))
+    enterprise = Enterprise.objects.filter(credit_code=response.credit_code).first()
+    if enterprise is None:
+        enterprise = save_enterprise(
+            user=user,
+            enterprise=Enterprise(
+                credit_code=response.credit_code, name=response.organisation, zone=unit
+            ),
+        )
+    name = f"{response.organisation}（{response.version.title}）"[:200]
+    if InvestmentProject.objects.filter(zone=unit, name=name).exists():
+        raise OpportunityRefused(
+            _("The zone already has a project named “%(name)s”.") % {"name": name}
+        )
+    project = save_project(
+        user=user,
+        project=InvestmentProject(
+            zone=unit,
+            name=name,
+            enterprise=enterprise,
+            tier="other",
+            lead_on=timezone.localdate(),
+            note=_("From an answer to the opportunity “%(title)s” (%(day)s).")
+            % {"title": response.version.title, "day": timezone.localdate().isoformat()},
+        ),
+    )
+    response.project = project
+    response.status = ResponseStatus.MATCHED
+    changed_by(response, user).save(update_fields=["project", "status"])
+    return project
+
+
+def erase_expired_responses(*, now: dt.datetime | None = None) -> int:
+    """Erase the personal data of answers older than ZONEPLAN_RESPONSE_RETENTION_DAYS: the
+    contact, the message and the file go; the organisation, its credit code and the outcome
+    stay. Returns how many were erased."""
+    from core import files
+
+    now = now or timezone.now()
+    before = now - dt.timedelta(days=settings.ZONEPLAN_RESPONSE_RETENTION_DAYS)
+    expired = Response.objects.filter(received_at__lt=before, erased_at__isnull=True)
+    names = [n for n in expired.values_list("stored_as", flat=True) if n]
+    count = expired.update(
+        contact_name="",
+        contact_phone="",
+        contact_email="",
+        message="",
+        content=b"",
+        stored_as="",
+        file_name="",
+        file_kind="",
+        file_size=None,
+        erased_at=now,
+    )
+    for name in names:
+        transaction.on_commit(partial(files.remove, name))
+    return count

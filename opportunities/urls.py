@@ -12,6 +12,10 @@ urlpatterns = [
     path(
         "opportunities/<int:pk>/withdraw/", views.opportunity_withdraw, name="opportunity_withdraw"
     ),
+    path("responses/", views.response_list, name="response_list"),
+    path("responses/<int:pk>/", views.response_detail, name="response_detail"),
+    path("responses/<int:pk>/file/", views.response_file, name="response_file"),
+    path("responses/<int:pk>/lead/", views.response_lead, name="response_lead"),
     path("scenarios/", views.scenario_list, name="scenario_list"),
     path("scenarios/new/", views.scenario_create, name="scenario_create"),
     path("scenarios/<int:pk>/", views.scenario_detail, name="scenario_detail"),
@@ -21,6 +25,11 @@ urlpatterns = [
     path("open/", public.portal_home, name="open_home"),
     path("open/opportunities/", public.portal_list, name="open_opportunity_list"),
     path("open/opportunities/<int:pk>/", public.portal_detail, name="open_opportunity_detail"),
+    path(
+        "open/opportunities/<int:pk>/respond/",
+        public.portal_respond,
+        name="open_opportunity_respond",
+    ),
     path("open/scenarios/", public.portal_scenarios, name="open_scenario_list"),
     path("open/scenarios/<int:pk>/", public.portal_scenario, name="open_scenario_detail"),
     path("open/feed.atom", public.portal_feed, name="open_feed"),

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -17,18 +18,21 @@ from accounts.scoping import (
     may_issue_opportunity,
     may_publish_scenario,
     may_review_opportunity,
+    responses_for,
     visible_units,
 )
 from core.refusals import Forbidden, Refusal
 from territory.choices import UnitKind
 
-from .choices import EDITABLE, VersionStatus
+from .choices import EDITABLE, ResponseStatus, VersionStatus
 from .filtersets import OpportunityFilter
 from .forms import OpportunityForm, ReviewForm, ScenarioForm, WithdrawForm
 from .models import Field, Opportunity
 from .selectors import awaiting_review, opportunities_for, scenarios_for
 from .services import (
+    mark_response,
     publish_scenario,
+    response_to_lead,
     review,
     review_levels,
     save_draft,
@@ -358,3 +362,97 @@ def scenario_publish(request, pk: int):
             _("Published: the portal shows it.") if publish else _("Taken off the portal."),
         )
     return redirect("scenario_detail", pk=scenario.pk)
+
+
+# ── Answers to opportunities (揭榜): the issuing unit's inbox ──
+
+
+def _responses(request):
+    from .models import Response
+
+    return responses_for(
+        request.user,
+        Response.objects.select_related("opportunity__unit", "version", "project"),
+    )
+
+
+@login_required
+def response_list(request):
+    """The answers to the opportunities of the units the user is an officer of."""
+    responses = _responses(request)
+    status = request.GET.get("status", "")
+    if status in ResponseStatus.values:
+        responses = responses.filter(status=status)
+    page = Paginator(responses, 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "opportunities/response_list.html",
+        {
+            "nav": "opportunities",
+            "page": page,
+            "status": status,
+            "statuses": ResponseStatus.choices,
+            "new_count": _responses(request).filter(status=ResponseStatus.NEW).count(),
+        },
+    )
+
+
+@login_required
+def response_detail(request, pk: int):
+    response = get_object_or_404(_responses(request), pk=pk)
+    if request.method == "POST":
+        try:
+            mark_response(
+                user=request.user,
+                response=response,
+                status=request.POST.get("status", ""),
+                note=request.POST.get("note", ""),
+            )
+        except Forbidden as exc:
+            raise PermissionDenied(str(exc)) from None
+        except Refusal as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("The answer is marked."))
+        return redirect("response_detail", pk=response.pk)
+    return render(
+        request,
+        "opportunities/response_detail.html",
+        {
+            "nav": "opportunities",
+            "r": response,
+            "statuses": [c for c in ResponseStatus.choices if c[0] != ResponseStatus.NEW],
+            "may_lead": response.opportunity.unit.kind == UnitKind.ZONE
+            and response.project_id is None,
+        },
+    )
+
+
+@login_required
+def response_file(request, pk: int):
+    from core import evidence, files
+
+    response = get_object_or_404(_responses(request), pk=pk)
+    if not response.file_name:
+        raise Http404
+    return evidence.download(response.file_name, files.content_of(response))
+
+
+@require_POST
+@login_required
+def response_lead(request, pk: int):
+    response = get_object_or_404(_responses(request), pk=pk)
+    try:
+        project = response_to_lead(user=request.user, response=response)
+    except (Forbidden, PermissionDenied) as exc:
+        raise PermissionDenied(str(exc)) from None
+    except ValidationError as exc:
+        for errors in exc.message_dict.values():
+            for error in errors:
+                messages.error(request, error)
+    except Refusal as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The answer is now a lead among the zone's projects."))
+        return redirect("project_detail", pk=project.pk)
+    return redirect("response_detail", pk=response.pk)

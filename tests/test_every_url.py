@@ -21,6 +21,7 @@ PUBLIC = {
     "open_opportunity_detail": "a published opportunity is for the public",
     "open_feed": "the Atom feed of published opportunities",
     "open_scenario_list": "the scenario IPs the city has published",
+    "open_opportunity_respond": "enterprises answer a published opportunity with no account",
     "open_scenario_detail": "a published scenario IP",
 }
 

@@ -23,7 +23,7 @@ from django.utils import timezone
 from core import uploads
 from core.models import Attachment
 from investment.models import Conflict, ConflictMember, EnterpriseMerge
-from opportunities.models import Field, Scenario
+from opportunities.models import Field, Response, Scenario
 from opportunities.services import save_draft
 from opportunities.tests.conftest import content as opportunity_content
 from reporting.models import Evidence
@@ -70,6 +70,7 @@ class Rule:
     job_for_city: bool = False  # for the city's roles the page starts a job and opens its page
     body: str = '{"note": "巡检"}'  # an API write's JSON
     reporters: bool = False  # an API write only the zone's own officers (and the city) make
+    own_unit: bool = False  # only the unit's own officers (an answer's personal data)
     # What an empty POST of one who may gets: a redirect with a message, or (a form posted
     # empty) the page again with the form's errors.
     empty_post: int = 302
@@ -127,6 +128,9 @@ def _submission(objects) -> dict:
 # Who fills in the walk's zone's report: its own officers and the city's admins (a district
 # reviews it, a viewer reads it).
 REPORTERS = {"admin", "xinjingji", "bailuwan"}
+# The officers of the walk's zones themselves: only they read the answers to their zone's
+# opportunities (accounts.scoping.may_handle_responses).
+OWN_OFFICERS = {"xinjingji", "bailuwan"}
 
 
 RULES: dict[str, Rule] = {
@@ -225,6 +229,14 @@ RULES: dict[str, Rule] = {
     "scenario_publish": Rule(
         "page", lambda o: {"pk": o["scenario"].pk}, method="post", admin_only=True
     ),
+    # Answers to opportunities: only the issuing unit's own officers (their contacts are
+    # personal data); a district above and the city do not see them.
+    "response_list": Rule("page"),
+    "response_detail": Rule("object", lambda o: {"pk": o["response"].pk}, own_unit=True),
+    "response_file": Rule("object", lambda o: {"pk": o["response"].pk}, own_unit=True),
+    "response_lead": Rule(
+        "object", lambda o: {"pk": o["response"].pk}, method="post", own_unit=True
+    ),
     "opportunity_withdraw": Rule(
         "object", lambda o: {"pk": o["opportunity"].pk}, writes=True, method="post"
     ),
@@ -317,6 +329,12 @@ def _objects_in(zone: Unit, data_set, officer) -> dict:
     objects["opportunity"] = save_draft(
         user=officer, unit=zone, values=opportunity_content(title=f"巡检机会 {zone.name}")
     ).opportunity
+    draft = objects["opportunity"].versions.get()
+    objects["response"] = Response.objects.create(
+        opportunity=objects["opportunity"], version=draft, organisation=f"巡检揭榜 {zone.name}",
+        credit_code="91510100MA6CU0009J", contact_name="巡检", message="巡检", consent="巡检",
+        file_name="方案.pdf", file_kind="pdf", file_size=8, content=b"%PDF-1.4",
+    )  # fmt: skip
     objects["scenario"] = Scenario.objects.create(
         zone=zone, name=f"巡检场景 {zone.name}", field=Field.objects.get(code="5g-plus"),
         description="<p>巡检</p>",
@@ -424,7 +442,9 @@ def _check(name, rule, role, client, users, world):
         response = send(reverse(name, kwargs=rule.args(world[mine])))
         # A POST with nothing in it: the page answers (with its own message), it is not refused.
         opened = rule.empty_post if rule.method == "post" else 200
-        if rule.writes and not writes:
+        if rule.own_unit and role not in OWN_OFFICERS:
+            assert response.status_code in REFUSED, f"{where}: {response.status_code}"
+        elif rule.writes and not writes:
             assert response.status_code in REFUSED, f"{where}: {response.status_code}"
         else:
             assert response.status_code == opened, f"{where}: {response.status_code}"

@@ -258,6 +258,17 @@ ZONEPLAN_OPPORTUNITY_REVIEW = tuple(
     for level in envstr("ZONEPLAN_OPPORTUNITY_REVIEW", "district,city").split(",")
     if level.strip()
 )
+# Answers to opportunities on the public form (揭榜): how long their personal data is kept,
+# the largest file, and the abuse limits (there is no CAPTCHA service on an intranet): sends
+# per address and per opportunity in an hour, answers awaiting the zone per opportunity, and
+# the least time in seconds between opening the form and sending it.
+ZONEPLAN_RESPONSE_RETENTION_DAYS = envint("ZONEPLAN_RESPONSE_RETENTION_DAYS", 365, minimum=1)
+ZONEPLAN_RESPONSE_MAX_BYTES = envint("ZONEPLAN_RESPONSE_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
+ZONEPLAN_RESPONSE_PER_ADDRESS = envint("ZONEPLAN_RESPONSE_PER_ADDRESS", 5, minimum=1)
+ZONEPLAN_RESPONSE_PER_OPPORTUNITY = envint("ZONEPLAN_RESPONSE_PER_OPPORTUNITY", 30, minimum=1)
+ZONEPLAN_RESPONSE_PENDING_MAX = envint("ZONEPLAN_RESPONSE_PENDING_MAX", 200, minimum=1)
+ZONEPLAN_RESPONSE_MIN_SECONDS = envint("ZONEPLAN_RESPONSE_MIN_SECONDS", 3, minimum=0)
+ZONEPLAN_RESPONSE_ERASE_AT = envtime("ZONEPLAN_RESPONSE_ERASE_AT", "03:30")
 if not ZONEPLAN_OPPORTUNITY_REVIEW or not set(ZONEPLAN_OPPORTUNITY_REVIEW) <= {"district", "city"}:
     raise ImproperlyConfigured(
         "ZONEPLAN_OPPORTUNITY_REVIEW must list district and/or city, "

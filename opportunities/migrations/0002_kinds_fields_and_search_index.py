@@ -29,7 +29,8 @@ KINDS = [
 INDEX = "opportunities_version_search_gin"
 
 
-def add(apps, schema_editor):
+def add_reference(apps):
+    """The fields and kinds (also called by the tests after a transactional test's flush)."""
     Field = apps.get_model("opportunities", "Field")
     Kind = apps.get_model("opportunities", "Kind")
     for order, (code, name, name_en, clause) in enumerate(FIELDS):
@@ -39,6 +40,10 @@ def add(apps, schema_editor):
         )
     for order, (code, name, name_en) in enumerate(KINDS):
         Kind.objects.get_or_create(code=code, defaults={"name": name, "name_en": name_en, "order": order})
+
+
+def add(apps, schema_editor):
+    add_reference(apps)
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(
             f'CREATE INDEX IF NOT EXISTS "{INDEX}" ON "opportunities_version" '

@@ -162,6 +162,7 @@ def test_every_public_url_logged_out_shows_no_draft_review_or_withdrawn_version(
         "open_home",
         "open_opportunity_detail",
         "open_opportunity_list",
+        "open_opportunity_respond",
         "open_scenario_detail",
         "open_scenario_list",
     ]
@@ -172,13 +173,22 @@ def test_every_public_url_logged_out_shows_no_draft_review_or_withdrawn_version(
         description="<p>未发布</p>",
     )  # fmt: skip
     hidden.append("未发布的场景")
-    urls = [reverse(n) for n in names if not n.endswith("_detail")]
+    from opportunities.models import Response
+
+    Response.objects.create(
+        opportunity=portal["a"], version=portal["a"].versions.get(), organisation="秘密揭榜单位",
+        credit_code="91510100MA6CU0009J", contact_name="秘密联系人", contact_phone="13900000000",
+        message="秘密内容", consent="同意",
+    )  # fmt: skip
+    hidden += ["秘密揭榜单位", "秘密联系人", "13900000000", "秘密内容"]
+    urls = [reverse(n) for n in names if not n.endswith(("_detail", "_respond"))]
+    urls += [reverse("open_opportunity_respond", args=[o.pk]) for o in portal.values()]
     urls.append(reverse("open_scenario_detail", args=[unpublished.pk]))
     urls += [reverse("open_opportunity_detail", args=[o.pk]) for o in portal.values()]
     urls += [u + "?q=人工智能" for u in urls[:3]] + ["/open/opportunities/?state=closed"]
     for url in urls:
         response = client.get(url)
-        assert response.status_code in (200, 404), url
+        assert response.status_code in (200, 404, 410), url
         text = response.content.decode()
         for words in hidden:
             assert words not in text, f"{url} shows {words}"
