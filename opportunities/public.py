@@ -242,3 +242,55 @@ def portal_respond(request, pk: int):
         },
         status=status,
     )
+
+
+JSON_PAGE = 50
+
+
+def _item(version, today) -> dict:
+    unit = version.opportunity.unit
+    district = unit.parent if unit.kind == UnitKind.ZONE else None
+    return {
+        "id": version.opportunity_id,
+        "title": version.title,
+        "unit": {"code": unit.code, "name": unit.name, "name_en": unit.name_en},
+        "district": {"code": district.code, "name": district.name} if district else None,
+        "field": {"code": version.field.code, "name": version.field.name},
+        "kind": {"code": version.kind.code, "name": version.kind.name},
+        "sought": version.sought,
+        "description": richtext.plain(version.description),
+        "amount_yuan": None if version.amount_yuan is None else str(version.amount_yuan),
+        "area_m2": None if version.area_m2 is None else str(version.area_m2),
+        "count": version.count,
+        "deadline": version.deadline.isoformat(),
+        "open": version.deadline >= today,
+        "published_at": version.published_at.isoformat() if version.published_at else None,
+        "contact": version.contact_role,
+        "phone": version.contact_phone if version.phone_public else None,
+        "url": reverse("open_opportunity_detail", args=[version.opportunity_id]),
+        "demo": version.opportunity.is_demo,
+    }
+
+
+def portal_json(request):
+    """The published opportunities of the list's filters as JSON, 50 a page (`page`); amounts
+    in yuan and areas in m², as exact decimals in strings."""
+    from django.http import JsonResponse
+
+    _filterset, versions = _filtered(request)
+    page = Paginator(versions, JSON_PAGE).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    query = request.GET.copy()
+    following = None
+    if page.has_next():
+        query["page"] = page.next_page_number()
+        following = reverse("open_opportunity_json") + "?" + query.urlencode()
+    return JsonResponse(
+        {
+            "count": page.paginator.count,
+            "page": page.number,
+            "next": following,
+            "results": [_item(v, today) for v in page],
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )

@@ -470,10 +470,6 @@ def publish_scenario(*, user, scenario: Scenario, publish: bool) -> Scenario:
 
 # ── Responses on the public form (揭榜 / 对接) ──
 
-CONSENT_TEXT = (
-    "我同意将以上信息提供给发布该机会的单位，仅用于就本机会与我方联系和对接；"
-    "联系人信息在保存期满后删除。"
-)
 ORGANISATION_MAX = 100
 MESSAGE_MAX = 2000
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,100}\.[^@\s]{2,}$")
@@ -490,9 +486,13 @@ class ResponseRefused(Refusal):
 
 
 def consent_text() -> str:
-    """The purpose the sender consents to, in the words stored with each answer."""
-    days = settings.ZONEPLAN_RESPONSE_RETENTION_DAYS
-    return CONSENT_TEXT + f"（保存期 {days} 天）"
+    """The purpose the sender consents to, in the sender's language, as stored with the
+    answer."""
+    return _(
+        "I agree that the above is given to the unit that issued this opportunity, only to "
+        "contact me and follow up on it; the contact details are erased after the retention "
+        "period (%(days)s days)."
+    ) % {"days": settings.ZONEPLAN_RESPONSE_RETENTION_DAYS}
 
 
 def address_key(address: str) -> str:

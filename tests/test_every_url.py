@@ -20,6 +20,7 @@ PUBLIC = {
     "open_opportunity_list": "published opportunities are for the public",
     "open_opportunity_detail": "a published opportunity is for the public",
     "open_feed": "the Atom feed of published opportunities",
+    "open_opportunity_json": "published opportunities as JSON, for other sites and tools",
     "open_scenario_list": "the scenario IPs the city has published",
     "open_opportunity_respond": "enterprises answer a published opportunity with no account",
     "open_scenario_detail": "a published scenario IP",

@@ -161,6 +161,7 @@ def test_every_public_url_logged_out_shows_no_draft_review_or_withdrawn_version(
         "open_feed",
         "open_home",
         "open_opportunity_detail",
+        "open_opportunity_json",
         "open_opportunity_list",
         "open_opportunity_respond",
         "open_scenario_detail",
@@ -193,3 +194,23 @@ def test_every_public_url_logged_out_shows_no_draft_review_or_withdrawn_version(
         for words in hidden:
             assert words not in text, f"{url} shows {words}"
     assert client.get(reverse("open_opportunity_detail", args=[portal["b"].pk])).status_code == 200
+
+
+def test_the_json_of_a_filter_holds_what_its_list_holds(portal, client):
+    body = client.get("/open/opportunities.json?q=供应链 金融").json()
+    assert body["count"] == 1 and body["next"] is None
+    [item] = body["results"]
+    assert (item["title"], item["field"]["code"], item["open"]) == (
+        "供应链金融服务对接",
+        "supply-chain",
+        True,
+    )
+    assert item["url"] == f"/open/opportunities/{portal['b'].pk}/"
+    assert item["phone"] is None and "<p>" not in item["description"]
+    everything = client.get("/open/opportunities.json").json()
+    assert sorted(i["title"] for i in everything["results"]) == [
+        "人工智能应用场景征集",
+        "供应链金融服务对接",
+        "网络视听基地招商",
+    ]
+    assert client.get("/open/opportunities.json?page=999&field=bogus").json()["count"] == 3
