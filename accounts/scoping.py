@@ -87,7 +87,7 @@ def scope_unit(user, code: str, kinds: tuple[str, ...]) -> Unit | None:
     (no code) the user's own (home_unit); None when there is no such unit to show (a code
     too long to be one, or hostile, finds none)."""
     if code:
-        if len(code) > 64:
+        if len(code) > 64 or "\x00" in code:  # PostgreSQL refuses NUL in text
             return None
         return visible_units(user).filter(kind__in=kinds, code=code).first()
     return home_unit(user)

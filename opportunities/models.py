@@ -258,7 +258,11 @@ class Version(models.Model):
                 name="opportunity_review_awaits_a_level",
             ),
         ]
-        indexes = [models.Index(fields=["status", "deadline"])]
+        indexes = [
+            models.Index(fields=["status", "deadline"]),
+            # The portal's order, newest first: a page of 20 reads 20 index entries.
+            models.Index(fields=["-published_at", "-id"], name="opportunity_version_newest"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.title} (v{self.number})"

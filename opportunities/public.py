@@ -19,7 +19,7 @@ from territory.models import Unit
 
 from .filtersets import PublicFilter
 from .models import Field, Kind
-from .selectors import counts_by_field, issuing_units, published, published_scenarios
+from .selectors import counts_by_field, published, published_scenarios
 
 PAGE = 20
 FEED_ITEMS = 50
@@ -31,9 +31,10 @@ def _filtered(request):
 
 
 def _choices():
-    units = list(issuing_units().select_related("parent"))
+    # Every zone, not only those with something published: that would ask the whole list
+    # (a second of the page's time at 100,000 opportunities).
     return {
-        "zones": [u for u in units if u.kind == UnitKind.ZONE],
+        "zones": Unit.objects.filter(kind=UnitKind.ZONE).order_by("order", "code"),
         "districts": Unit.objects.filter(kind=UnitKind.DISTRICT).order_by("order", "code"),
         "fields": Field.objects.all(),
         "kinds": Kind.objects.all(),

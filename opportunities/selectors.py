@@ -10,7 +10,6 @@ from django.db.models import Count, F, OuterRef, QuerySet, Subquery
 from accounts.choices import Role
 from accounts.scoping import is_city_admin, memberships, restrict
 from core.textsearch import search
-from territory.models import Unit
 
 from .choices import ReviewLevel, VersionStatus
 from .models import Field, Opportunity, Version
@@ -68,15 +67,6 @@ def counts_by_field() -> list[tuple[Field, int]]:
         published().values("field_id").annotate(n=Count("pk")).values_list("field_id", "n")
     )
     return [(field, counts[field.pk]) for field in Field.objects.all() if field.pk in counts]
-
-
-def issuing_units() -> QuerySet[Unit]:
-    """Units with at least one published opportunity, for the portal's filters."""
-    return (
-        Unit.objects.filter(opportunities__published__isnull=False)
-        .distinct()
-        .order_by("kind", "order", "code")
-    )
 
 
 def scenarios_for(user) -> QuerySet:

@@ -510,6 +510,17 @@ def response_problems(values: dict[str, Any]) -> list[tuple[str, str]]:
     from investment.creditcode import problem as credit_code_problem
 
     problems: list[tuple[str, str]] = []
+    for key in (
+        "organisation",
+        "credit_code",
+        "contact_name",
+        "contact_phone",
+        "contact_email",
+        "message",
+    ):
+        if "\x00" in str(values.get(key) or ""):
+            problems.append((key, _("This field holds a character that is not allowed.")))
+            values = {**values, key: ""}
     organisation = (values.get("organisation") or "").strip()
     if not organisation:
         problems.append(("organisation", _("Name your organisation.")))

@@ -86,6 +86,8 @@ def test_an_enterprise_answers_and_only_the_issuing_zones_officers_read_it(
         ({"message": ""}, "message", "请说明我方能为该机会提供的内容。"),
         ({"message": "字" * 2001}, "message", "内容不超过 2000 个字符。"),
         ({"consent": None}, "consent", "须勾选同意后才能提交。"),
+        ({"organisation": "蓉城\x00公司"}, "organisation", "此项含有不允许的字符。"),
+        ({"message": "\x00"}, "message", "此项含有不允许的字符。"),
     ],
 )
 def test_a_wrong_or_missing_field_is_named_and_nothing_is_kept(
