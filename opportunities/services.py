@@ -69,6 +69,17 @@ class OpportunityRefused(Refusal):
     """A step of the review that does not fit the version's state."""
 
 
+def _description_problems(html: str | None, missing: str) -> list[tuple[str, str]]:
+    """Rich text that has text left once sanitised, and not too much of it."""
+    text = richtext.plain(richtext.clean(html or ""))
+    if not text:
+        return [("description", missing)]
+    if len(text) > DESCRIPTION_MAX:
+        message = _("The description is at most %(n)s characters of text.") % {"n": DESCRIPTION_MAX}
+        return [("description", message)]
+    return []
+
+
 def opportunity_problems(
     values: dict[str, Any], *, today: dt.date, unit: Unit | None = None
 ) -> list[tuple[str, str]]:
@@ -94,23 +105,10 @@ def opportunity_problems(
         problems.append(("kind", _("Choose the kind of opportunity.")))
     if values.get("field") is None:
         problems.append(("field", _("Choose the field it belongs to.")))
-    text = richtext.plain(richtext.clean(values.get("description") or ""))
-    if not text:
-        problems.append(
-            (
-                "description",
-                _(
-                    "Describe the opportunity (markup that is not allowed, like scripts, is removed)."
-                ),
-            )
-        )
-    elif len(text) > DESCRIPTION_MAX:
-        problems.append(
-            (
-                "description",
-                _("The description is at most %(n)s characters of text.") % {"n": DESCRIPTION_MAX},
-            )
-        )
+    problems += _description_problems(
+        values.get("description"),
+        _("Describe the opportunity (markup that is not allowed, like scripts, is removed)."),
+    )
     sought = (values.get("sought") or "").strip()
     if not sought:
         problems.append(("sought", _("Say what is sought or offered.")))
@@ -396,21 +394,10 @@ def scenario_problems(values: dict[str, Any]) -> list[tuple[str, str]]:
         )
     if values.get("field") is None:
         problems.append(("field", _("Choose the field it belongs to.")))
-    text = richtext.plain(richtext.clean(values.get("description") or ""))
-    if not text:
-        problems.append(
-            (
-                "description",
-                _("Describe the scenario (markup that is not allowed, like scripts, is removed)."),
-            )
-        )
-    elif len(text) > DESCRIPTION_MAX:
-        problems.append(
-            (
-                "description",
-                _("The description is at most %(n)s characters of text.") % {"n": DESCRIPTION_MAX},
-            )
-        )
+    problems += _description_problems(
+        values.get("description"),
+        _("Describe the scenario (markup that is not allowed, like scripts, is removed)."),
+    )
     if zone is not None:
         strays = [p.name for p in values.get("projects") or [] if p.zone_id != zone.pk]
         if strays:
