@@ -101,20 +101,29 @@ REDIS_TEST_URL = "redis://127.0.0.1:6379/15"
 
 @pytest.fixture
 def redis_cache(settings):
-    """Django's cache on the test Redis, under a prefix of this test's own."""
+    """Django's cache on the test Redis, under a prefix of this test's own. Afterwards only
+    this prefix's keys are deleted: the cache's `clear()` empties the whole Redis database,
+    which the tests running at once in other workers share (it once deleted another test's
+    lock while three threads waited on it)."""
     import uuid
 
+    import redis
     from django.core.cache import cache
 
+    prefix = f"test-{uuid.uuid4().hex}"
     settings.CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_TEST_URL,
-            "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+            "KEY_PREFIX": prefix,
         }
     }
     yield cache
-    cache.clear()
+    client = redis.Redis.from_url(REDIS_TEST_URL)
+    keys = list(client.scan_iter(match=f"{prefix}:*"))
+    if keys:
+        client.delete(*keys)
+    client.close()
 
 
 def free_port() -> int:
