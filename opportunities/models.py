@@ -257,11 +257,28 @@ class Version(models.Model):
                 condition=~Q(status="in_review") | ~Q(awaiting=""),
                 name="opportunity_review_awaits_a_level",
             ),
+            # What the public sees is the one version whose status is published: the portal
+            # reads this table alone (no join to the opportunity to find which one it is).
+            models.UniqueConstraint(
+                fields=["opportunity"],
+                condition=Q(status="published"),
+                name="opportunity_one_published_version",
+            ),
         ]
         indexes = [
             models.Index(fields=["status", "deadline"]),
-            # The portal's order, newest first: a page of 20 reads 20 index entries.
-            models.Index(fields=["-published_at", "-id"], name="opportunity_version_newest"),
+            # The portal's order, newest first, over published versions only: a page of 20
+            # reads 20 index entries, unfiltered or by field.
+            models.Index(
+                fields=["-published_at", "-id"],
+                condition=Q(status="published"),
+                name="opportunity_public_newest",
+            ),
+            models.Index(
+                fields=["field", "-published_at", "-id"],
+                condition=Q(status="published"),
+                name="opportunity_public_by_field",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -14,6 +14,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
 from core import richtext
+from plans.pagecache import public_page
 from territory.choices import UnitKind
 from territory.models import Unit
 
@@ -41,6 +42,7 @@ def _choices():
     }
 
 
+@public_page
 def portal_home(request):
     """The portal's front page: counts by field, the latest published, a search box."""
     latest = published().order_by("-published_at", "-pk")[:10]
@@ -59,6 +61,7 @@ def portal_home(request):
     )
 
 
+@public_page
 def portal_list(request):
     filterset, versions = _filtered(request)
     page = Paginator(versions, PAGE).get_page(request.GET.get("page"))
@@ -79,6 +82,7 @@ def portal_list(request):
     )
 
 
+@public_page
 def portal_detail(request, pk: int):
     version = published().filter(opportunity_id=pk).first()
     if version is None:
@@ -90,6 +94,7 @@ def portal_detail(request, pk: int):
     )
 
 
+@public_page
 def portal_scenarios(request):
     """The scenario IPs the city has published, by field."""
     scenarios = published_scenarios().order_by("field__order", "zone__order", "name")
@@ -108,6 +113,7 @@ def portal_scenarios(request):
     )
 
 
+@public_page
 def portal_scenario(request, pk: int):
     scenario = published_scenarios().filter(pk=pk).first()
     if scenario is None:
@@ -170,7 +176,7 @@ class OpportunityFeed(Feed):
         return item.opportunity.unit.name
 
 
-portal_feed = OpportunityFeed()
+portal_feed = public_page(OpportunityFeed())
 
 
 def portal_respond(request, pk: int):
@@ -273,6 +279,7 @@ def _item(version, today) -> dict:
     }
 
 
+@public_page
 def portal_json(request):
     """The published opportunities of the list's filters as JSON, 50 a page (`page`); amounts
     in yuan and areas in m², as exact decimals in strings."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, F, OuterRef, QuerySet, Subquery
+from django.db.models import Count, OuterRef, QuerySet, Subquery
 
 from accounts.choices import Role
 from accounts.scoping import is_city_admin, memberships, restrict
@@ -49,9 +49,9 @@ def awaiting_review(user) -> QuerySet[Version]:
 def published(day: dt.date | None = None) -> QuerySet[Version]:
     """The versions the public sees: each opportunity's published one (open or past its
     deadline; `day` keeps only those still open on it)."""
-    versions = Version.objects.filter(
-        status=VersionStatus.PUBLISHED, opportunity__published=F("pk")
-    ).select_related("opportunity__unit__parent", "field", "kind")
+    versions = Version.objects.filter(status=VersionStatus.PUBLISHED).select_related(
+        "opportunity__unit__parent", "field", "kind"
+    )
     if day is not None:
         versions = versions.filter(deadline__gte=day)
     return versions

@@ -86,20 +86,23 @@ def cached(key: str, compute: Callable[[], object]):
     return cached_under(key_for(key), compute)
 
 
-def cached_under(full_key: str, compute: Callable[[], object]):
+def cached_under(full_key: str, compute: Callable[[], object], *, local: bool = True):
     """`cached` for a key already under its data version (`key_for`), for a caller that names
-    other things after the same key, e.g. a rendered fragment."""
-    kept = _local.get(full_key)
+    other things after the same key, e.g. a rendered fragment. `local=False` keeps the result
+    out of this process's few copies (the many pages of the portal would push out the
+    figures)."""
+    kept = _local.get(full_key) if local else None
     if kept is not None:
         return pickle.loads(kept)  # noqa: S301 - bytes this process pickled itself
     result = cache.get(full_key)
     if result is not None:
-        _remember(full_key, result)
+        if local:
+            _remember(full_key, result)
         return result
     lock = f"{full_key}:computing"
     if cache.add(lock, 1, COMPUTING_SECONDS):
         try:
-            result = _compute(full_key, compute)
+            result = _compute(full_key, compute, local=local)
         finally:
             cache.delete(lock)
         return result
@@ -111,14 +114,17 @@ def cached_under(full_key: str, compute: Callable[[], object]):
             return result
         if cache.get(lock) is None:
             break  # it gave up (an error): compute here
-    return _compute(full_key, compute)
+    return _compute(full_key, compute, local=local)
 
 
-def _compute(full_key: str, compute: Callable[[], object]):
+def _compute(full_key: str, compute: Callable[[], object], *, local: bool = True):
     started = time.perf_counter()
     result = compute()
+    if result is None:
+        return None  # nothing to keep (e.g. a page that is not the same for everyone)
     cache.set(full_key, result, TIMEOUT_SECONDS)
-    _remember(full_key, result)
+    if local:
+        _remember(full_key, result)
     # One line per computation: how often and how long the figures are computed again.
     log.info("computed %s in %.0f ms", full_key, (time.perf_counter() - started) * 1000)
     return result
