@@ -68,6 +68,7 @@ bench: $(VENV)/.test-deps
 	$(BIN)/python benchmarks/chains.py --database postgres
 	$(BIN)/python benchmarks/conflicts.py --database postgres
 	$(BIN)/python benchmarks/portal.py --database postgres
+	$(BIN)/python benchmarks/portal_load.py
 	$(BIN)/python benchmarks/reporters.py --think 0
 	$(BIN)/python benchmarks/assessment.py
 	$(BIN)/python benchmarks/tasks.py --database sqlite

@@ -69,11 +69,13 @@ def _empty_cache():
     every test with an empty cache so no test sees another's results."""
     from django.core.cache import caches
 
+    from plans import pagecache
     from plans.cache import forget_local
 
     for alias in caches:
         caches[alias].clear()
     forget_local()
+    pagecache.forget_local()
 
 
 #: Tasks that are queued and never run: for a test that must see a job waiting.

@@ -181,12 +181,10 @@ def run_report(request, pk: int, kind: str):
 
 def public_results(request):
     """The latest published results of each year, for everyone (no log-in)."""
-    run = Run.objects.filter(published_at__isnull=False).order_by("-year", "-published_at").first()
-    results = (
-        list(run.results.select_related("unit", "unit__parent").order_by("rank", "unit__code"))
-        if run
-        else []
-    )
+    from .selectors import latest_published_run, published_results
+
+    run = latest_published_run()
+    results = list(published_results(run))
     return render(request, "assessment/public.html", {"run": run, "results": results})
 
 

@@ -49,8 +49,13 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.common import fresh_postgres, migrate_and_load_plan, session_for  # noqa: E402
-from benchmarks.reporters import Client, free_port  # noqa: E402
+from benchmarks.common import (  # noqa: E402
+    fresh_postgres,
+    migrate_and_load_plan,
+    session_for,
+    start_gunicorn,
+)
+from benchmarks.reporters import Client  # noqa: E402
 
 DATABASE = "postgres://postgres@127.0.0.1:5432/zoneplan_bench_api"
 # The cache every process shares, as a deployment with several workers has (docs/deploying.md):
@@ -121,42 +126,10 @@ def build(carriers: int, clients: int) -> tuple[list[str], str, str]:
 
 
 def start_server(workers: int, threads: int, log: Path) -> tuple[subprocess.Popen, int]:
-    port = free_port()
-    env = os.environ | {
-        "DATABASE_URL": DATABASE + "?conn_max_age=600",
-        "ZONEPLAN_DEBUG": "false",
-        "ZONEPLAN_ALLOWED_HOSTS": "127.0.0.1",
-        "ZONEPLAN_SECRET_KEY": SECRET,
-        "ZONEPLAN_LOG_LEVEL": "WARNING",
-        "ZONEPLAN_REDIS_URL": REDIS,
-    }
-    gunicorn = Path(sys.executable).with_name("gunicorn")
-    server = subprocess.Popen(  # noqa: S603 - our own server
-        [
-            str(gunicorn),
-            "zoneplan.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-            *(["--worker-class", "gthread", "--threads", str(threads)] if threads > 1 else []),
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log.open("wb"),
-        stderr=subprocess.STDOUT,
-    )
-    import socket
-
-    deadline = time.time() + 60
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return server, port
-        except OSError:
-            if time.time() > deadline:
-                raise SystemExit("gunicorn did not start") from None
-            time.sleep(0.2)
+    return start_gunicorn(
+        database=DATABASE, secret=SECRET, workers=workers, threads=threads, log=log,
+        settings={"ZONEPLAN_REDIS_URL": REDIS},
+    )  # fmt: skip
 
 
 async def _timed(client: Client, path: str) -> tuple[float, int, bytes]:

@@ -83,3 +83,45 @@ def session_for(user) -> str:
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
     return session.session_key
+
+
+def start_gunicorn(
+    *, database: str, secret: str, workers: int, threads: int, log: Path, settings: dict
+):
+    """gunicorn serving Zoneplan on a free loopback port, on `database`, as a deployment runs
+    it (DEBUG off, sync workers or gthread with `threads` > 1, `settings` in its environment);
+    returns the process and the port once it answers."""
+    import os
+    import socket
+    import subprocess
+    import sys
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = os.environ | {
+        "DATABASE_URL": database + "?conn_max_age=600",
+        "ZONEPLAN_DEBUG": "false",
+        "ZONEPLAN_ALLOWED_HOSTS": "127.0.0.1",
+        "ZONEPLAN_SECRET_KEY": secret,
+        "ZONEPLAN_LOG_LEVEL": "WARNING",
+        **settings,
+    }
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    server = subprocess.Popen(  # noqa: S603 - our own server
+        [
+            str(gunicorn), "zoneplan.wsgi", "--bind", f"127.0.0.1:{port}",
+            "--workers", str(workers),
+            *(["--worker-class", "gthread", "--threads", str(threads)] if threads > 1 else []),
+        ],
+        cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    deadline = time.time() + 60
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return server, port
+        except OSError:
+            if server.poll() is not None or time.time() > deadline:
+                raise SystemExit(f"gunicorn did not start: see {log}") from None
+            time.sleep(0.2)

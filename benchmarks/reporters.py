@@ -113,14 +113,16 @@ def build(reporters: int, shared: float) -> tuple[list[tuple[int, str]], dict[in
 class Client:
     """A reporter's HTTP/1.1 connection (reopened when the server closes it)."""
 
-    def __init__(self, port: int, session: str = "", csrf: str = "", *, token: str = ""):
+    def __init__(
+        self, port: int, session: str = "", csrf: str = "", *, token: str = "", extra: str = ""
+    ):
         self.port, self.reader, self.writer = port, None, None
-        # A browser's session, or a program's API token.
+        # A browser's session, or a program's API token; `extra`: more header lines.
         self.credentials = (
             f"Authorization: Token {token}"
             if token
             else f"Cookie: sessionid={session}; csrftoken={csrf}"
-        )
+        ) + (f"\r\n{extra}" if extra else "")
 
     async def request(self, method: str, path: str, body: bytes = b"") -> tuple[int, bytes]:
         if self.writer is None:

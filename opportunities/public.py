@@ -20,7 +20,7 @@ from territory.models import Unit
 
 from .filtersets import PublicFilter
 from .models import Field, Kind
-from .selectors import counts_by_field, published, published_scenarios
+from .selectors import counts_by_field, counts_by_unit, published, published_scenarios
 
 PAGE = 20
 FEED_ITEMS = 50
@@ -57,6 +57,31 @@ def portal_home(request):
             "total": published().count(),
             "today": timezone.localdate(),
             **_choices(),
+        },
+    )
+
+
+@public_page
+def portal_screen(request):
+    """A page a leader shows on a big screen: what is published and open, by field and by
+    zone, and the latest published; it reloads itself every minute."""
+    today = timezone.localdate()
+    by_field = counts_by_field()
+    by_unit = counts_by_unit(today)
+    return render(
+        request,
+        "opportunities/open/screen.html",
+        {
+            "by_field": by_field,
+            "field_most": max((n for _f, n in by_field), default=0),
+            "by_unit": by_unit,
+            "unit_most": max((n for _u, n in by_unit), default=0),
+            "latest": published().order_by("-published_at", "-pk")[:8],
+            "open_count": published(today).count(),
+            "total": published().count(),
+            "scenario_count": published_scenarios().count(),
+            "now": timezone.localtime(),
+            "today": today,
         },
     )
 

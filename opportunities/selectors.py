@@ -69,6 +69,22 @@ def counts_by_field() -> list[tuple[Field, int]]:
     return [(field, counts[field.pk]) for field in Field.objects.all() if field.pk in counts]
 
 
+def counts_by_unit(day: dt.date, limit: int = 15) -> list[tuple[object, int]]:
+    """The issuing units with the most opportunities open on `day`, most first, with their
+    counts (for the big screen)."""
+    from territory.models import Unit
+
+    rows = list(
+        published(day)
+        .values("opportunity__unit_id")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "opportunity__unit_id")
+        .values_list("opportunity__unit_id", "n")[:limit]
+    )
+    units = Unit.objects.in_bulk([pk for pk, _n in rows])
+    return [(units[pk], n) for pk, n in rows]
+
+
 def scenarios_for(user) -> QuerySet:
     """The scenario IPs of the zones the user sees."""
     from .models import Scenario

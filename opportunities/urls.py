@@ -23,6 +23,7 @@ urlpatterns = [
     path("scenarios/<int:pk>/publish/", views.scenario_publish, name="scenario_publish"),
     # The public portal: no log-in, published versions only.
     path("open/", public.portal_home, name="open_home"),
+    path("open/screen/", public.portal_screen, name="open_screen"),
     path("open/opportunities/", public.portal_list, name="open_opportunity_list"),
     path("open/opportunities.json", public.portal_json, name="open_opportunity_json"),
     path("open/opportunities/<int:pk>/", public.portal_detail, name="open_opportunity_detail"),

@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
+from collections import OrderedDict
 
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
@@ -22,8 +23,17 @@ from django.utils.translation import get_language
 
 from .cache import cached_under, key_for
 
+#: Pages this process served lately, by full key (which holds the data version, so a page
+#: under it is never stale): a hit costs no fetch from a shared cache.
+LOCAL_PAGES = 256
+_local: OrderedDict[str, tuple[bytes, str]] = OrderedDict()
 _TOKEN = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]*"')
 _PLACE = b'name="csrfmiddlewaretoken" value="@@csrf@@"'
+
+
+def forget_local() -> None:
+    """Empty this process's pages (tests, whose rolled-back data reuses version numbers)."""
+    _local.clear()
 
 
 def _cacheable(request) -> bool:
@@ -54,9 +64,18 @@ def public_page(view):
                 response.render()
             return (_TOKEN.sub(_PLACE, response.content), response["Content-Type"])
 
-        kept = cached_under(key_for(f"page:{digest}"), render, local=False)
-        if kept is None or fresh:
-            return fresh[-1] if fresh else view(request, *args, **kwargs)
+        full_key = key_for(f"page:{digest}")
+        kept = _local.get(full_key)
+        if kept is None:
+            kept = cached_under(full_key, render, local=False)
+            if kept is not None:
+                _local[full_key] = kept
+                while len(_local) > LOCAL_PAGES:
+                    _local.popitem(last=False)
+            if fresh:
+                return fresh[-1]  # this reader's page was rendered for them
+            if kept is None:
+                return view(request, *args, **kwargs)
         content, content_type = kept
         if _PLACE in content:
             token = get_token(request).encode()

@@ -255,3 +255,36 @@ def to_kml(shapes: list[tuple[str, str, BaseGeometry]]) -> bytes:
         + "".join(placemarks)
         + "</Document></kml>"
     ).encode("utf-8")
+
+
+def outline_svg(geojson: str, size: int = 240) -> dict | None:
+    """A zone's shape drawn small, with no base map: an SVG path (`d`) in a `viewbox` of
+    about `size` units on its longer side, north up, east and west shortened by the cosine of
+    the latitude so the shape keeps its proportions. None when the text holds no polygon."""
+    import math
+
+    try:
+        geometry = shape(json.loads(geojson))
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return None
+    polygons = list(geometry.geoms) if isinstance(geometry, MultiPolygon) else [geometry]
+    polygons = [p for p in polygons if isinstance(p, Polygon) and not p.is_empty]
+    if not polygons:
+        return None
+    west, south, east, north = MultiPolygon(polygons).bounds
+    shrink = math.cos(math.radians((south + north) / 2))
+    width, height = (east - west) * shrink, north - south
+    scale = (size - 20) / max(width, height, 1e-9)
+
+    def point(lon: float, lat: float) -> str:
+        return f"{10 + (lon - west) * shrink * scale:.1f},{10 + (north - lat) * scale:.1f}"
+
+    rings = [ring for p in polygons for ring in (p.exterior, *p.interiors)]
+    path = " ".join(
+        "M" + " L".join(point(lon, lat) for lon, lat, *_ in ring.coords[:-1]) + " Z"
+        for ring in rings
+    )
+    return {
+        "viewbox": f"0 0 {width * scale + 20:.0f} {height * scale + 20:.0f}",
+        "d": path,
+    }

@@ -24,6 +24,9 @@ PUBLIC = {
     "open_scenario_list": "the scenario IPs the city has published",
     "open_opportunity_respond": "enterprises answer a published opportunity with no account",
     "open_scenario_detail": "a published scenario IP",
+    "open_screen": "the big-screen view of what is published",
+    "open_zone_list": "the zones' public profiles",
+    "open_zone_detail": "a zone's public profile: only what is published",
 }
 
 

@@ -5,6 +5,7 @@ from .briefing import briefing, briefing_file
 from .cockpit import cockpit
 from .home import home, zone_detail, zone_list
 from .map import map_data_view, shapes_geojson, shapes_kml, zone_map
+from .public import zone_profile, zone_profiles
 from .shapes import zone_scene, zone_shape
 
 __all__ = [
@@ -18,6 +19,8 @@ __all__ = [
     "zone_detail",
     "zone_list",
     "zone_map",
+    "zone_profile",
+    "zone_profiles",
     "zone_scene",
     "zone_shape",
 ]
