@@ -16,6 +16,7 @@ class OpportunitiesConfig(AppConfig):
         from plans import figures
         from plans.cache import watch
 
+        from . import measures
         from .commitment_rules import register_all
         from .models import Opportunity, Response, Scenario, Step, Version
 
@@ -29,9 +30,20 @@ class OpportunitiesConfig(AppConfig):
             )
         )
 
-        watch(Opportunity, Version, Step, Scenario)
+        watch(Opportunity, Version, Step, Scenario, Response)
         figures.track(Scenario, lambda s: [s.zone_id])
         register_all()
+        measures.register_all()
+        # An answer counts for its opportunity's issuing unit, which never changes.
+        figures.track(
+            Response,
+            lambda r: [
+                Opportunity.objects.filter(pk=r.opportunity_id)
+                .values_list("unit_id", flat=True)
+                .first()
+            ],
+            moves=False,
+        )
         # A publication counts for its issuing unit, which never changes.
         figures.track(
             Step,

@@ -145,6 +145,15 @@ RULES: dict[str, Rule] = {
         "api_list", marker=lambda o: o["conflict"].pk, query="?page_size=500"
     ),
     "api-conflict-detail": Rule("api_read", lambda o: {"pk": o["conflict"].pk}),
+    # Opportunities and scenario IPs: those of the units the user sees (every state).
+    "api-opportunity-list": Rule(
+        "api_list", marker=lambda o: o["opportunity"].pk, query="?page_size=500"
+    ),
+    "api-opportunity-detail": Rule("api_read", lambda o: {"pk": o["opportunity"].pk}),
+    "api-scenario-list": Rule(
+        "api_list", marker=lambda o: o["scenario"].pk, query="?page_size=500"
+    ),
+    "api-scenario-detail": Rule("api_read", lambda o: {"pk": o["scenario"].pk}),
     "api-unit-list": Rule("api_list", marker=lambda o: o["zone"].pk, query="?page_size=500"),
     "api-unit-detail": Rule("api_read", lambda o: {"code": o["zone"].code}),
     "api-plan-list": Rule("page"),  # the plans are the city's, read by every role

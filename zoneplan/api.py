@@ -18,6 +18,7 @@ from carriers.api import ROUTES as CARRIER_ROUTES
 from chains.api import ROUTES as CHAIN_ROUTES
 from core.api import not_found
 from investment.api import ROUTES as INVESTMENT_ROUTES
+from opportunities.api import ROUTES as OPPORTUNITY_ROUTES
 from plans.api import ROUTES as PLAN_ROUTES
 from reporting.api import ROUTES as REPORTING_ROUTES
 from territory.api import ROUTES as TERRITORY_ROUTES
@@ -29,6 +30,7 @@ for prefix, viewset, basename in [
     *CARRIER_ROUTES,
     *INVESTMENT_ROUTES,
     *CHAIN_ROUTES,
+    *OPPORTUNITY_ROUTES,
     *REPORTING_ROUTES,
     *ASSESSMENT_ROUTES,
 ]:
