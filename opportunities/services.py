@@ -372,6 +372,24 @@ def withdraw(*, user, opportunity: Opportunity, note: str = "") -> Opportunity:
     return opportunity
 
 
+# ── Evidence files ──
+
+
+@transaction.atomic
+def attach_evidence(*, user, opportunity: Opportunity, upload):
+    """Attach an evidence file (a brief, a drawing, a contract) to an opportunity, for those
+    who issue it; every one who sees the opportunity inside reads it, the portal never shows
+    it. The rules of every registry's files hold (core.evidence: the type read from the
+    content, the size, at most 50 an item); a refused file writes nothing."""
+    from core import evidence
+
+    _require_issuer(user, opportunity.unit)
+    try:
+        return evidence.attach(opportunity, upload, user=user)
+    except evidence.EvidenceError as error:
+        raise OpportunityRefused(str(error)) from None
+
+
 # ── Scenario IPs ──
 
 SCENARIO_NAME_MAX = 80

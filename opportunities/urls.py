@@ -12,6 +12,12 @@ urlpatterns = [
     path(
         "opportunities/<int:pk>/withdraw/", views.opportunity_withdraw, name="opportunity_withdraw"
     ),
+    path("opportunities/<int:pk>/attach/", views.opportunity_attach, name="opportunity_attach"),
+    path(
+        "opportunities/<int:pk>/files/<int:attachment_pk>/",
+        views.opportunity_attachment,
+        name="opportunity_attachment",
+    ),
     path("responses/", views.response_list, name="response_list"),
     path("responses/<int:pk>/", views.response_detail, name="response_detail"),
     path("responses/<int:pk>/file/", views.response_file, name="response_file"),

@@ -30,6 +30,7 @@ from .forms import OpportunityForm, ReviewForm, ScenarioForm, WithdrawForm
 from .models import Field, Opportunity
 from .selectors import awaiting_review, opportunities_for, scenarios_for
 from .services import (
+    attach_evidence,
     mark_response,
     publish_scenario,
     response_to_lead,
@@ -137,6 +138,8 @@ def opportunity_edit(request, pk: int):
 
 @login_required
 def opportunity_detail(request, pk: int):
+    from core.models import Attachment
+
     opportunity = _get(request, pk)
     versions = list(
         opportunity.versions.select_related("kind", "field", "created_by").prefetch_related(
@@ -164,6 +167,7 @@ def opportunity_detail(request, pk: int):
             and latest.status == VersionStatus.IN_REVIEW
             and may_review_opportunity(user, opportunity.unit, latest.awaiting),
             "may_withdraw": may_issue and opportunity.published_id is not None,
+            "attachments": Attachment.objects.of(opportunity).select_related("uploaded_by"),
             "review_form": ReviewForm(),
             "withdraw_form": WithdrawForm(),
         },
@@ -241,6 +245,30 @@ def opportunity_withdraw(request, pk: int):
         withdraw(user=request.user, opportunity=opportunity, note=note)
 
     return _act(request, pk, act, _("Withdrawn: the public no longer sees it."))
+
+
+@require_POST
+@login_required
+def opportunity_attach(request, pk: int):
+    """Attach an evidence file to an opportunity; a refusal says why and keeps nothing."""
+    upload = request.FILES.get("file")
+    name = upload.name if upload is not None else ""
+
+    def act(opportunity):
+        attach_evidence(user=request.user, opportunity=opportunity, upload=upload)
+
+    return _act(request, pk, act, _("File attached: %(name)s") % {"name": name})
+
+
+@login_required
+def opportunity_attachment(request, pk: int, attachment_pk: int):
+    """An opportunity's evidence file, as a download, for those who see the opportunity."""
+    from core import evidence, files
+    from core.models import Attachment
+
+    opportunity = _get(request, pk)
+    attachment = get_object_or_404(Attachment.objects.of(opportunity), pk=attachment_pk)
+    return evidence.download(attachment.name, files.content_of(attachment))
 
 
 # ── Scenario IPs ──

@@ -224,6 +224,13 @@ RULES: dict[str, Rule] = {
     "opportunity_create": Rule("page", writes=True),
     "opportunity_detail": Rule("object", lambda o: {"pk": o["opportunity"].pk}),
     "opportunity_edit": Rule("object", lambda o: {"pk": o["opportunity"].pk}, writes=True),
+    "opportunity_attach": Rule(
+        "object", lambda o: {"pk": o["opportunity"].pk}, writes=True, method="post"
+    ),
+    "opportunity_attachment": Rule(
+        "object",
+        lambda o: {"pk": o["opportunity"].pk, "attachment_pk": o["files"]["opportunity"].pk},
+    ),
     "opportunity_submit": Rule(
         "object", lambda o: {"pk": o["opportunity"].pk}, writes=True, method="post"
     ),
@@ -367,7 +374,7 @@ def _objects_in(zone: Unit, data_set, officer) -> dict:
             content=b"\x89PNG\r\n\x1a\n",
             uploaded_by=officer,
         )
-        for key in REGISTRY_KEYS.values()
+        for key in [*REGISTRY_KEYS.values(), "opportunity"]
     }
     return objects
 
