@@ -133,6 +133,22 @@ def _scenario_embedded(engine, unit_id, day, *, field: str) -> Finding | None:
     )
 
 
+def _check_field(params: dict) -> str | None:
+    """A scenario embedding names a field that exists (else it would read 0 forever)."""
+    from .models import Field
+
+    code = params.get("field")
+    if not isinstance(code, str) or not code:
+        return _("The rule scenario_embedded needs the field's code (field).")
+    if not Field.objects.filter(code=code).exists():
+        known = "、".join(Field.objects.values_list("code", flat=True))
+        return _("No field has the code %(code)s (there are: %(known)s).") % {
+            "code": code,
+            "known": known,
+        }
+    return None
+
+
 def register_all() -> None:
     register("opportunity_lists", Rule(_opportunity_lists, {}))
-    register("scenario_embedded", Rule(_scenario_embedded, {"field": str}))
+    register("scenario_embedded", Rule(_scenario_embedded, {"field": str}, check=_check_field))

@@ -36,6 +36,9 @@ class Rule:
     # (engine, unit_id, day, **params) -> Finding | None (None: nothing to count yet)
     evaluate: Callable[..., Finding | None]
     params: dict[str, type] = field(default_factory=dict)  # allowed parameters and their types
+    # (params) -> what is wrong with them, for the plan loader to refuse the file (a code that
+    # names nothing would otherwise read 0 forever); None: nothing more to check.
+    check: Callable[[dict], str | None] | None = None
 
     @property
     def description(self) -> str:

@@ -366,6 +366,10 @@ class Resolver:
                     "rule",
                     f"计算规则 {name} 的参数 {key} 应为{_TYPE_NAMES.get(kind, kind.__name__)}",
                 )
+        if rule.check is not None and set(params) <= set(rule.params):
+            message = rule.check(params)
+            if message:
+                self.problem(rec, "rule", message)
 
     def _cascades(self, file_targets: dict, db_targets: dict) -> None:
         """Warn where the parts of a whole add up to more than it (a negative remainder)."""

@@ -233,8 +233,17 @@ def test_every_commitment_the_issue_names_has_a_rule_in_the_2020_plan(db):
             "计算规则 service_coverage 的参数 items 应为整数",
         ),
         ("just a name", "计算规则应写成 {name: 规则名, 参数: 值}"),
+        ("{name: scenario_embedded, field: nowhere}", "没有代码为 nowhere 的领域（现有：ai-plus、"),
+        ("{name: scenario_embedded}", "计算规则 scenario_embedded 须写明领域代码（field）"),
     ],
-    ids=["unknown", "unknown parameter", "wrong type", "not a mapping"],
+    ids=[
+        "unknown",
+        "unknown parameter",
+        "wrong type",
+        "not a mapping",
+        "no such field",
+        "no field",
+    ],
 )
 def test_a_bad_rule_is_refused_with_its_line_and_writes_nothing(db, tmp_path, rule, message):
     text = GOOD.replace("tracking: 按入驻率跟踪}", f"tracking: 按入驻率跟踪, rule: {rule}}}")
