@@ -592,6 +592,7 @@ def respond(
     try:
         with transaction.atomic():
             opportunity = Opportunity.objects.select_for_update().filter(pk=opportunity_id).first()
+            _lock_address(key)
             response = _checked_response(opportunity, values, key, opened_at, honeypot, upload)
             Attempt.objects.create(address=key, opportunity=opportunity, accepted=True)
             return response
@@ -602,6 +603,23 @@ def respond(
             reason=refused.reason,
         )
         raise
+
+
+#: The advisory locks of answers' addresses are numbers from this on (PostgreSQL shares one
+#: space of advisory locks per database; nothing else here takes one).
+_ADDRESS_LOCKS = 0x5A0 << 48
+
+
+def _lock_address(key: str) -> None:
+    """Hold the sender's address until the transaction ends, so that two answers from one
+    address to two opportunities are counted one after the other (the opportunity's row lock
+    orders only answers to the same one). SQLite's transactions here take the write lock at
+    once (IMMEDIATE), which orders every answer already."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ADDRESS_LOCKS + int(key[:12], 16)])
 
 
 def _checked_response(opportunity, values, key, opened_at, honeypot, upload) -> Response:

@@ -120,6 +120,11 @@ def cached_under(full_key: str, compute: Callable[[], object], *, local: bool = 
         if result is not None:
             return result
         if cache.get(lock) is None:
+            # Done or given up. It stores the result before it lets go of the lock, so a
+            # result stored between the two reads above is found here, not computed again.
+            result = cache.get(full_key)
+            if result is not None:
+                return result
             break  # it gave up (an error): compute here
     return _compute(full_key, compute, local=local)
 

@@ -62,6 +62,8 @@ def zone_profiles(request):
 
 @public_page
 def zone_profile(request, code: str):
+    if "\x00" in code:  # PostgreSQL refuses a NUL in text; no code holds one
+        raise Http404(_("No zone has this code."))
     zone = (
         Unit.objects.filter(kind=UnitKind.ZONE, code=code[:64])
         .select_related("parent", "stage")

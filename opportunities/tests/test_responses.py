@@ -222,3 +222,46 @@ def test_personal_data_is_erased_after_the_retention_period(opportunity, client,
     assert old.organisation == "蓉城视觉科技有限公司" and old.erased_at is not None
     assert Response.objects.get(organisation="新近揭榜单位").contact_name == "王工"
     assert erase_expired_responses() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_answers_from_one_address_to_two_opportunities_at_once_are_counted_in_turn(
+    loaded_data, zones, users, settings
+):
+    """The opportunity's row lock orders answers to one opportunity; answers to two are
+    ordered by the address (an advisory lock on PostgreSQL, the write lock on SQLite)."""
+    import threading
+
+    from django.db import connection
+
+    from opportunities.services import ResponseRefused, respond
+
+    settings.ZONEPLAN_RESPONSE_MIN_SECONDS = 0
+    settings.ZONEPLAN_RESPONSE_PER_ADDRESS = 1
+    first = publish(users, zones["mine"])
+    second = publish(users, zones["mine"], title="第二条机会")
+    values = {
+        "organisation": "蓉城视觉科技有限公司", "credit_code": CODE, "contact_name": "王工",
+        "contact_phone": "028-61234567", "contact_email": "", "message": "方案", "consent": True,
+    }  # fmt: skip
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def send(opportunity):
+        barrier.wait()
+        try:
+            respond(opportunity_id=opportunity.pk, values=dict(values), address="10.0.0.77",
+                    opened_at=0.0)  # fmt: skip
+            outcomes.append("accepted")
+        except ResponseRefused as refused:
+            outcomes.append(refused.reason)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send, args=(o,)) for o in (first, second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["accepted", "address_limit"]
+    assert Response.objects.count() == 1
