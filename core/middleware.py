@@ -42,3 +42,29 @@ class ChineseFirstLocaleMiddleware:
             except LookupError:
                 continue
         return settings.LANGUAGE_CODE
+
+
+class ErrorPagesMiddleware:
+    """A page that is not found is shown in the site's layout and the reader's language, with
+    DEBUG on too: Django then answers with its own English page, which lists every address of
+    the site. The API keeps its JSON errors; templates/404.html, 403.html and 500.html are what
+    Django renders with DEBUG off (a 403 and a 400 use them with DEBUG on already)."""
+
+    TECHNICAL = b"<code>DEBUG = True</code>"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            settings.DEBUG
+            and response.status_code == 404
+            and not request.path.startswith(API_PREFIX)
+            and not response.streaming
+            and self.TECHNICAL in response.content
+        ):
+            from django.shortcuts import render
+
+            return render(request, "404.html", status=404)
+        return response
