@@ -68,3 +68,29 @@ def test_the_server_error_page_renders_with_no_request_in_both_languages():
         english = render_to_string("500.html")
     assert 'data-status="500"' in chinese and "出错" in chinese
     assert "Something went wrong" in english
+
+
+def test_a_refusal_is_shown_as_a_red_alert(login, users):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from opportunities.services import save_draft
+    from opportunities.tests.conftest import content
+
+    officer = login("xinjingji")
+    opportunity = save_draft(
+        user=users["xinjingji"], unit=Unit.objects.get(code="z-new-economy"), values=content()
+    ).opportunity
+    page = officer.post(
+        reverse("opportunity_attach", args=[opportunity.pk]),
+        {"file": SimpleUploadedFile("x.pdf", b"MZ not a pdf")},
+        follow=True,
+    ).content.decode()
+    assert 'class="alert alert-danger"' in page and "不支持的文件类型" in page
+
+
+def test_every_page_names_the_sites_own_icon(client, db):
+    page = client.get("/open/").content.decode()
+    assert '<link rel="icon" href="/static/favicon.svg"' in page
+    from django.contrib.staticfiles import finders
+
+    assert finders.find("favicon.svg").endswith("static/favicon.svg")

@@ -82,6 +82,9 @@ MIDDLEWARE = [
     "core.middleware.ErrorPagesMiddleware",
 ]
 
+# Flash messages take Tabler's alert colours: an error is red (Tabler has no alert-error).
+MESSAGE_TAGS = {40: "danger"}  # django.contrib.messages.constants.ERROR
+
 ROOT_URLCONF = "zoneplan.urls"
 WSGI_APPLICATION = "zoneplan.wsgi.application"
 
