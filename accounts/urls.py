@@ -10,4 +10,5 @@ urlpatterns = [
     path("language/", set_language, name="set_language"),
     path("lockouts/", views.lockouts, name="lockouts"),
     path("account/tokens/", views.api_tokens, name="api_tokens"),
+    path("account/password/", views.password_change, name="password_change"),
 ]

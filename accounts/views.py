@@ -1,7 +1,9 @@
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -83,3 +85,23 @@ def api_tokens(request):
 def _int(value) -> int:
     text = (value or "").strip()
     return int(text) if text.isdigit() and len(text) < 19 else 0
+
+
+class PasswordChange(auth_views.PasswordChangeView):
+    """Each user changes their own password: the old one, then the new one twice, under the
+    site's password rules (AUTH_PASSWORD_VALIDATORS); the user stays logged in here and every
+    other session of theirs ends."""
+
+    template_name = "accounts/password.html"
+    success_url = reverse_lazy("home")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {"nav": "password"}
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, _("Your password is changed."))
+        return response
+
+
+password_change = PasswordChange.as_view()

@@ -27,7 +27,7 @@ class OpportunityFilter(ListFilterSet):
     def in_status(self, qs: QuerySet, _name: str, value: str) -> QuerySet:
         return qs.filter(latest_status=value)
 
-    def in_field(self, qs: QuerySet, _name: str, value) -> QuerySet:
+    def in_field(self, qs: QuerySet, _name: str, value: Field) -> QuerySet:
         return qs.filter(versions__field=value)
 
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:

@@ -186,6 +186,7 @@ RULES: dict[str, Rule] = {
     "api-docs": Rule("page"),
     "api-redoc": Rule("page"),
     "api_tokens": Rule("page"),  # each user's own tokens; nobody sees another's
+    "password_change": Rule("page"),  # each user's own password
     **_registry_rules("carrier", "carrier"),
     **_registry_rules("platform", "platform"),
     **_registry_rules("service", "service"),
