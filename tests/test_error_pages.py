@@ -94,3 +94,11 @@ def test_every_page_names_the_sites_own_icon(client, db):
     from django.contrib.staticfiles import finders
 
     assert finders.find("favicon.svg").endswith("static/favicon.svg")
+
+
+def test_the_log_in_page_links_the_public_pages(client, db):
+    text = client.get(reverse("login")).content.decode()
+    links = text[text.index('id="public-links"') :]
+    for name in ("open_home", "open_zone_list", "assessment_public"):
+        assert f'href="{reverse(name)}"' in links
+        assert client.get(reverse(name)).status_code == 200  # open with no account
