@@ -94,7 +94,7 @@ class CarrierPages(ScopedRegistryPages):
     def export_row(self, obj):
         return {c.key: getattr(obj, c.key) for c in REGISTRY.columns} | {"zone": obj.zone.name}
 
-    def detail_fields(self, obj):
+    def detail_fields(self, obj, *, user=None):
         location = f"{obj.longitude}, {obj.latitude}" if obj.longitude is not None else "—"
         occupancy = (
             format_quantity(obj.occupancy_rate, "%") if obj.occupancy_rate is not None else "—"
@@ -170,7 +170,7 @@ class PlatformPages(ScopedRegistryPages):
             "note": obj.note,
         }
 
-    def detail_fields(self, obj):
+    def detail_fields(self, obj, *, user=None):
         return [
             (
                 _("Zone"),
@@ -251,7 +251,7 @@ class ServiceProjectPages(ScopedRegistryPages):
             },
         }
 
-    def detail_fields(self, obj):
+    def detail_fields(self, obj, *, user=None):
         investment = (
             format_quantity(obj.investment_yuan, "万元") if obj.investment_yuan is not None else "—"
         )

@@ -328,7 +328,7 @@ class TargetPages(ScopedRegistryPages):
             "note": obj.note,
         }
 
-    def detail_fields(self, obj):
+    def detail_fields(self, obj, *, user=None):
         node = obj.node
         return [
             (_("Zone"), localized(obj.zone), reverse("zone_detail", args=[obj.zone.code])),

@@ -88,7 +88,7 @@ class RegistryPages:
     def template_lists(self, user) -> dict[str, list[str]]:
         return {}
 
-    def detail_fields(self, obj) -> list[tuple[str, object]]:
+    def detail_fields(self, obj, *, user=None) -> list[tuple[str, object]]:
         return []
 
     def detail_context(self, request, obj) -> dict:
@@ -190,7 +190,7 @@ class RegistryPages:
             "history": history,
             "can_change": can_change,
             "labels": labels,
-            "fields": self.detail_fields(obj),
+            "fields": self.detail_fields(obj, user=request.user),
             "attachments": Attachment.objects.of(obj)
             .defer("content")
             .select_related("uploaded_by"),

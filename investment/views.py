@@ -126,24 +126,36 @@ class EnterprisePages(ScopedRegistryPages):
             "note": obj.note,
         }
 
-    def detail_fields(self, obj):
+    def detail_fields(self, obj, *, user=None):
         kinds = (
             "、".join(str(label) for field, _zh, label in ENTERPRISE_KINDS if getattr(obj, field))
             or "—"
         )
+        # Enterprises are shared, so their zone may be outside the reader's units: link it to
+        # the zone's page there, else to its public profile; a carrier only where it is seen.
+        seen = (
+            set(
+                visible_units(user)
+                .filter(pk__in=[obj.zone_id, obj.carrier and obj.carrier.zone_id])
+                .values_list("pk", flat=True)
+            )
+            if user is not None
+            else set()
+        )
+        zone_url = None
+        if obj.zone:
+            name = "zone_detail" if obj.zone_id in seen else "open_zone_detail"
+            zone_url = reverse(name, args=[obj.zone.code])
+        carrier_url = (
+            reverse("carrier_detail", args=[obj.carrier_id])
+            if obj.carrier_id and obj.carrier.zone_id in seen
+            else None
+        )
         return [
             (_("Unified social credit code"), obj.credit_code, None),
-            (
-                _("Zone"),
-                localized(obj.zone) if obj.zone else "—",
-                reverse("zone_detail", args=[obj.zone.code]) if obj.zone else None,
-            ),
+            (_("Zone"), localized(obj.zone) if obj.zone else "—", zone_url),
             (_("Kinds"), kinds, None),
-            (
-                _("Sci-tech space"),
-                obj.carrier.name if obj.carrier_id else "—",
-                reverse("carrier_detail", args=[obj.carrier_id]) if obj.carrier_id else None,
-            ),
+            (_("Sci-tech space"), obj.carrier.name if obj.carrier_id else "—", carrier_url),
             (_("Settled on"), obj.settled_on or "—", None),
             (_("Investment projects"), str(obj.projects.count()), None),
             (_("Note"), obj.note or "—", None),
@@ -216,7 +228,7 @@ class ProjectPages(ScopedRegistryPages):
             "enterprise": obj.enterprise.credit_code if obj.enterprise else None,
         }
 
-    def detail_fields(self, obj):
+    def detail_fields(self, obj, *, user=None):
         investment = (
             format_quantity(obj.investment_yuan, "亿元") if obj.investment_yuan is not None else "—"
         )

@@ -102,3 +102,37 @@ def test_the_log_in_page_links_the_public_pages(client, db):
     for name in ("open_home", "open_zone_list", "assessment_public"):
         assert f'href="{reverse(name)}"' in links
         assert client.get(reverse(name)).status_code == 200  # open with no account
+
+
+@pytest.mark.parametrize("username", ["xinjingji", "gaoxin"])
+def test_no_link_on_the_plan_page_leads_an_officer_to_a_404(login, username):
+    import re
+
+    officer = login(username)
+    page = officer.get(reverse("plan_current")).content.decode()
+    links = sorted(set(re.findall(r'href="(/[^"#?]*)', page)) - {reverse("logout")})
+    links = [link for link in links if not link.startswith("/static/")]  # files, not pages
+    zones = [link for link in links if link.startswith(("/zones/", "/open/zones/"))]
+    assert zones  # the plan names zones, mostly outside one officer's units
+    broken = [link for link in links if officer.get(link).status_code in (404, 500)]
+    assert broken == []
+
+
+def test_an_enterprise_of_another_zone_links_its_public_profile_not_a_404(login):
+    import re
+
+    from investment.models import Enterprise
+
+    theirs = Enterprise.objects.exclude(zone__code="z-new-economy").filter(zone__isnull=False)
+    enterprise = theirs.filter(carrier__isnull=False).first() or theirs.first()
+    officer = login("xinjingji")
+    page = officer.get(reverse("enterprise_detail", args=[enterprise.pk])).content.decode()
+    assert f'href="{reverse("open_zone_detail", args=[enterprise.zone.code])}"' in page
+    assert f'href="{reverse("zone_detail", args=[enterprise.zone.code])}"' not in page
+    links = {link for link in re.findall(r'href="(/[^"#?]*)', page) if "/static/" not in link}
+    links -= {reverse("logout")}
+    assert [link for link in links if officer.get(link).status_code in (404, 500)] == []
+    # The zone's own officer still gets the zone's page.
+    mine = Enterprise.objects.filter(zone__code="z-new-economy").first()
+    own = officer.get(reverse("enterprise_detail", args=[mine.pk])).content.decode()
+    assert f'href="{reverse("zone_detail", args=["z-new-economy"])}"' in own
