@@ -133,7 +133,9 @@ def test_the_whole_reporting_chain_runs_in_the_browser(page):
     url = page.url
     page.fill("input[name='value:output']", "12.5万")
     step("保存")
-    expect(page.locator("input[name='value:output']")).to_have_value("125000")
+    expect(page.locator("input[name='value:output']")).to_have_value(
+        "12.5万"
+    )  # shown back as typed, in 万
     step("提交")
     expect(page.locator("#submission-state")).to_contain_text("已提交")
 
@@ -159,7 +161,7 @@ def test_the_whole_reporting_chain_runs_in_the_browser(page):
     step("解锁")
     as_user("xinjingji")
     expect(page.locator("#submission-state")).to_contain_text("已退回")
-    expect(page.locator("input[name='value:output']")).to_have_value("130000")
+    expect(page.locator("input[name='value:output']")).to_have_value("13万")
 
 
 def test_the_default_scheme_runs_on_demo_data_and_is_published(page, worker):

@@ -105,6 +105,27 @@ def percent(share) -> str:
 
 
 @register.filter
+def typed_quantity(value, measure: str = "") -> str:
+    """A stored base-unit value as an officer would type it back, so that a form sent
+    untouched saves the same value: 1,250,000,000 yuan → 12.5亿, 52,000 m² → 5.2万, a ratio
+    of 0.85 → 85%, a count as it is. Exact: 123,456,789 → 1.23456789亿, never rounded."""
+    from decimal import Decimal
+
+    if value is None or value == "":
+        return ""
+    number = Decimal(value)
+    if measure == "ratio":
+        return f"{plain_number(number * 100)}%"
+    if measure in ("money", "area"):
+        for word, size in (("亿", Decimal(100_000_000)), ("万", Decimal(10_000))):
+            if measure == "area" and word == "亿":
+                continue  # areas are read in 万平方米 in the plan
+            if abs(number) >= size:
+                return f"{plain_number(number / size)}{word}"
+    return plain_number(number)
+
+
+@register.filter
 def plain_number(value) -> str:
     """A stored Decimal as an officer would type it: 0.8000 → 0.8, 125000.0000 → 125000."""
     if value is None:

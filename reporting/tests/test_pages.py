@@ -36,7 +36,7 @@ def test_a_zone_reports_and_the_district_and_city_approve_through_the_pages(logi
     assert "功能区月报" in zone.get(reverse("submission_list")).content.decode()
     submission, url = _open(zone)
     assert _post(zone, submission, "save", **{"value:output": "12.5万"}).status_code == 302
-    assert 'value="125000"' in zone.get(url).content.decode()
+    assert 'value="12.5万"' in zone.get(url).content.decode()  # as it was typed, in 万
     _post(zone, submission, "submit")
     district = login("gaoxin")
     page = district.get(url).content.decode()
@@ -135,3 +135,24 @@ def test_a_form_saved_many_times_shows_its_latest_history_first(login, data_set)
     history = page[page.index('id="submission-events"') :]
     assert "最近 50 条（共 55 条），最新在前" in history
     assert history.count('class="list-group-item"') == 50
+
+
+def test_money_shows_in_the_units_it_is_typed_in_and_an_untouched_form_saves_the_same(
+    login, data_set
+):
+    from decimal import Decimal
+
+    from reporting.models import SubmissionValue
+
+    zone = login("xinjingji")
+    submission, url = _open(zone)
+    _post(zone, submission, "save", **{"value:output": "12.5亿"})
+    stored = SubmissionValue.objects.get(indicator__code="output")
+    assert stored.value == Decimal(1_250_000_000)
+    page = zone.get(url).content.decode()
+    assert 'value="12.5亿"' in page and "1250000000" not in page
+    _post(zone, submission, "save", **{"value:output": "12.5亿"})  # sent back untouched
+    assert SubmissionValue.objects.get(indicator__code="output").value == Decimal(1_250_000_000)
+    _post(zone, submission, "submit")
+    shown = login("gaoxin").get(url).content.decode()  # read only for the district
+    assert "12.5亿" in shown and "1250000000" not in shown
