@@ -108,14 +108,22 @@ def percent(share) -> str:
 def typed_quantity(value, measure: str = "") -> str:
     """A stored base-unit value as an officer would type it back, so that a form sent
     untouched saves the same value: 1,250,000,000 yuan → 12.5亿, 52,000 m² → 5.2万, a ratio
-    of 0.85 → 85%, a count as it is. Exact: 123,456,789 → 1.23456789亿, never rounded."""
+    of 0.85 → 85%, a count as it is; in English 1,250,000,000 and 52,000. Exact: 123,456,789
+    → 1.23456789亿, never rounded."""
     from decimal import Decimal
+
+    from django.utils.translation import get_language
 
     if value is None or value == "":
         return ""
     number = Decimal(value)
     if measure == "ratio":
         return f"{plain_number(number * 100)}%"
+    if not (get_language() or "zh").startswith("zh"):
+        # English has no 万 or 亿: digits in groups of three, which read back the same.
+        whole, dot, fraction = plain_number(number).partition(".")
+        sign = "-" if whole.startswith("-") else ""
+        return f"{sign}{int(whole.lstrip('-')):,}{dot}{fraction}"
     if measure in ("money", "area"):
         for word, size in (("亿", Decimal(100_000_000)), ("万", Decimal(10_000))):
             if measure == "area" and word == "亿":

@@ -156,3 +156,18 @@ def test_money_shows_in_the_units_it_is_typed_in_and_an_untouched_form_saves_the
     _post(zone, submission, "submit")
     shown = login("gaoxin").get(url).content.decode()  # read only for the district
     assert "12.5亿" in shown and "1250000000" not in shown
+
+
+def test_in_english_money_shows_in_groups_of_three_and_reads_back_the_same(login, data_set):
+    from decimal import Decimal
+
+    from reporting.models import SubmissionValue
+
+    zone = login("xinjingji")
+    submission, url = _open(zone)
+    _post(zone, submission, "save", **{"value:output": "12.5亿"})
+    zone.cookies["django_language"] = "en"
+    page = zone.get(url).content.decode()
+    assert 'value="1,250,000,000"' in page and "亿" not in page
+    _post(zone, submission, "save", **{"value:output": "1,250,000,000"})
+    assert SubmissionValue.objects.get(indicator__code="output").value == Decimal(1_250_000_000)
