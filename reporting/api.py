@@ -78,7 +78,7 @@ class DataSetSerializer(serializers.ModelSerializer):
     class Meta:
         model = DataSet
         fields = [
-            "code", "name", "name_en", "period_type", "due_days", "lock_days",
+            "code", "name", "name_en", "period_type", "due_days", "lock_days", "starts_on",
             "indicators", "units", "rules", "open_periods",
         ]  # fmt: skip
         read_only_fields = fields

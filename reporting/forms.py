@@ -47,7 +47,8 @@ class DataSetForm(forms.ModelForm):
 
     class Meta:
         model = DataSet
-        fields = ["code", "name", "name_en", "period_type", "due_days", "lock_days"]
+        fields = ["code", "name", "name_en", "period_type", "due_days", "lock_days", "starts_on"]
+        widgets = {"starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

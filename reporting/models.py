@@ -31,6 +31,16 @@ class DataSet(models.Model):
     lock_days = models.PositiveSmallIntegerField(
         _("locks (days after the period ends)"), default=30
     )
+    # Reporting starts with the period that holds this day: none before it is owed or overdue.
+    starts_on = models.DateField(
+        _("reporting starts"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The first period owed is the one that holds this day; earlier periods are never "
+            "shown as missing. Empty: every period."
+        ),
+    )
 
     class Meta:
         verbose_name = _("data set")

@@ -44,12 +44,14 @@ def pending_stamp() -> str:
 def recent_periods(
     data_set: DataSet, today: dt.date, count: int = 6
 ) -> list[tuple[dt.date, dt.date]]:
-    """The last `count` periods that have ended by `today`, oldest first."""
+    """The last `count` periods that have ended by `today`, oldest first; none that ended
+    before the data set's first period (`starts_on`)."""
     periods: list[tuple[dt.date, dt.date]] = []
     start, end = period_of(data_set.period_type, today)
     if end > today:
         start, end = period_of(data_set.period_type, start - dt.timedelta(days=1))
-    while len(periods) < count:
+    first = data_set.starts_on
+    while len(periods) < count and (first is None or end >= first):
         periods.append((start, end))
         start, end = period_of(data_set.period_type, start - dt.timedelta(days=1))
     return periods[::-1]
@@ -99,6 +101,11 @@ class Completeness:
     @property
     def totals(self) -> list[tuple[int, int]]:
         return list(zip(self.submitted, self.on_time, strict=True))
+
+    @property
+    def owing(self) -> int:
+        """The units that owe each period (the rows)."""
+        return len(self.rows)
 
 
 def completeness(data_set: DataSet, units, *, today: dt.date) -> Completeness:

@@ -76,3 +76,31 @@ def test_open_periods_are_those_ended_and_not_yet_locked(
 ):
     data_set = make_data_set(period_type=period_type, lock_days=lock_days)
     assert open_periods(data_set, today) == expected
+
+
+def test_completeness_starts_with_the_data_sets_first_period(login):
+    """A data set set up in 2026-10 owes nothing for the months before: they are not shown
+    as missing or overdue, and the totals say how many units owe each period."""
+    ds = make_data_set(units=("z-new-economy", "z-bailuwan"), starts_on=dt.date(2026, 10, 15))
+    today = dt.date(2026, 12, 20)
+    assert recent_periods(ds, today) == [
+        (dt.date(2026, 10, 1), dt.date(2026, 10, 31)),
+        (dt.date(2026, 11, 1), dt.date(2026, 11, 30)),
+    ]
+    assert open_periods(ds, dt.date(2026, 11, 5)) == [
+        (dt.date(2026, 10, 1), dt.date(2026, 10, 31))
+    ]  # September is before it began, though not yet locked
+    table = completeness(ds, ds.units.all(), today=today)
+    assert [len(cells) for _unit, cells in table.rows] == [2, 2]
+    assert table.totals == [(0, 0), (0, 0)] and table.owing == 2
+
+
+def test_the_page_says_of_how_many_and_when_no_period_has_ended(login):
+    ds = make_data_set(units=("z-new-economy", "z-bailuwan"))
+    admin = login("admin")
+    page = admin.get(reverse("completeness"), {"data_set": ds.code}).content.decode()
+    assert 'data-submitted="0" data-on-time="0"' in page and "0 / 0" not in page
+    assert "共 2 个应报单位中 0 个已报" in page
+    DataSet.objects.filter(pk=ds.pk).update(starts_on=timezone.localdate() + dt.timedelta(days=40))
+    page = admin.get(reverse("completeness"), {"data_set": ds.code}).content.decode()
+    assert 'id="no-period"' in page and 'id="completeness"' not in page

@@ -77,6 +77,7 @@ def test_an_administrator_defines_a_data_set_with_new_indicators_and_a_rule(logi
         ({"new_indicators": "a" * 5001}, "确保该变量包含不超过 5000 字符 (目前字符数 5001)。"),
         ({"units": []}, "这个字段是必填项"),
         ({"due_days": "-1"}, "确保该值大于或等于0。"),
+        ({"starts_on": "2026-13-45"}, "输入一个有效的日期。"),
     ],
     ids=[
         "code",
@@ -91,6 +92,7 @@ def test_an_administrator_defines_a_data_set_with_new_indicators_and_a_rule(logi
         "oversized",
         "units",
         "negative",
+        "start date",
     ],
 )
 def test_a_bad_definition_is_refused_with_a_message_and_nothing_is_written(login, changes, message):
