@@ -100,7 +100,7 @@ def test_the_page_says_of_how_many_and_when_no_period_has_ended(login):
     admin = login("admin")
     page = admin.get(reverse("completeness"), {"data_set": ds.code}).content.decode()
     assert 'data-submitted="0" data-on-time="0"' in page and "0 / 0" not in page
-    assert "共 2 个应报单位中 0 个已报" in page
+    assert "已报 0／2" in page
     DataSet.objects.filter(pk=ds.pk).update(starts_on=timezone.localdate() + dt.timedelta(days=40))
     page = admin.get(reverse("completeness"), {"data_set": ds.code}).content.decode()
     assert 'id="no-period"' in page and 'id="completeness"' not in page
