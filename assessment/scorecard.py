@@ -56,6 +56,12 @@ def scorecard(run, result) -> dict:
         scheme["method"]["normalisation"] == "goalposts"
         and scheme["method"]["aggregation"] == "arithmetic"
     )
+    from . import sources
+
+    measures = {}
+    for n in indicators:
+        source = sources.get(n["source"])
+        measures[n["code"]] = source.measure if source else ""
     indicator_rows = []
     for j, n in enumerate(indicators):
         column = [row[j] for row in frozen["values"]]
@@ -73,6 +79,11 @@ def scorecard(run, result) -> dict:
                 "weight": weights[n["code"]],
                 "gain": gain,
                 "node": n,
+                # In the plan's units (34 万平方米, 83%), as officials read them.
+                "shown": sources.shown(frozen["values"][zone_index][j], measures[n["code"]]),
+                "low_shown": sources.shown(n["low"], measures[n["code"]]),
+                "high_shown": sources.shown(n["high"], measures[n["code"]]),
+                "measure": measures[n["code"]],
             }
         )
     grades = scheme["grades"]
@@ -92,7 +103,15 @@ def scorecard(run, result) -> dict:
                 ):
                     continue
                 change = gap / row["weight"] / 100 * (row["high"] - row["low"])
-                options.append({"name": row["name"], "change": change, "to": row["value"] + change})
+                options.append(
+                    {
+                        "name": row["name"],
+                        "change": change,
+                        "to": row["value"] + change,
+                        "change_shown": sources.shown(change, row["measure"]),
+                        "to_shown": sources.shown(row["value"] + change, row["measure"]),
+                    }
+                )
             next_grade = {
                 "name": better["name"],
                 "gap": gap,

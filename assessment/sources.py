@@ -22,6 +22,8 @@ from territory.models import Scene
 class Source:
     name: str
     values: Callable[..., dict[int, float]]  # (zones, *, start, day) -> {zone id: value}
+    # What a value is (area in m², money in yuan, count, ratio as a share): how it is shown.
+    measure: str = ""
 
 
 _SOURCES: dict[str, Source] = {}
@@ -42,7 +44,7 @@ def _scene_kinds(zones, *, start, day) -> dict[int, float]:
     return {z.pk: found.get(z.pk, 0.0) for z in zones}
 
 
-register("scene_kinds", Source("核心起步区内的场景类型数", _scene_kinds))
+register("scene_kinds", Source("核心起步区内的场景类型数", _scene_kinds, measure="count"))
 
 
 def get(code: str) -> Source | None:
@@ -59,7 +61,28 @@ def get(code: str) -> Source | None:
             for z in zones
         }
 
-    return Source(measure.source or code, values)
+    from plans.models import Indicator
+
+    kind = Indicator.objects.filter(code=code).values_list("measure", flat=True).first() or ""
+    return Source(measure.source or code, values, measure=kind)
+
+
+#: How a value of each measure is shown on a scorecard: in the plan's units.
+SHOWN_IN = {"area": "万平方米", "money": "亿元", "ratio": "%", "count": "个"}
+
+
+def shown(value, measure: str) -> str:
+    """A source's value in the plan's units (340,000 m² → 34 万平方米, 0.83 → 83%); a value
+    of a source with no measure as a plain number."""
+    from decimal import Decimal
+
+    from core.quantities import format_number, format_quantity
+
+    if value is None:
+        return "—"
+    number = Decimal(str(value))
+    unit = SHOWN_IN.get(measure)
+    return format_quantity(number, unit, digits=2) if unit else format_number(number, 2)
 
 
 def available() -> dict[str, str]:

@@ -9,7 +9,10 @@ class DashboardsConfig(AppConfig):
     def ready(self) -> None:
         from assessment.sources import Source, register
 
-        register("core_area_share", Source("核心起步区内的载体建筑面积占比", _core_area_share))
+        register(
+            "core_area_share",
+            Source("核心起步区内的载体建筑面积占比", _core_area_share, measure="ratio"),
+        )
         from .commitment_rules import register_all
 
         register_all()

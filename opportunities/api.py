@@ -12,12 +12,20 @@ from rest_framework import serializers, viewsets
 
 from core.api_formats import SignedCursorPagination
 
+from .choices import ReviewLevel
 from .filtersets import OpportunityFilter
 from .models import Opportunity, Scenario, Version
 from .selectors import opportunities_for, scenarios_for
 
 
 class VersionSerializer(serializers.ModelSerializer):
+    # Empty unless the version is in review: the schema says "" is a value (the fuzzer's find).
+    awaiting = serializers.ChoiceField(
+        choices=ReviewLevel.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="The review level it awaits while in review; empty otherwise.",
+    )
     kind = serializers.SlugRelatedField(slug_field="code", read_only=True)
     field = serializers.SlugRelatedField(slug_field="code", read_only=True)
     amount_yuan = serializers.DecimalField(

@@ -75,6 +75,29 @@ def test_a_scorecard_explains_the_score_and_what_would_raise_the_grade(finished,
     assert "分即可达到" in page or "单靠一项指标无法弥补" in page
     assert "得 0 分" not in page  # goalposts are shown as numbers, not labels
     assert 'id="scorecard-probabilities"' in page
+    # Values in the plan's units: an area in 万平方米, a share in %, never the raw base number.
+    table = page[page.index('id="scorecard-indicators"') :]
+    raw = re.findall(r'data-value="([^"]+)">([^<]+)<', table)
+    assert raw and "万平方米" in table and "%" in table
+    for value, shown in raw:
+        if float(value) >= 10_000:
+            assert value not in shown and "万" in shown, (value, shown)
+
+
+def test_a_value_is_shown_in_the_plans_units_in_either_language():
+    from django.utils import translation
+
+    from assessment.sources import shown
+
+    with translation.override("zh-hans"):
+        assert shown(340000.0, "area") == "34 万平方米"
+        assert shown(0.83, "ratio") == "83%"
+        assert shown(1.25e9, "money") == "12.5 亿元"
+        assert shown(3, "count") == "3 个"
+        assert shown(2.5, "") == "2.5" and shown(None, "area") == "—"
+    with translation.override("en"):
+        assert shown(340000.0, "area") == "340,000 m²"
+        assert shown(0.83, "ratio") == "83%"
 
 
 def test_publication_needs_the_fragile_grades_reviewed_then_the_public_sees_it(
