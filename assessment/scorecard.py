@@ -4,6 +4,7 @@ exactly the result that was published."""
 
 from __future__ import annotations
 
+import math
 import statistics
 
 from django.utils.translation import get_language
@@ -103,6 +104,8 @@ def scorecard(run, result) -> dict:
                 ):
                     continue
                 change = gap / row["weight"] / 100 * (row["high"] - row["low"])
+                if row["measure"] == "count":  # a whole number of projects, areas, scenes
+                    change = math.ceil(row["value"] + change - 1e-9) - row["value"]
                 options.append(
                     {
                         "name": row["name"],

@@ -82,6 +82,14 @@ def test_a_scorecard_explains_the_score_and_what_would_raise_the_grade(finished,
     for value, shown in raw:
         if float(value) >= 10_000:
             assert value not in shown and "万" in shown, (value, shown)
+    # A count to reach is a whole number: 2.83 projects is not a target anyone can meet.
+    from assessment.scorecard import scorecard
+
+    card = scorecard(finished, result)
+    measures = {r["name"]: r["measure"] for r in card["indicators"]}
+    for option in (card["next_grade"] or {}).get("options", []):
+        if measures[option["name"]] == "count":
+            assert float(option["to"]).is_integer(), option
 
 
 def test_a_value_is_shown_in_the_plans_units_in_either_language():
