@@ -34,23 +34,10 @@ class OpportunitiesConfig(AppConfig):
         figures.track(Scenario, lambda s: [s.zone_id])
         register_all()
         measures.register_all()
-        # An answer counts for its opportunity's issuing unit, which never changes.
-        figures.track(
-            Response,
-            lambda r: [
-                Opportunity.objects.filter(pk=r.opportunity_id)
-                .values_list("unit_id", flat=True)
-                .first()
-            ],
-            moves=False,
-        )
-        # A publication counts for its issuing unit, which never changes.
-        figures.track(
-            Step,
-            lambda s: [
-                Version.objects.filter(pk=s.version_id)
-                .values_list("opportunity__unit_id", flat=True)
-                .first()
-            ],
-            moves=False,
-        )
+
+        # A publication and an answer count for the issuing unit, which never changes.
+        def issuing_unit(**where) -> list:
+            return [Opportunity.objects.filter(**where).values_list("unit_id", flat=True).first()]
+
+        figures.track(Response, lambda r: issuing_unit(pk=r.opportunity_id), moves=False)
+        figures.track(Step, lambda s: issuing_unit(versions__pk=s.version_id), moves=False)
