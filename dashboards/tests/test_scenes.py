@@ -104,6 +104,14 @@ def test_the_city_cockpit_lists_core_areas_missing_a_kind_of_scene(login, core):
     _add(login("xinjingji"))
     body = login("viewer").get(reverse("cockpit"), {"day": "2020-09-30"}).content.decode()
     assert 'id="scene-gaps"' in body and "成都新经济活力区：缺少 生活场景、生态场景" in body
+    english = login("viewer")
+    english.cookies["django_language"] = "en"
+    page = english.get(reverse("cockpit"), {"day": "2020-09-30"}).content.decode()
+    gaps = page[
+        page.index('id="scene-gaps"') : page.index("</div></div>", page.index('id="scene-gaps"'))
+    ]
+    assert "Chengdu New Economy Vitality Zone: missing Living scene, Ecology scene" in gaps
+    assert "：" not in gaps and "、" not in gaps and "成都" not in gaps
 
 
 def _area(*ring):

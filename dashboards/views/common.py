@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from accounts.scoping import home_unit, visible_units
 from dashboards.warm import default_day, progress_key
@@ -129,11 +130,13 @@ def scene_gaps_of(units, unit) -> dict:
     # A subquery, not a list: at the city, thousands of ids would be bound one by one.
     zone_ids = units.filter(kind=UnitKind.ZONE, path__startswith=unit.path).values("pk")
     gaps = scene_gaps(zone_ids)
-    names = dict(Unit.objects.filter(pk__in=[z for z, _ in gaps[:20]]).values_list("pk", "name"))
+    zones = Unit.objects.in_bulk([z for z, _ in gaps[:20]])
     labels = dict(Scene.Kind.choices)
+    between = pgettext("between the items of a list", ", ")  # 、 in Chinese
     return {
         "total": len(gaps),
-        "rows": [(names[z], [str(labels[k]) for k in kinds]) for z, kinds in gaps[:20]],
+        # The zone itself (shown by its English name in English) and the kinds it lacks.
+        "rows": [(zones[z], between.join(str(labels[k]) for k in kinds)) for z, kinds in gaps[:20]],
     }
 
 
