@@ -16,6 +16,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.choices import Role
@@ -49,7 +50,7 @@ def run_list(request):
             year = int(request.POST.get("year", ""))
             samples = int(request.POST.get("samples", "1000"))
         except ValueError:
-            messages.error(request, "考核年度和抽样次数应为整数")
+            messages.error(request, _("The year and the number of samples must be whole numbers."))
             return redirect("assessment_runs")
         try:
             run = services.start(year, user=request.user, samples=samples)
@@ -64,9 +65,19 @@ def run_list(request):
             "nav": "assessment",
             "runs": runs,
             "can_start": is_city_admin(request.user),
-            "this_year": timezone.localdate().year,
+            "default_year": _default_year(),
         },
     )
+
+
+def _default_year() -> int:
+    """The year a run is for unless the administrator says otherwise: the last year that has
+    ended, but no later than the current plan's last year (a 2020 plan is assessed for 2020)."""
+    from plans.selectors import current_plan
+
+    last = timezone.localdate().year - 1
+    plan = current_plan()
+    return min(last, plan.ends_on.year) if plan is not None else last
 
 
 def _results(request, run):

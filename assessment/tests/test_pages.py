@@ -216,3 +216,14 @@ def test_a_zones_page_shows_its_grade_once_published(finished, login):
     card = page[page.index('id="zone-assessment"') :]
     assert "2020 年度考核" in card and result.grade in card and f"全市第 {result.rank} 名" in card
     assert reverse("assessment_zone", args=[finished.pk, "z-new-economy"]) in card
+
+
+def test_a_new_run_defaults_to_the_plans_last_year_and_a_bad_year_is_refused(login):
+    admin = login("admin")
+    page = admin.get(reverse("assessment_runs")).content.decode()
+    assert 'name="year" id="id_year" value="2020"' in page  # the 2020 plan, not last year
+    refused = admin.post(
+        reverse("assessment_runs"), {"year": "二〇二〇", "samples": "60"}, follow=True
+    )
+    assert "考核年度和抽样次数应为整数。" in refused.content.decode()
+    assert not Run.objects.exists()
