@@ -36,7 +36,7 @@ from .scorecard import scorecard
 
 def _require_admin(user) -> None:
     if not is_city_admin(user):
-        raise PermissionDenied("只有市级管理员可以发起或发布考核")
+        raise PermissionDenied(_("Only the city's administrators start or publish an assessment."))
 
 
 @login_required
@@ -149,19 +149,23 @@ def publish(request, pk: int):
     run = get_object_or_404(Run, pk=pk, status=Run.Status.DONE)
     if request.POST.get("action") == "withdraw":
         Run.objects.filter(pk=pk).update(published_at=None)
-        messages.success(request, "已撤回发布")
+        messages.success(request, _("The publication is withdrawn."))
         return redirect("assessment_run", pk=pk)
     fragile = run.results.filter(robust=False).count()
     if fragile and request.POST.get("confirm_fragile") != "yes":
         messages.error(
             request,
-            f"有 {fragile} 个功能区的等次不稳健：请先复核，并勾选“已复核不稳健的等次”后再发布",
+            _(
+                "%(n)s zones have grades that are not robust: review them, tick “%(box)s”, "
+                "then publish."
+            )
+            % {"n": fragile, "box": _("I have reviewed the grades that are not robust")},
         )
         return redirect("assessment_run", pk=pk)
     # One published run per year: publishing this one withdraws an earlier one.
     Run.objects.filter(published_at__isnull=False, year=run.year).update(published_at=None)
     Run.objects.filter(pk=pk).update(published_at=timezone.now())
-    messages.success(request, f"{run.year} 年考核结果已发布")
+    messages.success(request, _("The results of %(year)s are published.") % {"year": run.year})
     return redirect("assessment_run", pk=pk)
 
 
