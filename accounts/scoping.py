@@ -169,10 +169,16 @@ def zone_lookup(user, kinds: tuple[str, ...] = ("zone",), *, shared: bool = Fals
         match_key(v) for v in zones.values_list("code", flat=True)
     }
 
+    found: dict[str, Unit] = {}  # by the text as written: a file names few zones many times
+
     def find(text: str):
+        zone = found.get(text)
+        if zone is not None:
+            return zone
         key = match_key(text)
         zone = visible.get(key)
         if zone is not None:
+            found[text] = zone
             return zone
         if key in known:
             raise CellError(_("You may not report data for the zone “%(zone)s”") % {"zone": text})

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.writes import require_change, save_in_zone
 from core.geo import location_problems
@@ -47,6 +48,13 @@ def normalise_rate(value: Decimal | None) -> Decimal | None:
     return value / 100 if Decimal(1) < value <= Decimal(100) else value
 
 
+# Translated only when a date is in the future, not for each of an import's rows.
+_ACTUAL_DATES = (
+    ("actual_start", gettext_lazy("actual start")),
+    ("actual_completion", gettext_lazy("actual completion")),
+)
+
+
 def schedule_problems(values: dict, *, today: dt.date) -> list[tuple[str, str]]:
     problems = []
     planned_start, planned_end = values.get("planned_start"), values.get("planned_completion")
@@ -59,10 +67,7 @@ def schedule_problems(values: dict, *, today: dt.date) -> list[tuple[str, str]]:
         problems.append(
             ("actual_completion", _("The actual completion is before the actual start"))
         )
-    for key, label in (
-        ("actual_start", _("actual start")),
-        ("actual_completion", _("actual completion")),
-    ):
+    for key, label in _ACTUAL_DATES:
         day = values.get(key)
         if day and day > today:
             problems.append(
@@ -72,7 +77,7 @@ def schedule_problems(values: dict, *, today: dt.date) -> list[tuple[str, str]]:
                         "The %(date)s is after today (%(today)s): "
                         "a date still to come goes in the planned dates"
                     )
-                    % {"date": label, "today": today},
+                    % {"date": str(label), "today": today},
                 )
             )
     return problems

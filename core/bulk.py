@@ -2,11 +2,11 @@
 
 Django's bulk_create compiles SQL per batch and converts each value through the field API;
 on SQLite its 999-parameter limit makes batches of ~50 rows, so 100,000 carriers take most of a
-minute. Here rows are plain dicts of attribute names (no model instances), each field's
-conversion is chosen once and constant columns are converted once, rows go through the
-driver's `executemany` (psycopg 3 pipelines it), new primary keys are read back in one query by
-the natural key, and a history row per object is written the same way, with the user, the time
-and the reason — what django-simple-history's save() would have written.
+minute. Here rows are plain dicts (no model instances), each field's conversion is chosen once
+and constant columns are converted once, new primary keys are taken before the insert (one
+query), rows go through COPY on PostgreSQL and the driver's `executemany` on SQLite, and a
+history row per object is written the same way, with the user, the time and the reason — what
+django-simple-history's save() would have written.
 
 Only plain concrete fields are handled (no many-to-many); the caller runs inside a transaction.
 """
@@ -16,8 +16,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from decimal import ROUND_HALF_UP, Decimal
 
-from django.db import connection, models
+from django.db import connection, models, transaction
+from django.db.backends.base.operations import BaseDatabaseOperations
 from django.dispatch import Signal
 from django.utils import timezone
 
@@ -60,16 +62,25 @@ def _counted(rows: Iterable) -> Iterator:
         tick(since)
 
 
+def _overrides(name: str) -> bool:
+    """Whether this database's operations change Django's default adaptation `name`."""
+    return getattr(type(connection.ops), name) is not getattr(BaseDatabaseOperations, name)
+
+
 def _converter(field: models.Field) -> Callable | None:
-    """How a Python value becomes what the driver binds; None when it binds as it is."""
+    """How a Python value becomes what the driver binds; None when it binds as it is. Django's
+    default adaptations are done without its call (a decimal as it is, a date as its text):
+    they run for every cell of an import."""
     ops = connection.ops
     if isinstance(field, models.DecimalField):
+        if not _overrides("adapt_decimalfield_value"):
+            return None
         digits, places = field.max_digits, field.decimal_places
         return lambda v: ops.adapt_decimalfield_value(v, digits, places)
     if isinstance(field, models.DateTimeField):
         return ops.adapt_datetimefield_value
     if isinstance(field, models.DateField):
-        return ops.adapt_datefield_value
+        return ops.adapt_datefield_value if _overrides("adapt_datefield_value") else str
     if isinstance(
         field,
         models.CharField
@@ -86,24 +97,58 @@ class _Required:
     """Stands for a value the row must supply (a field with a callable default)."""
 
 
-def _row_builder(fields: list[models.Field], constants: dict) -> Callable[[dict], list]:
-    """A function from a dict of attribute values to the row the driver takes.
+def _pk_of(value):
+    return value if value.__class__ is int else value.pk
 
-    Values are fetched with one list comprehension and only the columns that need it are
-    converted: at 100,000 rows × 20 columns the per-value overhead is the cost."""
+
+def _prepared(field: models.Field, convert: Callable | None) -> Callable | None:
+    """For rows keyed by field name, as a form or a spreadsheet reads them: a related record
+    becomes its key, and a decimal is rounded to the field's places as the database would round
+    it (so a re-import of what was stored compares equal); then the driver's conversion."""
+    if isinstance(field, models.ForeignKey):
+        return _pk_of if convert is None else (lambda v: convert(_pk_of(v)))
+    if isinstance(field, models.DecimalField):
+        step = Decimal(1).scaleb(-field.decimal_places)
+        if convert is None:
+            return lambda v: v.quantize(step, rounding=ROUND_HALF_UP)
+        return lambda v: convert(v.quantize(step, rounding=ROUND_HALF_UP))
+    return convert
+
+
+def _row_builder(
+    fields: list[models.Field], constants: dict, *, by_name: bool = False
+) -> Callable[[dict], list]:
+    """A function from a dict of values to the row the driver takes.
+
+    The dict is keyed by attribute name (`zone_id`), or with `by_name` by field name (`zone`)
+    with the values a form or a spreadsheet has: related records, blank text as None (stored as
+    "" where the field may be blank), decimals with more places than the field keeps. Values are fetched with one list
+    comprehension and only the columns that need it are converted: at 100,000 rows × 20
+    columns the per-value overhead is the cost."""
     specs = []  # (key to look up, fallback)
     conversions = []  # (index, converter) for columns converted per row
+    blanks = []  # (index, value) for columns where None is stored as a blank value
+    required = []  # indexes of the values a row must supply
     for index, field in enumerate(fields):
         convert = _converter(field)
         if field.attname in constants:
             value = constants[field.attname]
             specs.append((_Required, value if convert is None or value is None else convert(value)))
             continue
+        if by_name:
+            convert = _prepared(field, convert)
+            if (
+                field.blank
+                and not field.null
+                and isinstance(field, models.CharField | models.TextField)
+            ):
+                blanks.append((index, ""))
         if field.has_default() and callable(field.default):
-            specs.append((field.attname, _Required))
+            specs.append((field.name if by_name else field.attname, _Required))
+            required.append(index)
         else:
             # The static default: "" for text that may be blank, None for nullable fields.
-            specs.append((field.attname, field.get_default()))
+            specs.append((field.name if by_name else field.attname, field.get_default()))
         if convert is not None:
             conversions.append((index, convert))
     get = dict.get
@@ -114,8 +159,12 @@ def _row_builder(fields: list[models.Field], constants: dict) -> Callable[[dict]
             value = row[index]
             if value is not None:
                 row[index] = convert(value)
-        if _Required in row:
-            raise KeyError(fields[row.index(_Required)].attname)
+        for index, blank in blanks:
+            if row[index] is None:
+                row[index] = blank
+        for index in required:
+            if row[index] is _Required:
+                raise KeyError(fields[index].attname)
         return row
 
     return build
@@ -141,7 +190,12 @@ def _write_rows(table: str, columns: list[str], rows: Iterable[list]) -> None:
         return
     quote = connection.ops.quote_name
     statement = f"COPY {quote(table)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
-    with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
+    # The driver's own cursor, so its errors are wrapped as Django's (IntegrityError…) by hand.
+    with (
+        connection.wrap_database_errors,
+        connection.cursor() as cursor,
+        cursor.cursor.copy(statement) as copy,
+    ):
         for row in _counted(rows):
             copy.write_row(row)
 
@@ -194,50 +248,77 @@ def _history_writer(
     return columns, lambda pk, row: [pk, *(row[i] for i in keep), *extra_values]
 
 
+def _new_keys(model: type[models.Model], count: int) -> list[int]:
+    """`count` primary keys for rows about to be inserted, taken before the insert so that the
+    rows and their history can be written in one pass, with no reading back.
+
+    PostgreSQL hands them out from the table's sequence (unique whatever else is writing).
+    SQLite has one writer at a time: inside the transaction, which took the write lock at its
+    start (transaction_mode IMMEDIATE), the next keys are those after the highest ever used
+    (an AUTOINCREMENT table's sqlite_sequence), and inserting them moves that mark on."""
+    if not count:
+        return []
+    table, column = model._meta.db_table, model._meta.pk.column
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [connection.ops.quote_name(table), column, count],
+            )
+            return [row[0] for row in cursor.fetchall()]
+        quote = connection.ops.quote_name
+        sql = (
+            "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = %s), 0), "  # noqa: S608 - quoted model identifiers
+            f"coalesce((SELECT max({quote(column)}) FROM {quote(table)}), 0))"
+        )
+        cursor.execute(sql, [table])
+        (highest,) = cursor.fetchone()
+    return list(range(highest + 1, highest + 1 + count))
+
+
 def insert_with_history(
     model: type[models.Model],
     rows: list[dict],
     *,
     constants: dict,
-    key: tuple[str, ...],
-    key_query: Callable[[], Iterable[tuple]],
     user,
     reason: str,
+    by_name: bool = False,
 ) -> None:
-    """Insert `rows` (dicts by attribute name), put each new primary key into row["id"], and
-    write a history row for each ("+", the user, now, the reason).
-
-    `key` names the attributes of the natural key; `key_query()` yields (pk, *natural key) for
-    the rows just written."""
+    """Insert `rows` (dicts by attribute name, or by field name with `by_name`) and write a
+    history row for each ("+", the user, now, the reason)."""
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    build = _row_builder(fields, constants)
+    build = _row_builder(fields, constants, by_name=by_name)
     built = [build(r) for r in rows]
-    _write_rows(model._meta.db_table, [f.column for f in fields], built)
-    pk_name = model._meta.pk.attname
-    wanted = {tuple(r[a] for a in key): r for r in rows}
-    for pk, *natural in key_query():
-        row = wanted.get(tuple(natural))
-        if row is not None:
-            row[pk_name] = pk
-    missing = sum(1 for r in rows if pk_name not in r)
-    if missing:
-        raise RuntimeError(f"{missing} inserted rows could not be found again by their natural key")
-    columns, history_row = _history_writer(
-        model, fields, history_type="+", user=user, reason=reason
-    )
-    _write_rows(
-        model.history.model._meta.db_table,
-        columns,
-        (history_row(r[pk_name], b) for r, b in zip(rows, built, strict=True)),
-    )
+    with transaction.atomic():
+        pks = _new_keys(model, len(built))
+        _write_rows(
+            model._meta.db_table,
+            [model._meta.pk.column, *(f.column for f in fields)],
+            ([pk, *b] for pk, b in zip(pks, built, strict=True)),
+        )
+        columns, history_row = _history_writer(
+            model, fields, history_type="+", user=user, reason=reason
+        )
+        _write_rows(
+            model.history.model._meta.db_table,
+            columns,
+            (history_row(pk, b) for pk, b in zip(pks, built, strict=True)),
+        )
 
 
 def update_with_history(
-    model: type[models.Model], rows: list[dict], *, constants: dict, user, reason: str
+    model: type[models.Model],
+    rows: list[dict],
+    *,
+    constants: dict,
+    user,
+    reason: str,
+    by_name: bool = False,
 ) -> None:
     """Write every field of each row (found by its primary key) and a history row ("~")."""
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    build = _row_builder(fields, constants)
+    build = _row_builder(fields, constants, by_name=by_name)
     pk = model._meta.pk
     built = [build(r) for r in rows]
     quote = connection.ops.quote_name
@@ -291,32 +372,22 @@ def save_rows(
     *,
     creates: list[dict],
     updates: list[dict],
-    key: tuple[str, ...],
     user,
     reason: str,
     constants: dict | None = None,
-    key_scope: dict | None = None,
+    by_name: bool = False,
 ) -> None:
-    """Insert `creates` and update `updates` (dicts by attribute name), each with a history row.
-    New rows are found again by their natural key `key` (attribute names), among the rows
-    matching `key_scope` when the key is unique only within it (e.g. one submission's values)."""
+    """Insert `creates` and update `updates` (dicts by attribute name, or with `by_name` by
+    field name as a spreadsheet reads them), each with a history row."""
     constants = constants or {}
     if creates:
-        first = key[0]
-        wanted = {r[first] for r in creates}
         insert_with_history(
-            model,
-            creates,
-            constants=constants,
-            key=key,
-            key_query=lambda: model.objects.filter(**(key_scope or {}), **{f"{first}__in": wanted})
-            .values_list("pk", *key)
-            .iterator(chunk_size=10000),
-            user=user,
-            reason=reason,
+            model, creates, constants=constants, user=user, reason=reason, by_name=by_name
         )
     if updates:
-        update_with_history(model, updates, constants=constants, user=user, reason=reason)
+        update_with_history(
+            model, updates, constants=constants, user=user, reason=reason, by_name=by_name
+        )
     if creates or updates:
         _analyse(model, len(creates) + len(updates))
         rows_written.send(sender=model)

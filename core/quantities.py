@@ -106,6 +106,10 @@ _MULTIPLIER = {"万": Decimal(10_000), "亿": Decimal(100_000_000)}
 MEASURE_NAMES = {"area": "面积", "count": "个数", "money": "金额", "ratio": "比例"}
 
 
+_NUMBERS = (Decimal, int, float)
+_NO_REAL_VALUE = Decimal(10) ** 15  # beyond any field's digits
+
+
 class QuantityError(ValueError):
     """A quantity that cannot be read; `str(error)` is the message for the officer."""
 
@@ -120,9 +124,12 @@ def parse_quantity(
 ) -> Decimal:
     """`value` (a number, or text as typed) in base units, read in a field of `display_unit`."""
     unit = DISPLAY_UNITS[display_unit]
-    if isinstance(value, bool):
+    if value.__class__ is float:  # a number cell, the common case of an upload
+        number, shown = Decimal(repr(value)), value
+        base = number * unit.factor
+    elif isinstance(value, bool):
         raise QuantityError("应为数字")
-    if isinstance(value, Decimal | int | float):
+    elif isinstance(value, _NUMBERS):
         number, shown = Decimal(repr(value)) if isinstance(value, float) else Decimal(value), value
         base = number * unit.factor
     else:
@@ -163,7 +170,7 @@ def parse_quantity(
         raise QuantityError("应为有限的数字")
     if base < 0 and not allow_negative:
         raise QuantityError(f"不能为负数（{shown}）")
-    limit = max_base if max_base is not None else Decimal(10) ** 15
+    limit = max_base if max_base is not None else _NO_REAL_VALUE
     if abs(base) > limit:
         hint = ""
         if (

@@ -142,7 +142,6 @@ class EnterpriseRegistry(RegistryBase):
             Enterprise,
             creates=creates,
             updates=updates,
-            key=("credit_code",),
             user=user,
             reason=reason,
         )

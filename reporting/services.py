@@ -173,9 +173,7 @@ def save_values(
             SubmissionValue,
             creates=[row | {"flagged": False} for row in added],
             updates=changed,
-            key=("indicator_id",),
             constants={"submission_id": current.pk},
-            key_scope={"submission_id": current.pk},
             user=user,
             reason="",
         )

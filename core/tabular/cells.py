@@ -31,18 +31,25 @@ _DATE_PATTERNS = [
 _MONTH_PATTERNS = [re.compile(r"^(\d{4})[-/.](\d{1,2})$"), re.compile(r"^(\d{4})年(\d{1,2})月$")]
 
 
+_NUMBERS = (int, float)
+_TOO_LARGE = Decimal(10) ** 15
+
+
 class CellError(ValueError):
     """A value that cannot be read; `str(error)` is the message for the officer."""
 
 
 def normalize_text(value) -> str:
     """Full-width to half-width (NFKC), stray spaces (including the ideographic space) gone."""
-    if value is None:
+    if value.__class__ is str:
+        text = value
+    elif value is None:
         return ""
-    if value.__class__ is float and value.is_integer():
-        value = int(value)  # calamine reads 821 as 821.0; an officer typed 821
-    text = str(value)
-    if not unicodedata.is_normalized("NFKC", text):
+    elif value.__class__ is float and value.is_integer():
+        text = str(int(value))  # calamine reads 821 as 821.0; an officer typed 821
+    else:
+        text = str(value)
+    if not text.isascii() and not unicodedata.is_normalized("NFKC", text):
         text = unicodedata.normalize("NFKC", text)
     return " ".join(text.split())
 
@@ -59,7 +66,7 @@ def parse_decimal(value, *, factor: Decimal = Decimal(1), allow_negative: bool =
         number = Decimal(repr(value))
     elif isinstance(value, bool):
         raise CellError(_("This should be a number."))
-    elif isinstance(value, int | float):
+    elif isinstance(value, _NUMBERS):
         number = Decimal(str(value))
     else:
         text = normalize_text(value).replace(",", "").replace(" ", "")
@@ -83,7 +90,7 @@ def parse_decimal(value, *, factor: Decimal = Decimal(1), allow_negative: bool =
             _("This cannot be negative (%(value)s).") % {"value": normalize_text(value)}
         )
     result = number * factor
-    if abs(result) >= Decimal(10) ** 15:
+    if abs(result) >= _TOO_LARGE:
         raise CellError(
             _("The number is too large (%(value)s).") % {"value": normalize_text(value)}
         )

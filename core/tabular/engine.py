@@ -8,11 +8,13 @@ its natural key, how to find and write rows). The engine does the rest the same 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from functools import partial
 from typing import Protocol
 
-from django.db import transaction
+from django.db import models, transaction
 
 from .. import bulk
 from .cells import match_key
@@ -54,8 +56,30 @@ class RegistryBase:
         """The natural key of a row. Text parts are compared in their matching form
         (cells.match_key), so “１号楼（一期）” finds the stored “1号楼(一期)”; what is stored is
         still the text as typed."""
-        fields = [self.model._meta.get_field(a) for a in self.natural_key]
-        return tuple(_matching(self._stored(f.name, values[f.name])) for f in fields)
+        parts = self.__dict__.get("_key_parts")
+        if parts is None:
+            parts = self.__dict__["_key_parts"] = self._key_parts()
+        return tuple([read(values[name]) for name, read in parts])
+
+    def _key_parts(self) -> list[tuple[str, Callable]]:
+        """(field name, how its value reads in the key) for each part of the natural key: a
+        record by its primary key, text in its matching form, anything else as stored."""
+        parts = []
+        for attname in self.natural_key:
+            field = self.model._meta.get_field(attname)
+            if isinstance(field, models.ForeignKey):
+                read = _record_key
+            elif field.name in self.text_fields:
+                read = _text_key
+            elif isinstance(field, models.CharField | models.TextField):
+                read = _matching
+            else:
+                read = partial(self._stored_key, field.name)
+            parts.append((field.name, read))
+        return parts
+
+    def _stored_key(self, name: str, value):
+        return _matching(self._stored(name, value))
 
     def existing(self, keys: list[tuple]) -> dict:
         """The stored records with these keys, found with one query on the key's first part
@@ -75,14 +99,15 @@ class RegistryBase:
         return {}
 
     def store(self, creates: list[dict], updates: list[dict], *, user, reason: str) -> None:
+        """Rows by field name, with the values the sheet gave (records, blank text as None)."""
         bulk.save_rows(
             self.model,
             creates=creates,
             updates=updates,
-            key=self.natural_key,
             user=user,
             reason=reason,
             constants=self.store_constants(),
+            by_name=True,
         )
 
     def check_existing(self, row: RowResult, obj, context: dict) -> None:
@@ -108,20 +133,6 @@ class RegistryBase:
                 return value.quantize(steps[key], rounding=ROUND_HALF_UP)
         return value
 
-    def _columns(self) -> dict[str, str]:
-        """{field name: attribute name} of the model's concrete fields (once per registry)."""
-        found = self.__dict__.get("_column_names")
-        if found is None:
-            found = {f.name: f.attname for f in self.model._meta.concrete_fields}
-            self.__dict__["_column_names"] = found
-        return found
-
-    def to_row(self, values: dict) -> dict:
-        """A row's values by attribute name (`zone` → `zone_id`), for core.bulk."""
-        columns = self._columns()
-        stored = self._stored
-        return {columns[key]: stored(key, value) for key, value in values.items() if key in columns}
-
     def changes(self, obj, values: dict) -> dict:
         names = self._field_names()
         changed = {}
@@ -136,21 +147,27 @@ class RegistryBase:
 
     def write(self, rows: list[RowResult], existing: dict, *, user, reason: str) -> None:
         creates, updates = [], []
+        fields = self.model._meta.concrete_fields
         for row in rows:
-            values = self.to_row(row.values)
             if row.action == "create":
-                creates.append(values)
+                creates.append(row.values)
             else:
                 stored = existing[row.key]
-                current = {
-                    f.attname: getattr(stored, f.attname) for f in self.model._meta.concrete_fields
-                }
-                updates.append(current | values)
+                current = {f.name: getattr(stored, f.attname) for f in fields}
+                updates.append(current | row.values)
         self.store(creates, updates, user=user, reason=reason)
 
 
 def _matching(value):
     return match_key(value) if isinstance(value, str) else value
+
+
+def _record_key(value):
+    return value.pk if hasattr(value, "_meta") else value
+
+
+def _text_key(value) -> str:
+    return "" if value is None else match_key(value)
 
 
 @dataclass

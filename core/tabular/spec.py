@@ -13,6 +13,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import partial
 
 from core.quantities import DISPLAY_UNITS
 
@@ -148,58 +149,78 @@ def find_header(rows: list[list], columns: list[Column]) -> HeaderMap:
     return HeaderMap(index, positions, units)
 
 
+MEMO_SIZE = 4096  # distinct values remembered per column
+_MISSING = object()
+
+
 def read_rows(
     rows: list[list],
     header: HeaderMap,
     columns: list[Column],
     lookups: dict[str, Callable[[str], object]],
 ) -> list[RowResult]:
-    """Parse every data row; each bad cell gets a message, good values are typed."""
+    """Parse every data row; each bad cell gets a message, good values are typed.
+
+    Column by column: a ledger repeats its zones, kinds, dates and units thousands of times,
+    so each column remembers what its first few thousand distinct cells read as (a cell that
+    could not be read is read again, to say why)."""
     by_key = {c.key: c for c in columns}
-    parsers = [
-        (
-            key,
-            position,
-            by_key[key].required,
-            _parser(by_key[key], header.units.get(key, ""), lookups),
-        )
-        for key, position in header.positions.items()
+    start = header.row_index + 1
+    results = [
+        RowResult(number=number, cells=cells)
+        for number, cells in enumerate(rows[start:], start=start + 1)
+        if not _blank(cells)
     ]
-    results = []
-    for number, cells in enumerate(rows[header.row_index + 1 :], start=header.row_index + 2):
-        if all(c is None or c == "" or (c.__class__ is str and c.isspace()) for c in cells):
-            continue
-        result = RowResult(number=number, cells=cells)
-        values, errors = result.values, result.errors
-        width = len(cells)
-        for key, position, required, parse in parsers:
-            raw = cells[position] if position < width else None
-            if raw is None or raw == "" or (raw.__class__ is str and raw.isspace()):
+    for key, position in header.positions.items():
+        column = by_key[key]
+        parse = _parser(column, header.units.get(key, ""), lookups)
+        required = column.required
+        # A list (multichoice) is not shared between rows; True must not read as a cached 1.
+        memo: dict | None = {} if column.kind != "multichoice" else None
+        for result in results:
+            cells = result.cells
+            raw = cells[position] if position < len(cells) else None
+            if raw is None or (raw.__class__ is str and (not raw or raw.isspace())):
                 if required:
-                    errors[key] = "必填，不能为空"
-                values[key] = None
+                    result.errors[key] = "必填，不能为空"
+                result.values[key] = None
                 continue
+            if memo is not None and raw.__class__ is not bool:
+                value = memo.get(raw, _MISSING)
+                if value is not _MISSING:
+                    result.values[key] = value
+                    continue
             try:
-                values[key] = parse(raw)
+                value = parse(raw)
             except CellError as exc:
-                errors[key] = str(exc)
-        results.append(result)
+                result.errors[key] = str(exc)
+                continue
+            result.values[key] = value
+            if memo is not None and raw.__class__ is not bool and len(memo) < MEMO_SIZE:
+                memo[raw] = value
     return results
+
+
+def _blank(cells: list) -> bool:
+    """Whether a row has nothing in it (it is skipped): a data row returns at its first cell."""
+    for cell in cells:
+        if cell is not None and (cell.__class__ is not str or (cell and not cell.isspace())):
+            return False
+    return True
 
 
 def _parser(column: Column, unit: str, lookups) -> Callable:
     """The parse function of one column, built once per import."""
     if column.kind == "text":
-        return lambda raw: parse_text(raw, max_length=column.max_length)
+        return partial(parse_text, max_length=column.max_length)
     if column.kind == "decimal" and unit:
-        return lambda raw: parse_amount(raw, unit, max_base=column.max_base)
+        return partial(parse_amount, unit=unit, max_base=column.max_base)
     if column.kind == "decimal":
         return parse_decimal
     if column.kind == "date":
         return parse_date
     if column.kind == "choice":
-        mapping = column.choice_map()
-        return lambda raw: parse_choice(raw, mapping)
+        return partial(parse_choice, choices=column.choice_map())
     if column.kind == "multichoice":
         mapping = column.choice_map()
         return lambda raw: [

@@ -15,6 +15,7 @@ from core.tabular.cells import (
     parse_decimal,
     parse_text,
 )
+from core.tabular.spec import Column, find_header, read_rows
 
 WAN = Decimal(10_000)
 
@@ -180,3 +181,43 @@ def test_a_unit_slip_beyond_what_any_item_could_be_is_refused_with_a_hint():
         "数值过大：“52000”按万平方米即 520,000,000 平方米（上限 1,000 万平方米）；"
         "如填的是平方米，请写“52000平方米”"
     )
+
+
+# ── A sheet read column by column, each column remembering its distinct cells ──
+
+COLUMNS = [
+    Column("area", "建筑面积", "Floor area", "decimal", required=True, unit="万平方米"),
+    Column("kinds", "类型", "Kinds", "multichoice", choices=(("a", "甲"), ("b", "乙"))),
+    Column("opened", "投用日期", "Opened on", "date"),
+]
+
+
+def _read(rows):
+    table = [["建筑面积（万平方米）", "类型", "投用日期"], *rows]
+    return read_rows(table, find_header(table, COLUMNS), COLUMNS, {})
+
+
+def test_a_repeated_cell_reads_the_same_in_every_row():
+    rows = _read([[12.5, "甲", "2020-6-1"]] * 3 + [["12.5", "甲、乙", 43983]])
+    assert [r.values["area"] for r in rows] == [Decimal(125_000)] * 4
+    assert [r.values["opened"] for r in rows] == [dt.date(2020, 6, 1)] * 4
+
+
+def test_true_is_not_read_as_a_remembered_one():
+    rows = _read([[1, None, None], [True, None, None]])
+    assert rows[0].values["area"] == Decimal(10_000) and rows[0].ok
+    assert rows[1].errors == {"area": "应为数字"}
+
+
+def test_every_row_with_a_bad_cell_is_told_why():
+    rows = _read([["十二", None, None], ["十二", None, None], [None, None, "2020-2-30"]] * 2)
+    assert [r.errors.get("area") for r in rows] == ["“十二”不是数字"] * 2 + ["必填，不能为空"] + [
+        "“十二”不是数字"
+    ] * 2 + ["必填，不能为空"]
+    assert [r.number for r in rows if "opened" in r.errors] == [4, 7]
+
+
+def test_rows_of_one_choice_list_do_not_share_it():
+    first, second = _read([[1, "甲", None], [1, "甲", None]])
+    first.values["kinds"].append("b")
+    assert second.values["kinds"] == ["a"]
