@@ -289,13 +289,21 @@ def insert_with_history(
     history row for each ("+", the user, now, the reason)."""
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     build = _row_builder(fields, constants, by_name=by_name)
-    built = [build(r) for r in rows]
+    built: list[list] = []  # kept for the history rows
+
+    def objects(pks: list[int]) -> Iterator[list]:
+        # Built as they are sent: PostgreSQL stores the first rows while the next are built.
+        for pk, values in zip(pks, rows, strict=True):
+            row = build(values)
+            built.append(row)
+            yield [pk, *row]
+
     with transaction.atomic():
-        pks = _new_keys(model, len(built))
+        pks = _new_keys(model, len(rows))
         _write_rows(
             model._meta.db_table,
             [model._meta.pk.column, *(f.column for f in fields)],
-            ([pk, *b] for pk, b in zip(pks, built, strict=True)),
+            objects(pks),
         )
         columns, history_row = _history_writer(
             model, fields, history_type="+", user=user, reason=reason

@@ -17,6 +17,7 @@ from typing import Protocol
 from django.db import models, transaction
 
 from .. import bulk
+from . import collector
 from .cells import match_key
 from .read import Table
 from .spec import Column, HeaderError, HeaderMap, RowResult, find_header, read_rows
@@ -210,6 +211,11 @@ REPORT_ROWS = 10_000  # rows checked between two progress reports
 def plan_import(registry: Registry, table: Table, *, user, progress=None) -> ImportPlan:
     """Every row read, checked and compared with what is stored. `progress(fraction)`, when
     given, hears how far it has come (a task's job reports it)."""
+    with collector.paused():
+        return _plan_import(registry, table, user=user, progress=progress)
+
+
+def _plan_import(registry: Registry, table: Table, *, user, progress) -> ImportPlan:
     report = progress or (lambda fraction: None)
     plan = ImportPlan(table=table, columns=registry.columns)
     try:
@@ -272,7 +278,7 @@ def commit_import(registry: Registry, plan: ImportPlan, *, user, reason: str) ->
     if not plan.ok:
         raise ValueError("an import with errors cannot be committed")
     rows = [r for r in plan.rows if r.action in ("create", "update")]
-    with transaction.atomic():
+    with collector.paused(), transaction.atomic():
         registry.write(rows, plan.existing, user=user, reason=reason)
 
 

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 from python_calamine import CalamineError, CalamineWorkbook
 
+from . import collector
+
 XLSX_MAGIC = b"PK\x03\x04"
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
@@ -100,7 +102,9 @@ def _read_xlsx(data: bytes, *, max_bytes: int, max_rows: int) -> Table:
         raise UploadError(
             f"行数过多（{sheet.total_height:,} 行，上限 {max_rows:,} 行）：请分批上传"
         )
-    return Table(rows=sheet.to_python(skip_empty_area=False), kind="xlsx", sheet=name)
+    with collector.paused():
+        rows = sheet.to_python(skip_empty_area=False)
+    return Table(rows=rows, kind="xlsx", sheet=name)
 
 
 def _read_csv(data: bytes, *, max_rows: int) -> Table:
@@ -122,7 +126,8 @@ def _read_csv(data: bytes, *, max_rows: int) -> Table:
     except csv.Error:
         dialect = csv.excel
     try:
-        rows = list(csv.reader(io.StringIO(text), dialect))
+        with collector.paused():
+            rows = list(csv.reader(io.StringIO(text), dialect))
     except csv.Error as exc:
         raise UploadError(f"CSV 格式有误：{exc}") from None
     return Table(rows=rows, kind="csv")
