@@ -1,5 +1,6 @@
 import hashlib
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -12,6 +13,11 @@ from .choices import ROLE_UNIT_KINDS, Role
 
 class User(AbstractUser):
     """A person who logs in. What they may see and do comes from their memberships."""
+
+    # The language the person last chose in the header: mails to them are written in it.
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")

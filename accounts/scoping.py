@@ -136,6 +136,39 @@ def reviews_for_district(user, unit) -> bool:
     )
 
 
+def district_reviewers(unit) -> QuerySet:
+    """The people who review `unit`'s statistics for a district: the active officers of the
+    districts above it (reviews_for_district, seen from the unit)."""
+    from .models import User
+
+    above = [int(pk) for pk in unit.path.strip("/").split("/")[:-1]]
+    return User.objects.filter(
+        is_active=True,
+        memberships__role=Role.DISTRICT_OFFICER,
+        memberships__unit_id__in=above,
+    ).distinct()
+
+
+def city_administrators() -> QuerySet:
+    """The active people with the city administrator's role (not every superuser: a technical
+    account is not told of the city's work)."""
+    from .models import User
+
+    return User.objects.filter(is_active=True, memberships__role=Role.CITY_ADMIN).distinct()
+
+
+def unit_reporters(unit) -> QuerySet:
+    """The active people who enter `unit`'s own statistics: its own officers (the city's
+    administrators may too, but the unit's report is not theirs to owe)."""
+    from .models import User
+
+    return User.objects.filter(
+        is_active=True,
+        memberships__unit=unit,
+        memberships__role__in=[Role.ZONE_OFFICER, Role.DISTRICT_OFFICER],
+    ).distinct()
+
+
 def may_follow_job(user, job) -> bool:
     """Who may follow a background job's progress and read its error: whoever started it,
     and the city's administrators."""

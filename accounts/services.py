@@ -99,3 +99,13 @@ def mark_used(token: ApiToken) -> None:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         token.last_used_at = now
         token_cache.put(token)  # the next request sees this use, not the one before
+
+
+def remember_language(*, user, language: str) -> bool:
+    """Keep the language a person chose on their account (mails to them are written in it).
+    Returns whether it changed; a language the site does not offer is ignored."""
+    if language not in dict(settings.LANGUAGES) or user.language == language:
+        return False
+    user.language = language
+    user.save(update_fields=["language"])
+    return True

@@ -6,12 +6,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views import i18n
 from django.views.decorators.http import require_http_methods
 
 from .forms import TokenForm
 from .scoping import may_unlock_log_ins
 from .selectors import locked_log_ins, tokens_of
-from .services import issue_token, revoke_token, unlock
+from .services import issue_token, remember_language, revoke_token, unlock
 
 
 @login_required
@@ -105,3 +106,12 @@ class PasswordChange(auth_views.PasswordChangeView):
 
 
 password_change = PasswordChange.as_view()
+
+
+def set_language(request):
+    """Django's language switch; a signed-in person's choice is also kept on their account,
+    so that what is mailed to them (notices) is written in it."""
+    response = i18n.set_language(request)
+    if request.method == "POST" and request.user.is_authenticated:
+        remember_language(user=request.user, language=request.POST.get("language", ""))
+    return response

@@ -167,12 +167,15 @@ class Event(models.Model):
 
 
 class Notice(models.Model):
-    """An in-app notice (also sent by e-mail): a reminder before a report is due, or an
-    escalation to the district after it. One per user, kind, data set, unit and period."""
+    """An in-app notice (also sent by e-mail): a reminder before a report is due, an
+    escalation to the district after it (one per user, kind, data set, unit and period), or a
+    step of a report's approval chain that the person has to act on or know of (one per user
+    and step)."""
 
     class Kind(models.TextChoices):
         REMINDER = "reminder", _("Reminder")
         ESCALATION = "escalation", _("Escalation")
+        STEP = "step", _("Approval step")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -184,6 +187,14 @@ class Notice(models.Model):
     data_set = models.ForeignKey(DataSet, verbose_name=_("data set"), on_delete=models.CASCADE)
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.CASCADE)
     period_end = models.DateField(_("period end"))
+    event = models.ForeignKey(
+        Event,
+        verbose_name=_("step"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notices",
+    )
     text = models.CharField(_("text"), max_length=300)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     read = models.BooleanField(_("read"), default=False)
@@ -191,15 +202,30 @@ class Notice(models.Model):
     class Meta:
         verbose_name = _("notice")
         verbose_name_plural = _("notices")
-        ordering = ["-created_at"]
+        ordering = ["-created_at", "-pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "kind", "data_set", "unit", "period_end"], name="notice_unique"
-            )
+                fields=["user", "kind", "data_set", "unit", "period_end"],
+                condition=models.Q(event__isnull=True),
+                name="notice_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "event"],
+                condition=models.Q(event__isnull=False),
+                name="notice_step_unique",
+            ),
         ]
+        indexes = [models.Index(fields=["user", "read"], name="notice_unread")]
 
     def __str__(self) -> str:
         return self.text
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        if self.event_id is None:
+            return reverse("submission_list")
+        return reverse("submission_page", args=[self.event.submission_id])
 
     @property
     def message(self) -> str:
@@ -215,7 +241,33 @@ class Notice(models.Model):
         }
         if self.kind == self.Kind.REMINDER:
             return _("Please submit “%(data_set)s” of %(unit)s for %(period)s by %(due)s") % values
-        return _("“%(data_set)s” of %(unit)s for %(period)s is overdue (due %(due)s)") % values
+        if self.kind == self.Kind.ESCALATION:
+            return _("“%(data_set)s” of %(unit)s for %(period)s is overdue (due %(due)s)") % values
+        return step_message(self.event, values)
+
+
+def step_message(event: Event, values: dict) -> str:
+    """What a step of the chain tells the people it reaches, in the current language."""
+    values = values | {"user": str(event.user), "comment": event.comment}
+    messages = {
+        Step.SUBMIT: _("%(unit)s submitted “%(data_set)s” for %(period)s: it awaits your review"),
+        Step.DISTRICT_APPROVE: _(
+            "The district approved “%(data_set)s” of %(unit)s for %(period)s: "
+            "it awaits the city's approval"
+        ),
+        Step.CITY_APPROVE: _(
+            "The city approved “%(data_set)s” of %(unit)s for %(period)s: its values now count"
+        ),
+        Step.RETURN: _("%(user)s returned “%(data_set)s” of %(unit)s for %(period)s: %(comment)s"),
+        Step.REQUEST_UNLOCK: _(
+            "%(unit)s asks for “%(data_set)s” of %(period)s to be unlocked: %(comment)s"
+        ),
+        Step.UNLOCK: _(
+            "“%(data_set)s” of %(unit)s for %(period)s was unlocked: it may be changed and "
+            "submitted again"
+        ),
+    }
+    return messages.get(event.step, _("“%(data_set)s” of %(unit)s for %(period)s changed")) % values
 
 
 class Evidence(StoredFile):

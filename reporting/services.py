@@ -17,7 +17,8 @@ from core.refusals import Forbidden, Refusal, Stale
 from core.tabular.cells import CellError, parse_decimal
 
 from .choices import EDITABLE, PeriodType, State, Step
-from .models import DataSet, Event, Submission, SubmissionValue
+from .models import DataSet, Event, Notice, Submission, SubmissionValue
+from .notices import notify_step
 
 UNLOCK_DAYS = 7  # how long an unlocked submission stays open past its data set's lock
 
@@ -274,7 +275,7 @@ def take_step(
             raise Refused(_("There is no such step."))
         current.version += 1
         current.save()
-        Event.objects.create(
+        event = Event.objects.create(
             submission=current,
             step=step,
             from_state=before,
@@ -282,6 +283,7 @@ def take_step(
             user=user,
             comment=comment,
         )
+        notify_step(event)
         if current.state == State.CITY_APPROVED:
             _publish(current)
         return current
@@ -452,3 +454,12 @@ def save_data_set(form, rules: list[tuple[str, str, str]]):
             ]
         )
     return data_set
+
+
+def mark_notices_read(*, user, notice_id: int | None = None) -> int:
+    """Mark the user's own notices read: every one, or the one named. Another person's notice
+    is never touched (it counts as not found). Returns how many were marked."""
+    notices = Notice.objects.filter(user=user, read=False)
+    if notice_id is not None:
+        notices = notices.filter(pk=notice_id)
+    return notices.update(read=True)

@@ -7,6 +7,7 @@ from .home import home, zone_detail, zone_list
 from .map import map_data_view, shapes_geojson, shapes_kml, zone_map
 from .public import zone_profile, zone_profiles
 from .shapes import zone_scene, zone_shape
+from .todo import notices_read, todo_badge, todo_page
 
 __all__ = [
     "briefing",
@@ -14,8 +15,11 @@ __all__ = [
     "cockpit",
     "home",
     "map_data_view",
+    "notices_read",
     "shapes_geojson",
     "shapes_kml",
+    "todo_badge",
+    "todo_page",
     "zone_detail",
     "zone_list",
     "zone_map",
