@@ -7,6 +7,7 @@ urlpatterns = [
     path("todo/", views.todo_page, name="todo"),
     path("todo/badge/", views.todo_badge, name="todo_badge"),
     path("todo/read/", views.notices_read, name="notices_read"),
+    path("todo/review/", views.todo_review, name="todo_review"),
     path("zones/", views.zone_list, name="zone_list"),
     path("zones/<str:code>/", views.zone_detail, name="zone_detail"),
     path("zones/<str:code>/shape/<str:kind>/", views.zone_shape, name="zone_shape"),

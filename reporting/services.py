@@ -463,3 +463,55 @@ def mark_notices_read(*, user, notice_id: int | None = None) -> int:
     if notice_id is not None:
         notices = notices.filter(pk=notice_id)
     return notices.update(read=True)
+
+
+BATCH_LIMIT = 200  # reports reviewed in one go
+
+
+def review_many(
+    *, user, items: list[tuple[int, int]], approve: bool, comment: str = ""
+) -> list[Submission]:
+    """Approve or return several reports at once, each as its own step (its own event and
+    notices), in one transaction: if one cannot be taken (another person moved it, or it is
+    not the user's to review), nothing is changed and the message names the report.
+
+    `items` are (submission id, the version the user saw). Approving takes the step the report
+    is at: the district's approval of a submitted report, the city's of a district-approved
+    one."""
+    if not items:
+        raise Refused(_("Choose the reports to review."))
+    if len(items) > BATCH_LIMIT:
+        raise Refused(
+            _("At most %(limit)s reports can be reviewed at once; you chose %(count)s.")
+            % {"limit": BATCH_LIMIT, "count": len(items)}
+        )
+    if not approve and not (comment or "").strip():
+        raise Refused(_("When returning a report, say in the comment what must change."))
+    done = []
+    with transaction.atomic():
+        found = {s.pk: s for s in Submission.objects.filter(pk__in=[pk for pk, _v in items])}
+        for pk, version in items:
+            submission = found.get(pk)
+            if submission is None:
+                raise Refused(_("One of the chosen reports no longer exists: nothing was changed."))
+            if approve:
+                step = (
+                    Step.CITY_APPROVE
+                    if submission.state == State.DISTRICT_APPROVED
+                    else Step.DISTRICT_APPROVE
+                )
+            else:
+                step = Step.RETURN
+            try:
+                done.append(
+                    take_step(submission, step, user=user, version=version, comment=comment)
+                )
+            except Refused as error:
+                raise type(error)(
+                    _("%(report)s: %(reason)s Nothing was changed.")
+                    % {
+                        "report": f"{submission.data_set} · {submission.unit} · {submission.period_end:%Y-%m}",
+                        "reason": error,
+                    }
+                ) from None
+    return done

@@ -219,6 +219,7 @@ RULES: dict[str, Rule] = {
     "todo": Rule("page"),  # each person's own to-do items and notices
     "todo_badge": Rule("page"),
     "notices_read": Rule("page", method="redirect"),  # POST marks one's own notices read
+    "todo_review": Rule("page", method="redirect"),  # POST reviews the ticked reports at once
     # Opportunity lists: the issuing unit's officers (and those above) draft, submit and
     # withdraw; a district officer above and the city review (opportunities/tests). An empty
     # POST of a draft: submit sends it, review and withdraw answer with a message.

@@ -7,7 +7,7 @@ from .home import home, zone_detail, zone_list
 from .map import map_data_view, shapes_geojson, shapes_kml, zone_map
 from .public import zone_profile, zone_profiles
 from .shapes import zone_scene, zone_shape
-from .todo import notices_read, todo_badge, todo_page
+from .todo import notices_read, todo_badge, todo_page, todo_review
 
 __all__ = [
     "briefing",
@@ -20,6 +20,7 @@ __all__ = [
     "shapes_kml",
     "todo_badge",
     "todo_page",
+    "todo_review",
     "zone_detail",
     "zone_list",
     "zone_map",

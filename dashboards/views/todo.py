@@ -7,9 +7,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
-from reporting.services import mark_notices_read
+from reporting.services import Refused, mark_notices_read, review_many
 
 from .. import todo
 
@@ -51,4 +52,46 @@ def notices_read(request):
         cache.delete(_badge_key(request.user))
         if raw and not marked:
             messages.error(request, _("There is no such notice."))
+    return redirect("todo")
+
+
+def _chosen(values: list[str]) -> list[tuple[int, int]] | None:
+    """The reports ticked in the inbox, as (id, version seen); None when one is malformed."""
+    chosen = []
+    for value in values:
+        pk, _sep, version = value.partition(":")
+        if not (pk.isdigit() and version.isdigit()) or len(value) > 40:
+            return None
+        chosen.append((int(pk), int(version)))
+    return chosen
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def todo_review(request):
+    """POST: approve or return the ticked reports at once (reporting.services.review_many);
+    GET goes back to the inbox."""
+    if request.method != "POST":
+        return redirect("todo")
+    chosen = _chosen(request.POST.getlist("report"))
+    if chosen is None:
+        messages.error(request, _("The chosen reports could not be read: nothing was changed."))
+        return redirect("todo")
+    approve = request.POST.get("action") == "approve"
+    try:
+        done = review_many(
+            user=request.user,
+            items=chosen,
+            approve=approve,
+            comment=request.POST.get("comment", ""),
+        )
+    except Refused as error:
+        messages.error(request, str(error))
+        return redirect("todo")
+    cache.delete(_badge_key(request.user))
+    if approve:
+        text = ngettext("%(n)s report approved.", "%(n)s reports approved.", len(done))
+    else:
+        text = ngettext("%(n)s report returned.", "%(n)s reports returned.", len(done))
+    messages.success(request, text % {"n": len(done)})
     return redirect("todo")
