@@ -16,7 +16,7 @@ from core.tabular.read import UploadError
 
 from .choices import EDITABLE, Step
 from .models import DataSet, Submission
-from .selectors import completeness
+from .selectors import completeness, open_periods
 from .services import (
     Refused,
     StaleVersion,
@@ -33,6 +33,16 @@ from .spreadsheets import form_workbook, values_from_workbook
 EVENTS_SHOWN = 50
 
 
+def _periods(data_set: DataSet, today) -> list[tuple[dt.date, dt.date]]:
+    """The periods a unit may open now, newest first, with their due days: those that have
+    ended, are not locked yet, and are not before the data set's first period."""
+    return [
+        (end, end + dt.timedelta(days=data_set.due_days))
+        for _start, end in reversed(open_periods(data_set, today))
+        if data_set.starts_on is None or end >= data_set.starts_on
+    ]
+
+
 @login_required
 def submission_list(request):
     """The submissions the user may see, newest period first, and the data sets the user's
@@ -42,8 +52,9 @@ def submission_list(request):
         .select_related("data_set", "unit")
         .order_by("-period_end", "unit__code")[:200]
     )
+    today = timezone.localdate()
     reporting = [
-        (data_set, unit)
+        (data_set, unit, _periods(data_set, today))
         for data_set in DataSet.objects.prefetch_related("units")
         for unit in restrict(data_set.units.all(), request.user, "change", via="")
         if reports_for_unit(request.user, unit)

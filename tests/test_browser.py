@@ -128,7 +128,7 @@ def test_the_whole_reporting_chain_runs_in_the_browser(page):
 
     log_in(page, "xinjingji")
     page.click("#main-nav >> text=数据填报")
-    page.fill("#period-1", period_end.isoformat())
+    page.select_option("#period-1", period_end.isoformat())
     page.click("#open-submission button")
     url = page.url
     page.fill("input[name='value:output']", "12.5万")

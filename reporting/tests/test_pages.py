@@ -1,6 +1,9 @@
 """The submission pages: open a period, enter, submit, review; refusals show the message and
 write nothing; out-of-scope users see nothing."""
 
+import datetime as dt
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -171,3 +174,23 @@ def test_in_english_money_shows_in_groups_of_three_and_reads_back_the_same(login
     assert 'value="1,250,000,000"' in page and "亿" not in page
     _post(zone, submission, "save", **{"value:output": "1,250,000,000"})
     assert SubmissionValue.objects.get(indicator__code="output").value == Decimal(1_250_000_000)
+
+
+def test_a_period_is_chosen_from_the_open_ones_newest_first_with_its_due_day(login, data_set):
+    html = login("xinjingji").get(reverse("submission_list")).content.decode()
+    before = LAST_MONTH_END.replace(day=1) - dt.timedelta(days=1)
+    options = re.findall(r'<option value="([\d-]+)">([^<]*)</option>', html)
+    assert [value for value, _label in options] == [
+        LAST_MONTH_END.isoformat(),
+        before.isoformat(),
+    ]  # lock_days=60: last month and the one before are open
+    due = LAST_MONTH_END + dt.timedelta(days=data_set.due_days)
+    assert options[0][1] == f"{LAST_MONTH_END:%Y-%m} · 截止 {due:%Y-%m-%d}"
+    assert 'type="date"' not in html
+
+
+def test_a_zone_with_nothing_to_report_is_told_who_sets_it_up(login, db):
+    html = login("xinjingji").get(reverse("submission_list")).content.decode()
+    assert "暂无需要填报的报表" in html and "市级管理员设置报表" in html
+    admin_html = login("admin").get(reverse("submission_list")).content.decode()
+    assert reverse("data_set_create") in admin_html
