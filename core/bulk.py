@@ -4,9 +4,9 @@ Django's bulk_create compiles SQL per batch and converts each value through the 
 on SQLite its 999-parameter limit makes batches of ~50 rows, so 100,000 carriers take most of a
 minute. Here rows are plain dicts (no model instances), each field's conversion is chosen once
 and constant columns are converted once, new primary keys are taken before the insert (one
-query), rows go through COPY on PostgreSQL and the driver's `executemany` on SQLite, and a
-history row per object is written the same way, with the user, the time and the reason — what
-django-simple-history's save() would have written.
+query), rows go through COPY on PostgreSQL and the driver's `executemany` on SQLite, and the
+database copies each stored row into a history row, with the user, the time and the reason —
+what django-simple-history's save() would have written.
 
 Only plain concrete fields are handled (no many-to-many); the caller runs inside a transaction.
 """
@@ -219,14 +219,26 @@ def _insert_sql(table: str, columns: list[str]) -> str:
     return f"INSERT INTO {quote(table)} ({names}) VALUES ({marks})"  # noqa: S608 - quoted model identifiers; values are bound
 
 
-def _history_writer(
-    model: type[models.Model], fields: list[models.Field], *, history_type: str, user, reason: str
-) -> tuple[list[str], Callable[[object, list], list]]:
-    """Columns of the history table and a function (pk, converted row) → history row. The
-    object's values are reused as already converted; only the history columns are added."""
+HISTORY_CHUNK = 900  # keys named in one copying statement when they do not run in one range
+
+
+def _write_history(
+    model: type[models.Model],
+    fields: list[models.Field],
+    pks: list[int],
+    *,
+    history_type: str,
+    user,
+    reason: str,
+) -> None:
+    """A history row for each record `pks` names, copied by the database from the row just
+    written (INSERT … SELECT), with the history's own columns (the time, "+" or "~", the
+    reason, the user) bound once: the history says what is stored, to the letter, and no row
+    travels from Python twice. Keys that run in one range (an import's new records) are named
+    by the range."""
     history = model.history.model
     tracked = {f.attname for f in history._meta.concrete_fields}
-    keep = [i for i, f in enumerate(fields) if f.attname in tracked]
+    kept = [f.column for f in fields if f.attname in tracked]
     extra = {
         "history_date": timezone.now(),
         "history_type": history_type,
@@ -238,14 +250,27 @@ def _history_writer(
     for field, value in zip(extra_fields, extra.values(), strict=True):
         convert = _converter(field)
         extra_values.append(value if convert is None or value is None else convert(value))
-    columns = [
-        model._meta.pk.column,
-        *(fields[i].column for i in keep),
-        *(f.column for f in extra_fields),
-    ]
-    if len(keep) == len(fields):
-        return columns, lambda pk, row: [pk, *row, *extra_values]
-    return columns, lambda pk, row: [pk, *(row[i] for i in keep), *extra_values]
+    quote = connection.ops.quote_name
+    pk = quote(model._meta.pk.column)
+    copied = ", ".join([pk, *(quote(c) for c in kept)])
+    insert = (
+        f"INSERT INTO {quote(history._meta.db_table)} "  # noqa: S608 - quoted model identifiers; values are bound
+        f"({', '.join([pk, *(quote(c) for c in kept), *(quote(f.column) for f in extra_fields)])}) "
+        f"SELECT {copied}, {', '.join(['%s'] * len(extra_values))} "
+        f"FROM {quote(model._meta.db_table)} WHERE "
+    )
+    tick = _ticker.get()
+    keys = sorted(pks)
+    with connection.cursor() as cursor:
+        if keys and keys[-1] - keys[0] + 1 == len(keys):
+            cursor.execute(insert + f"{pk} BETWEEN %s AND %s", [*extra_values, keys[0], keys[-1]])
+        else:
+            for at in range(0, len(keys), HISTORY_CHUNK):
+                chunk = keys[at : at + HISTORY_CHUNK]
+                marks = ", ".join(["%s"] * len(chunk))
+                cursor.execute(insert + f"{pk} IN ({marks})", [*extra_values, *chunk])
+    if tick is not None and keys:
+        tick(len(keys))
 
 
 def _new_keys(model: type[models.Model], count: int) -> list[int]:
@@ -289,14 +314,11 @@ def insert_with_history(
     history row for each ("+", the user, now, the reason)."""
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     build = _row_builder(fields, constants, by_name=by_name)
-    built: list[list] = []  # kept for the history rows
 
     def objects(pks: list[int]) -> Iterator[list]:
         # Built as they are sent: PostgreSQL stores the first rows while the next are built.
         for pk, values in zip(pks, rows, strict=True):
-            row = build(values)
-            built.append(row)
-            yield [pk, *row]
+            yield [pk, *build(values)]
 
     with transaction.atomic():
         pks = _new_keys(model, len(rows))
@@ -305,14 +327,7 @@ def insert_with_history(
             [model._meta.pk.column, *(f.column for f in fields)],
             objects(pks),
         )
-        columns, history_row = _history_writer(
-            model, fields, history_type="+", user=user, reason=reason
-        )
-        _write_rows(
-            model.history.model._meta.db_table,
-            columns,
-            (history_row(pk, b) for pk, b in zip(pks, built, strict=True)),
-        )
+        _write_history(model, fields, pks, history_type="+", user=user, reason=reason)
 
 
 def update_with_history(
@@ -353,13 +368,8 @@ def update_with_history(
         sets = ", ".join(f"{quote(f.column)} = %s" for f in fields)
         sql = f"UPDATE {table} SET {sets} WHERE {quote(pk.column)} = %s"  # noqa: S608 - quoted model identifiers; values are bound
         _execute_many(sql, ([*b, r[pk.attname]] for r, b in zip(rows, built, strict=True)))
-    columns, history_row = _history_writer(
-        model, fields, history_type="~", user=user, reason=reason
-    )
-    _write_rows(
-        model.history.model._meta.db_table,
-        columns,
-        (history_row(r[pk.attname], b) for r, b in zip(rows, built, strict=True)),
+    _write_history(
+        model, fields, [r[pk.attname] for r in rows], history_type="~", user=user, reason=reason
     )
 
 

@@ -104,3 +104,36 @@ def test_a_row_without_a_required_value_writes_nothing(zone, officer):
     with pytest.raises(IntegrityError):
         _save(rows, officer)
     assert (Carrier.objects.count(), Carrier.history.count()) == before
+
+
+def test_an_update_of_scattered_records_copies_each_as_stored_into_its_history(
+    zone, officer, monkeypatch
+):
+    monkeypatch.setattr(bulk, "HISTORY_CHUNK", 2)  # keys named in several statements
+    _save(_rows(zone, [f"厂房{i}" for i in range(6)]), officer)
+    chosen = list(Carrier.objects.filter(name__in=["厂房0", "厂房2", "厂房5"]).order_by("pk"))
+    updates = [
+        {f.name: getattr(c, f.attname) for f in Carrier._meta.concrete_fields}
+        | {"floor_area_m2": Decimal("7000.5"), "developer": "新业主"}
+        for c in chosen
+    ]
+    bulk.save_rows(
+        Carrier,
+        creates=[],
+        updates=updates,
+        user=officer,
+        reason="更正",
+        constants={"updated_at": timezone.now()},
+        by_name=True,
+    )
+
+    for carrier in chosen:
+        latest = Carrier.history.filter(id=carrier.pk).order_by("-history_id").first()
+        assert (latest.history_type, latest.floor_area_m2, latest.developer) == (
+            "~",
+            Decimal("7000.50"),
+            "新业主",
+        )
+        assert latest.history_change_reason == "更正"
+    untouched = Carrier.objects.get(name="厂房1")
+    assert [h.history_type for h in Carrier.history.filter(id=untouched.pk)] == ["+"]
