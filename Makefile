@@ -74,6 +74,7 @@ bench: $(VENV)/.test-deps
 	$(BIN)/python benchmarks/tasks.py --database sqlite
 	$(BIN)/python benchmarks/tasks.py --database postgres
 	$(BIN)/python benchmarks/cockpit.py
+	$(BIN)/python benchmarks/schedules.py
 	$(BIN)/python benchmarks/api.py
 
 # Translations: needs gettext. The compiled .mo files are committed so `make run` needs no gettext.

@@ -1,6 +1,7 @@
 import datetime as dt
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -273,6 +274,9 @@ class ServiceProjectPages(ScopedRegistryPages):
 SERVICE_PAGES = ServiceProjectPages()
 
 
+SCHEDULE_PAGE_SIZES = (20, 50, 100)
+
+
 @login_required
 def schedule_list(request):
     """Carriers late on a milestone of their backward schedule, or due within 10 working days."""
@@ -282,15 +286,21 @@ def schedule_list(request):
     try:
         day = dt.date.fromisoformat(raw) if raw else today
     except ValueError:
-        day, warning = today, "日期格式应为 YYYY-MM-DD，已按今天计算"
+        day, warning = today, _("The date should be written YYYY-MM-DD; today was used.")
+    size = request.GET.get("size", "")
+    size = int(size) if size.isdigit() and int(size) in SCHEDULE_PAGE_SIZES else 50
     carriers = restrict(Carrier.objects.all(), request.user, via="zone")
     schedules = late_or_due(carriers, today=day)
+    page = Paginator(schedules, size).get_page(request.GET.get("page"))
     return render(
         request,
         "carriers/schedule_list.html",
         {
             "nav": "registries",
-            "schedules": schedules,
+            "schedules": page.object_list,
+            "page": page,
+            "size": size,
+            "sizes": SCHEDULE_PAGE_SIZES,
             "day": day,
             "warning": warning,
             "templates_missing": not ScheduleTemplate.objects.exists(),

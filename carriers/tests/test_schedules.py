@@ -121,3 +121,85 @@ def test_the_late_list_is_scoped_and_says_which_calendar(login, template):
     assert "厂房" not in login("jinjiang").get(url, {"day": "2020-09-30"}).content.decode()
     bad = login("xinjingji").get(url, {"day": "2020-13-01"}).content.decode()
     assert "日期格式应为 YYYY-MM-DD" in bad
+
+
+def _walked_back(day: dt.date, workdays: int) -> dt.date:
+    calendar = WorkingCalendar()
+    return calendar._walk_back(day, max(workdays, 1))
+
+
+@pytest.mark.parametrize(
+    ("day", "workdays"),
+    [
+        (dt.date(2020, 10, 8), 1),
+        (dt.date(2020, 10, 12), 5),
+        (dt.date(2020, 10, 4), 1),  # a holiday: the last workday before it
+        (dt.date(2021, 2, 20), 120),  # across the Spring Festival and its make-up days
+        (dt.date(2027, 1, 4), 2),  # beyond the official data: weekdays
+        (dt.date(2026, 12, 31), 400),  # across the edge of the official data
+        (dt.date(2000, 1, 5), 3),  # near the start of the kept count
+        (dt.date(1999, 12, 31), 3),  # before it: counted day by day
+        (dt.date(2070, 6, 1), 30),  # after it: counted day by day
+    ],
+)
+def test_counting_back_by_the_kept_count_agrees_with_walking_the_calendar(day, workdays):
+    assert WorkingCalendar().back(day, workdays) == _walked_back(day, workdays)
+
+
+def test_workdays_between_agrees_with_counting_each_day_and_names_the_weekday_years():
+    calendar = WorkingCalendar()
+    start, end = dt.date(2020, 9, 20), dt.date(2020, 10, 20)
+    by_day = sum(calendar.is_workday(start + dt.timedelta(days=n)) for n in range(1, 31))
+    # 21–25 Sep, the make-up Sunday 27 Sep, 28–30 Sep: 9; National Day off to 8 Oct; 9 Oct,
+    # the make-up Saturday 10 Oct, 12–16 Oct, 19–20 Oct: 9. Eighteen in all, by hand.
+    assert calendar.workdays_between(start, end) == by_day == 18
+    assert calendar.workdays_between(end, start) == 0
+    assert calendar.fallback_years == set()
+    calendar.workdays_between(dt.date(2026, 12, 1), dt.date(2028, 1, 10))
+    assert calendar.fallback_years == {2027, 2028}
+    assert "2027、2028" in calendar.note
+
+
+@pytest.fixture
+def sixty_late(template):
+    """Sixty factories of 成都新经济活力区 late on 2020-09-30, and nothing else on the list."""
+    Carrier.objects.update(planned_completion=None)
+    zone = Unit.objects.get(code="z-new-economy")
+    Carrier.objects.bulk_create(
+        Carrier(
+            zone=zone,
+            kind="standard_factory",
+            name=f"迟滞厂房{n:02d}",
+            floor_area_m2=1,
+            planned_completion=dt.date(2020, 10, 16),
+        )
+        for n in range(60)
+    )
+
+
+def _shown(body: str) -> int:
+    return body.count('data-schedule-status="late"')
+
+
+@pytest.mark.parametrize(
+    ("query", "rows", "page_text"),
+    [
+        ({}, 50, "第 1 / 2 页"),
+        ({"page": "2"}, 10, "第 2 / 2 页"),
+        ({"size": "20", "page": "3"}, 20, "第 3 / 3 页"),
+        ({"size": "7"}, 50, "第 1 / 2 页"),  # not a size offered: the default
+        ({"page": "abc"}, 50, "第 1 / 2 页"),
+        ({"page": "999"}, 10, "第 2 / 2 页"),  # past the end: the last page
+        ({"page": "-1"}, 10, "第 2 / 2 页"),
+    ],
+)
+def test_the_late_list_is_paged_and_any_page_asked_for_opens(
+    query, rows, page_text, login, sixty_late
+):
+    body = (
+        login("xinjingji")
+        .get(reverse("schedule_list"), {"day": "2020-09-30", **query})
+        .content.decode()
+    )
+    assert _shown(body) == rows
+    assert page_text in body and "60 个载体滞后或临期" in body
