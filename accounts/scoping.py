@@ -111,6 +111,12 @@ def may_decide_conflicts(user) -> bool:
     return is_city_admin(user)
 
 
+def may_manage_users(user) -> bool:
+    """Who resets another person's password and disables or enables their account: the
+    city's administrators."""
+    return is_city_admin(user)
+
+
 def may_unlock_log_ins(user) -> bool:
     """Who may lift a log-in lock-out: the city's administrators."""
     return is_city_admin(user)

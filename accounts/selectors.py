@@ -50,3 +50,10 @@ def token_for_key(key: str) -> ApiToken | None:
     if token is None or not hmac.compare_digest(token.key_hash, hash_key(key)):
         return None
     return token
+
+
+def people() -> QuerySet:
+    """Every account with its memberships, for the city's user administration, by user name."""
+    from .models import User
+
+    return User.objects.prefetch_related("memberships__unit").order_by("username")

@@ -109,3 +109,43 @@ def remember_language(*, user, language: str) -> bool:
     user.language = language
     user.save(update_fields=["language"])
     return True
+
+
+def set_active(*, user, person, active: bool) -> None:
+    """Disable an account (its owner can no longer log in; what they wrote stays) or enable it
+    again. Nobody disables their own account, nor the last enabled city administrator's."""
+    from .choices import Role
+    from .models import User
+    from .scoping import may_manage_users
+
+    if not may_manage_users(user):
+        raise PermissionDenied
+    if person.is_active == active:
+        return
+    if not active and person.pk == user.pk:
+        raise ValidationError(_("You cannot disable your own account."))
+    if not active:
+        admins = User.objects.filter(is_active=True, memberships__role=Role.CITY_ADMIN)
+        if admins.filter(pk=person.pk).exists() and not admins.exclude(pk=person.pk).exists():
+            raise ValidationError(
+                _("%(name)s is the last enabled city administrator: enable another first.")
+                % {"name": person}
+            )
+    person.is_active = active
+    person.save(update_fields=["is_active"])
+    log.info("%s %s the account of %s", user, "enabled" if active else "disabled", person)
+
+
+def reset_password(*, user, person, password: str) -> None:
+    """Set another person's password, under the site's password rules; their sessions end
+    (Django checks each session against the password it was opened with)."""
+    from django.contrib.auth.password_validation import validate_password
+
+    from .scoping import may_manage_users
+
+    if not may_manage_users(user):
+        raise PermissionDenied
+    validate_password(password, user=person)
+    person.set_password(password)
+    person.save(update_fields=["password"])
+    log.info("%s reset the password of %s", user, person)

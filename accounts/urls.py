@@ -8,6 +8,8 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("language/", views.set_language, name="set_language"),
     path("lockouts/", views.lockouts, name="lockouts"),
+    path("users/", views.users, name="users"),
+    path("users/<int:pk>/password/", views.user_password, name="user_password"),
     path("account/tokens/", views.api_tokens, name="api_tokens"),
     path("account/password/", views.password_change, name="password_change"),
 ]

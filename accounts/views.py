@@ -1,8 +1,10 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import SetPasswordForm
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import redirect, render
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -10,9 +12,17 @@ from django.views import i18n
 from django.views.decorators.http import require_http_methods
 
 from .forms import TokenForm
-from .scoping import may_unlock_log_ins
-from .selectors import locked_log_ins, tokens_of
-from .services import issue_token, remember_language, revoke_token, unlock
+from .models import User
+from .scoping import may_manage_users, may_unlock_log_ins
+from .selectors import locked_log_ins, people, tokens_of
+from .services import (
+    issue_token,
+    remember_language,
+    reset_password,
+    revoke_token,
+    set_active,
+    unlock,
+)
 
 
 @login_required
@@ -83,6 +93,9 @@ def api_tokens(request):
     return response
 
 
+USERS_PER_PAGE = 50
+
+
 def _int(value) -> int:
     text = (value or "").strip()
     return int(text) if text.isdigit() and len(text) < 19 else 0
@@ -115,3 +128,56 @@ def set_language(request):
     if request.method == "POST" and request.user.is_authenticated:
         remember_language(user=request.user, language=request.POST.get("language", ""))
     return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def users(request):
+    """The city's user administration: every account with its roles; an administrator
+    disables or enables one here (POST), or opens the page to reset its password."""
+    if not may_manage_users(request.user):
+        raise PermissionDenied
+    if request.method == "POST":
+        raw = request.POST.get("person", "")
+        person = (
+            User.objects.filter(pk=int(raw)).first() if raw.isdigit() and len(raw) < 12 else None
+        )
+        if person is None:
+            messages.error(request, _("There is no such account."))
+            return redirect("users")
+        active = request.POST.get("active") == "1"
+        try:
+            set_active(user=request.user, person=person, active=active)
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            text = (
+                _("%(name)s can log in again.") if active else _("%(name)s can no longer log in.")
+            )
+            messages.success(request, text % {"name": person})
+        return redirect("users")
+    page = Paginator(people(), USERS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "accounts/users.html", {"nav": "users", "page": page})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def user_password(request, pk: int):
+    """An administrator sets a new password for another person (told to them in person); the
+    person's sessions end."""
+    if not may_manage_users(request.user):
+        raise PermissionDenied
+    person = get_object_or_404(User, pk=pk)
+    form = SetPasswordForm(person, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        reset_password(
+            user=request.user, person=person, password=form.cleaned_data["new_password1"]
+        )
+        messages.success(
+            request,
+            _("The password of %(name)s is reset; their sessions have ended.") % {"name": person},
+        )
+        return redirect("users")
+    return render(
+        request, "accounts/user_password.html", {"nav": "users", "form": form, "person": person}
+    )

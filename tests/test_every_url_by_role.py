@@ -76,6 +76,12 @@ class Rule:
     empty_post: int = 302
 
 
+def _viewer_pk() -> int:
+    from accounts.models import User
+
+    return User.objects.get(username="viewer").pk
+
+
 def _registry_rules(prefix: str, model_key: str, *, shared: bool = False) -> dict[str, Rule]:
     def pk(objects):
         return {"pk": objects[model_key].pk}
@@ -293,6 +299,8 @@ RULES: dict[str, Rule] = {
     "completeness": Rule("list", marker=lambda o: o["zone"].name),
     "data_set_list": Rule("page", admin_page=True),
     "lockouts": Rule("page", admin_page=True),  # the log-in locks in force
+    "users": Rule("page", admin_page=True),  # the city's user administration
+    "user_password": Rule("page", lambda o: {"pk": _viewer_pk()}, admin_page=True),
     "jobs": Rule("page"),  # each user's own background work; a city admin's lists everyone's
     "job": Rule("started"),
     "job_file": Rule("started"),  # the file a finished job made (a city briefing)
