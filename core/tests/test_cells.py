@@ -203,10 +203,13 @@ def test_a_repeated_cell_reads_the_same_in_every_row():
     assert [r.values["opened"] for r in rows] == [dt.date(2020, 6, 1)] * 4
 
 
-def test_true_is_not_read_as_a_remembered_one():
-    rows = _read([[1, None, None], [True, None, None]])
+def test_true_is_not_read_as_a_remembered_one_nor_one_as_a_refused_true():
+    rows = _read([[1, None, None], [True, None, None], [1, None, None]])
     assert rows[0].values["area"] == Decimal(10_000) and rows[0].ok
     assert rows[1].errors == {"area": "应为数字"}
+    first_true = _read([[True, None, None], [1, None, None]])
+    assert first_true[0].errors == {"area": "应为数字"}
+    assert first_true[1].values["area"] == Decimal(10_000) and first_true[1].ok
 
 
 def test_every_row_with_a_bad_cell_is_told_why():
