@@ -8,13 +8,13 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 
 from accounts.choices import WRITING_ROLES, Role
 from accounts.models import Membership
 
 from .models import DataSet, Notice, Submission
+from .notices import mail
 from .selectors import SUBMITTED_STATES, recent_periods
 
 
@@ -51,13 +51,13 @@ def send_reminders(today: dt.date) -> dict[str, int]:
 
 
 def _notify(user, kind, data_set, unit, period_end, text) -> int:
+    """The notice (its `text` keeps the Chinese), mailed in the reader's language."""
     try:
         with transaction.atomic():
-            Notice.objects.create(
+            notice = Notice.objects.create(
                 user=user, kind=kind, data_set=data_set, unit=unit, period_end=period_end, text=text
             )
     except IntegrityError:
         return 0  # already told
-    if user.email:
-        send_mail(f"[产业功能区建设管理平台] {text}", text, None, [user.email], fail_silently=True)
+    mail(notice)
     return 1

@@ -8,6 +8,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
 
+from accounts.services import remember_language
 from reporting.models import Notice, Submission
 from reporting.reminders import send_reminders
 from reporting.tests.factories import make_data_set
@@ -59,3 +60,12 @@ def test_after_the_due_day_the_district_is_told(data_set):
     told = dict(Notice.objects.values_list("user__username", "unit__code"))
     assert told == {"gaoxin": "z-new-economy", "jinjiang": "z-bailuwan"}
     assert all("已逾期未提交（截止 2026-11-10）" in m.subject for m in mail.outbox)
+
+
+def test_an_escalation_is_mailed_in_the_readers_language(data_set, users):
+    remember_language(user=users["gaoxin"], language="en")
+    send_reminders(dt.date(2026, 11, 12))
+    (english,) = [m for m in mail.outbox if m.to == ["gaoxin@example.org"]]
+    assert "is overdue (due 2026-11-10)" in english.subject and "已逾期" not in english.body
+    (chinese,) = [m for m in mail.outbox if m.to == ["jinjiang@example.org"]]
+    assert "已逾期未提交（截止 2026-11-10）" in chinese.subject
