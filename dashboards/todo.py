@@ -16,7 +16,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 
 from accounts.choices import Role
@@ -179,7 +178,3 @@ def badge(user) -> int:
         return 0
     found = inbox(user, shown=0)
     return found.count + found.unread
-
-
-def review_link(submission: Submission) -> str:
-    return reverse("submission_page", args=[submission.pk])

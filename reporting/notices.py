@@ -48,11 +48,16 @@ def notify_step(event: Event) -> int:
         )
         for person in people
     ]
-    for notice in notices:
-        with translation.override("zh-hans"):
+    with translation.override("zh-hans"):
+        for notice in notices:
             notice.text = notice.message[:300]  # the record keeps the Chinese, as reminders do
     Notice.objects.bulk_create(notices)
-    transaction.on_commit(lambda: [mail(notice) for notice in notices])
+
+    def mail_each() -> None:
+        for notice in notices:
+            mail(notice)
+
+    transaction.on_commit(mail_each)
     return len(notices)
 
 
